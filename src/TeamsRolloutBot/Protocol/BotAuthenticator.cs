@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TeamsRolloutBot.Protocol;
+
+/// <summary>The verdict on an inbound request's credentials.</summary>
+public enum AuthVerdict
+{
+    Allowed,
+    /// <summary>No token, or a token that is not valid (signature, issuer, audience, lifetime): 401.</summary>
+    Unauthenticated,
+    /// <summary>A valid token that may not send this activity (endorsement, serviceurl, tenant, serviceUrl host): 403.</summary>
+    Forbidden,
+}
+
+/// <summary>The verdict and, when refused, a reason for the log (never sent to the caller).</summary>
+public sealed record AuthResult(AuthVerdict Verdict, string? Reason = null)
+{
+    public static readonly AuthResult Allowed = new(AuthVerdict.Allowed);
+}
+
+/// <summary>The outcome of checking the token alone, carried to the activity checks.</summary>
+public sealed record TokenCheck(AuthResult Result, JsonWebToken? Jwt, OpenIdConnectConfiguration? Configuration)
+{
+    public static readonly TokenCheck LocalMode = new(AuthResult.Allowed, null, null);
+}
+
+/// <summary>
+/// Validates the Bot Connector's JWT on <c>/api/messages</c>: issuer, audience = MicrosoftAppId, RS256 signature with a key
+/// from the OpenID metadata (cached, refreshed on an unknown key id), lifetime with 5 minutes skew, the signing key's
+/// endorsements contain the activity's channelId, the <c>serviceurl</c> claim equals activity.serviceUrl, and the
+/// activity's tenant is the bot's tenant. Fails closed on anything missing.
+/// </summary>
+public sealed class BotAuthenticator
+{
+    private readonly BotOptions _options;
+    private readonly ServiceUrlPolicy _serviceUrls;
+    private readonly ConfigurationManager<OpenIdConnectConfiguration> _configuration;
+    private readonly TimeProvider _time;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public BotAuthenticator(IOptions<BotOptions> options, ServiceUrlPolicy serviceUrls, IHttpClientFactory httpClients, TimeProvider time)
+    {
+        _options = options.Value;
+        _serviceUrls = serviceUrls;
+        _time = time;
+        var metadata = new Uri(_options.OpenIdMetadataUrl);
+        var retriever = new HttpDocumentRetriever(httpClients.CreateClient(nameof(BotAuthenticator)))
+        {
+            RequireHttps = !metadata.IsLoopback,
+        };
+        _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(
+            _options.OpenIdMetadataUrl, new OpenIdConnectConfigurationRetriever(), retriever)
+        {
+            AutomaticRefreshInterval = TimeSpan.FromHours(12),
+            RefreshInterval = TimeSpan.FromMinutes(1),
+        };
+    }
+
+    /// <summary>
+    /// Step 1, before the body is read: the token itself (signature, issuer, audience, lifetime). In local Playground
+    /// mode there is no token to check.
+    /// </summary>
+    public async Task<TokenCheck> ValidateTokenAsync(string? authorizationHeader, CancellationToken cancellationToken)
+    {
+        if (_options.LocalPlayground)
+        {
+            return TokenCheck.LocalMode;
+        }
+        if (authorizationHeader is null || !authorizationHeader.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(new AuthResult(AuthVerdict.Unauthenticated, "no bearer token"), null, null);
+        }
+        var token = authorizationHeader["Bearer ".Length..].Trim();
+        var (result, config) = await ValidateAsync(token, cancellationToken);
+        if (result is null || !result.IsValid || config is null)
+        {
+            return new(new AuthResult(AuthVerdict.Unauthenticated, $"token rejected: {Describe(result?.Exception)}"), null, null);
+        }
+        return new(AuthResult.Allowed, (JsonWebToken)result.SecurityToken, config);
+    }
+
+    /// <summary>
+    /// Step 2, with the parsed activity: the signing key's endorsement for the activity's channel, the serviceurl
+    /// claim, the serviceUrl allow-list and the tenant.
+    /// </summary>
+    public AuthResult Authorize(TokenCheck token, Activity activity)
+    {
+        if (token.Result.Verdict != AuthVerdict.Allowed)
+        {
+            return token.Result;
+        }
+        if (token.Jwt is { } jwt && token.Configuration is { } config)
+        {
+            if (!HasEndorsement(config, jwt.Kid, activity.ChannelId))
+            {
+                return new(AuthVerdict.Forbidden, $"signing key '{jwt.Kid}' is not endorsed for channel '{activity.ChannelId}'");
+            }
+            if (!jwt.TryGetPayloadValue<string>("serviceurl", out var claimedServiceUrl)
+                || !string.Equals(claimedServiceUrl, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+            {
+                return new(AuthVerdict.Forbidden, "the token's serviceurl claim does not match the activity's serviceUrl");
+            }
+        }
+        else if (!_options.LocalPlayground)
+        {
+            return new(AuthVerdict.Unauthenticated, "no validated token");
+        }
+        return CheckServiceUrlAndTenant(activity);
+    }
+
+    private AuthResult CheckServiceUrlAndTenant(Activity activity)
+    {
+        if (!_serviceUrls.IsAllowed(activity.ServiceUrl))
+        {
+            return new(AuthVerdict.Forbidden, $"serviceUrl host is not allow-listed: {SafeHost(activity.ServiceUrl)}");
+        }
+        if (!_options.LocalPlayground
+            && !string.Equals(activity.TenantId, _options.MicrosoftAppTenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            return new(AuthVerdict.Forbidden, $"tenant '{activity.TenantId}' is not the bot's tenant");
+        }
+        return AuthResult.Allowed;
+    }
+
+    private async Task<(TokenValidationResult? Result, OpenIdConnectConfiguration? Config)> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        OpenIdConnectConfiguration config;
+        try
+        {
+            config = await _configuration.GetConfigurationAsync(cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            // Metadata unreachable: nobody can be authenticated (fail closed); the log says why.
+            return (new TokenValidationResult { IsValid = false, Exception = new SecurityTokenException("OpenID metadata could not be retrieved") }, null);
+        }
+        var result = await _handler.ValidateTokenAsync(token, Parameters(config));
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        {
+            // Key rollover: refresh the metadata once and try again.
+            _configuration.RequestRefresh();
+            try
+            {
+                config = await _configuration.GetConfigurationAsync(cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+                return (result, null);
+            }
+            result = await _handler.ValidateTokenAsync(token, Parameters(config));
+        }
+        return (result, config);
+    }
+
+    private TokenValidationParameters Parameters(OpenIdConnectConfiguration config) => new()
+    {
+        ValidIssuer = BotOptions.BotFrameworkIssuer,
+        ValidAudience = _options.MicrosoftAppId,
+        IssuerSigningKeys = config.SigningKeys,
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        ClockSkew = TimeSpan.FromMinutes(5),
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        LifetimeValidator = (notBefore, expires, _, p) =>
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            return expires is { } exp && now <= exp.Add(p.ClockSkew) && (notBefore is not { } nbf || now >= nbf.Subtract(p.ClockSkew));
+        },
+    };
+
+    /// <summary>Endorsements are not standard JWK; they sit in the key's additional data as a JSON array.</summary>
+    private static bool HasEndorsement(OpenIdConnectConfiguration config, string? kid, string? channelId)
+    {
+        if (string.IsNullOrEmpty(kid) || string.IsNullOrEmpty(channelId))
+        {
+            return false;
+        }
+        var key = config.JsonWebKeySet?.Keys.FirstOrDefault(k => string.Equals(k.Kid, kid, StringComparison.Ordinal));
+        if (key is null || !key.AdditionalData.TryGetValue("endorsements", out var raw))
+        {
+            return false;
+        }
+        IEnumerable<string?> endorsements = raw switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Array } array => array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null),
+            IEnumerable<object> list => list.Select(o => o?.ToString()),
+            _ => [],
+        };
+        return endorsements.Any(e => string.Equals(e, channelId, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Describe(Exception? exception) => exception switch
+    {
+        null => "invalid",
+        SecurityTokenExpiredException => "expired",
+        SecurityTokenInvalidAudienceException => "wrong audience",
+        SecurityTokenInvalidIssuerException => "wrong issuer",
+        SecurityTokenSignatureKeyNotFoundException => "unknown signing key",
+        SecurityTokenInvalidSignatureException => "bad signature",
+        SecurityTokenInvalidAlgorithmException => "algorithm not allowed",
+        SecurityTokenNotYetValidException => "not yet valid",
+        SecurityTokenInvalidLifetimeException => "lifetime invalid",
+        SecurityTokenMalformedException => "malformed",
+        _ => exception.GetType().Name,
+    };
+
+    internal static string SafeHost(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}" : "(not a URL)";
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using TeamsRolloutBot.Conversations;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Protocol;
+
+/// <summary>Wiring of the Bot Framework protocol layer and the conversation basics.</summary>
+public static class ProtocolServiceCollectionExtensions
+{
+    /// <summary>Options (validated at start-up), inbound auth, the connector client with its resilience pipeline, the bot.</summary>
+    public static IServiceCollection AddBotProtocol(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BotOptions>().Configure(o => BotOptions.Bind(o, configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ServiceUrlPolicy>();
+        services.AddSingleton<BotAuthenticator>();
+        services.AddSingleton<BotTokenProvider>();
+        services.AddHttpClient(nameof(BotAuthenticator)).AddStandardResilienceHandler();
+
+        services.AddHttpClient<ConnectorClient>()
+            .AddResilienceHandler("connector", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<BotOptions>>().Value;
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(500),
+                    ShouldRetryAfterHeader = true,
+                    ShouldHandle = args => ValueTask.FromResult(ConnectorRetry.ShouldRetry(args.Outcome, options.MaxShortRetryWait)),
+                });
+                pipeline.AddTimeout(options.ConnectorTimeout);
+            });
+
+        services.AddSingleton<BotTexts>();
+        services.AddSingleton<RolloutBot>();
+        return services;
+    }
+
+    /// <summary>SQLite file, conversation references and the inbound dedupe log.</summary>
+    public static IServiceCollection AddBotStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart()
+            .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase),
+                "Storage:Provider: only 'Sqlite' is available in this version.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath must name the database file.");
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<InboundActivityLog>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return services;
+    }
+}
+
+/// <summary>Which connector responses the in-process retry may wait out: throttling and gateway errors with a short wait.</summary>
+internal static class ConnectorRetry
+{
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxWait)
+    {
+        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            return true;
+        }
+        if (outcome.Result is not { } response)
+        {
+            return false;
+        }
+        var status = (int)response.StatusCode;
+        if (status is not (429 or 412 or 500 or 502 or 503 or 504))
+        {
+            return false;
+        }
+        // A long Retry-After goes back to the caller as Throttled, to be scheduled durably instead of blocking here.
+        return ConnectorClient.RetryAfter(response) is not { } wait || wait <= maxWait;
+    }
+}
