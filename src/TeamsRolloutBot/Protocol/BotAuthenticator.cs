@@ -35,29 +35,31 @@ public sealed record TokenCheck(AuthResult Result, JsonWebToken? Jwt, OpenIdConn
 /// endorsements contain the activity's channelId, the <c>serviceurl</c> claim equals activity.serviceUrl, and the
 /// activity's tenant is the bot's tenant. Fails closed on anything missing.
 /// </summary>
-public sealed class BotAuthenticator
+public sealed class BotAuthenticator : IDisposable
 {
     private readonly BotOptions _options;
     private readonly ServiceUrlPolicy _serviceUrls;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration> _configuration;
+    private static readonly TimeSpan MetadataLifetime = TimeSpan.FromHours(12);
+    private static readonly TimeSpan MinForcedRefresh = TimeSpan.FromSeconds(30);
+    private readonly HttpDocumentRetriever _retriever;
+    private readonly SemaphoreSlim _metadataGate = new(1, 1);
+    private OpenIdConnectConfiguration? _metadata;
+    private DateTimeOffset _fetchedAt;
+    private DateTimeOffset _forcedAt = DateTimeOffset.MinValue;
     private readonly TimeProvider _time;
+    private readonly ILogger<BotAuthenticator> _logger;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public BotAuthenticator(IOptions<BotOptions> options, ServiceUrlPolicy serviceUrls, IHttpClientFactory httpClients, TimeProvider time)
+    public BotAuthenticator(IOptions<BotOptions> options, ServiceUrlPolicy serviceUrls, IHttpClientFactory httpClients, TimeProvider time, ILogger<BotAuthenticator> logger)
     {
+        _logger = logger;
         _options = options.Value;
         _serviceUrls = serviceUrls;
         _time = time;
         var metadata = new Uri(_options.OpenIdMetadataUrl);
-        var retriever = new HttpDocumentRetriever(httpClients.CreateClient(nameof(BotAuthenticator)))
+        _retriever = new HttpDocumentRetriever(httpClients.CreateClient(nameof(BotAuthenticator)))
         {
             RequireHttps = !metadata.IsLoopback,
-        };
-        _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(
-            _options.OpenIdMetadataUrl, new OpenIdConnectConfigurationRetriever(), retriever)
-        {
-            AutomaticRefreshInterval = TimeSpan.FromHours(12),
-            RefreshInterval = TimeSpan.FromMinutes(1),
         };
     }
 
@@ -129,33 +131,65 @@ public sealed class BotAuthenticator
 
     private async Task<(TokenValidationResult? Result, OpenIdConnectConfiguration? Config)> ValidateAsync(string token, CancellationToken cancellationToken)
     {
-        OpenIdConnectConfiguration config;
-        try
+        var config = await GetMetadataAsync(force: false, cancellationToken);
+        if (config is null)
         {
-            config = await _configuration.GetConfigurationAsync(cancellationToken);
-        }
-        catch (InvalidOperationException)
-        {
-            // Metadata unreachable: nobody can be authenticated (fail closed); the log says why.
+            // Metadata unreachable and never fetched: nobody can be authenticated (fail closed).
             return (new TokenValidationResult { IsValid = false, Exception = new SecurityTokenException("OpenID metadata could not be retrieved") }, null);
         }
         var result = await _handler.ValidateTokenAsync(token, Parameters(config));
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // Key rollover: refresh the metadata once and try again.
-            _configuration.RequestRefresh();
-            try
+            // Key rollover: fetch the key set again (at most every 30 s, so unknown kids cannot hammer the endpoint) and retry once.
+            var fresh = await GetMetadataAsync(force: true, cancellationToken);
+            if (fresh is not null && !ReferenceEquals(fresh, config))
             {
-                config = await _configuration.GetConfigurationAsync(cancellationToken);
+                config = fresh;
+                result = await _handler.ValidateTokenAsync(token, Parameters(config));
             }
-            catch (InvalidOperationException)
-            {
-                return (result, null);
-            }
-            result = await _handler.ValidateTokenAsync(token, Parameters(config));
         }
         return (result, config);
     }
+
+    /// <summary>The cached metadata and keys; refetched after 12 hours, or on demand for an unknown key id.</summary>
+    private async Task<OpenIdConnectConfiguration?> GetMetadataAsync(bool force, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_metadata is { } cached && (force ? now - _forcedAt < MinForcedRefresh : now - _fetchedAt < MetadataLifetime))
+        {
+            return cached;
+        }
+        await _metadataGate.WaitAsync(cancellationToken);
+        try
+        {
+            now = _time.GetUtcNow();
+            if (_metadata is { } again && (force ? now - _forcedAt < MinForcedRefresh : now - _fetchedAt < MetadataLifetime))
+            {
+                return again;
+            }
+            if (force)
+            {
+                _forcedAt = now;
+            }
+            try
+            {
+                _metadata = await OpenIdConnectConfigurationRetriever.GetAsync(_options.OpenIdMetadataUrl, _retriever, cancellationToken);
+                _fetchedAt = now;
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException or ArgumentException or JsonException)
+            {
+                // Keep the last good keys; an outage of the metadata endpoint must not lock out Teams.
+                Log.MetadataUnavailable(_logger, ex.GetType().Name);
+            }
+            return _metadata;
+        }
+        finally
+        {
+            _metadataGate.Release();
+        }
+    }
+
+    public void Dispose() => _metadataGate.Dispose();
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration config) => new()
     {

@@ -81,7 +81,7 @@ public sealed class BotOptionsValidator(IHostEnvironment environment) : IValidat
         {
             errors.Add($"Bot:OpenIdMetadataUrl must be an absolute https URL (http only on loopback); got '{options.OpenIdMetadataUrl}'.");
         }
-        foreach (var entry in options.AllowedServiceUrls)
+        foreach (var entry in options.AllowedServiceUrls.Where(e => !string.IsNullOrWhiteSpace(e)))
         {
             if (ServiceUrlPolicy.ParseEntry(entry) is null)
             {

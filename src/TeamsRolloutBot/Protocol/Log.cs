@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Handling a {Type} activity failed")]
     public static partial void HandlerFailed(ILogger logger, string type, Exception exception);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "OpenID metadata could not be fetched ({Error}); keeping the last keys, if any")]
+    public static partial void MetadataUnavailable(ILogger logger, string error);
+
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Local Playground mode: inbound tokens are NOT validated and outbound calls carry no token. Never use this outside a developer machine.")]
     public static partial void LocalModeOn(ILogger logger);
 }
