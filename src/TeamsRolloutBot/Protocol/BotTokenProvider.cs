@@ -12,7 +12,7 @@ namespace TeamsRolloutBot.Protocol;
 public sealed class BotTokenProvider(IOptions<BotOptions> options, TimeProvider time, TokenCredential? credentialOverride = null) : IDisposable
 {
     private static readonly TokenRequestContext Request = new([BotOptions.ConnectorScope]);
-    private readonly Lazy<TokenCredential?> _credential = new(() => credentialOverride ?? Create(options.Value));
+    private readonly Lazy<TokenCredential?> _credential = new(() => options.Value.LocalPlayground ? null : credentialOverride ?? Create(options.Value));
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AccessToken? _cached;
 
