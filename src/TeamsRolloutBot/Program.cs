@@ -1,22 +1,33 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Protocol;
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.UseBotUrls();
-builder.AddBotTelemetry();
-builder.Services.AddProblemDetails();
-builder.Services.AddBotStorage(builder.Configuration);
-builder.Services.AddBotProtocol(builder.Configuration);
+    builder.UseBotUrls();
+    builder.AddBotTelemetry();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddBotStorage(builder.Configuration);
+    builder.Services.AddBotProtocol(builder.Configuration);
 
-var app = builder.Build();
+    var app = builder.Build();
+    // Options errors surface here as a short message, before the host would log them with a stack trace.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
 
-app.MapBotMessages();
-app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    app.MapBotMessages();
+    app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+    app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
-app.Run();
+    app.Run();
+    return 0;
+}
+catch (Exception ex) when (StartupErrors.IsConfigurationError(ex))
+{
+    return StartupErrors.Report(ex, Console.Error);
+}
