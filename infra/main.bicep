@@ -37,6 +37,10 @@ param customHostName string = ''
 @allowed(['Sqlite', 'AzureStorage'])
 param storageProvider string = 'Sqlite'
 
+@description('Storage redundancy. ZRS keeps data across availability zones; pick Standard_LRS in a region without zones.')
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param storageSku string = 'Standard_ZRS'
+
 @description('Path of the rollout plan YAML inside the app; empty keeps the app\'s default.')
 param rolloutPlanPath string = ''
 
@@ -83,7 +87,13 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
-  params: { name: names.storage, location: location, tags: allTags, principalId: identity.outputs.principalId }
+  params: {
+    name: names.storage
+    location: location
+    tags: allTags
+    skuName: storageSku
+    principalId: identity.outputs.principalId
+  }
 }
 
 module keyVault 'modules/keyvault.bicep' = {

@@ -4,6 +4,9 @@ param name string
 param location string
 param tags object
 
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param skuName string
+
 @description('Principal id of the app\'s managed identity; gets blob, table and queue data roles on this account only.')
 param principalId string
 
@@ -12,7 +15,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   location: location
   tags: tags
   kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
+  sku: { name: skuName }
   properties: {
     accessTier: 'Hot'
     minimumTlsVersion: 'TLS1_2'
