@@ -79,6 +79,8 @@ public static partial class PlanLoader
         public string Sub(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
     }
 
+    private sealed record MessageSource(string Path, SourceLocation Offset, SourceLocation Time);
+
     private sealed class Reader(string file)
     {
         private static readonly string[] TopLevelKeys =
@@ -96,6 +98,8 @@ public static partial class PlanLoader
             [CardTemplateIds.Survey] = ["survey", "resources"],
             [CardTemplateIds.Reminder] = ["platforms", "resources"],
         };
+
+        private readonly Dictionary<PlanMessage, MessageSource> messageSources = new(ReferenceEqualityComparer.Instance);
 
         private IReadOnlyList<string> languages = PlanVocabulary.SupportedLanguages;
 
@@ -642,7 +646,9 @@ public static partial class PlanLoader
             }
 
             var fingerprint = Fingerprint(phase.Value, template, parameters, texts, collectReplies);
-            return new PlanMessage(id, phase.Value, offset.Value.Days, offset.Value.Text, time.Value, audience.Value, template, parameters, texts, collectReplies, fingerprint, Loc(node));
+            var message = new PlanMessage(id, phase.Value, offset.Value.Days, offset.Value.Text, time.Value, audience.Value, template, parameters, texts, collectReplies, fingerprint, Loc(node));
+            messageSources[message] = new MessageSource(path, Loc(fields["offset"]!), Loc(fields["time"]!));
+            return message;
         }
 
         private JsonObject? Parameters(YamlNode node, string path, string? template)
@@ -945,7 +951,8 @@ public static partial class PlanLoader
             {
                 var message = send.Message;
                 var wave = send.Wave;
-                var where = wave.OwnMessages is null ? $"messages({message.Id})" : $"waves({wave.Id}).messages({message.Id})";
+                var source = messageSources[message];
+                var where = source.Path;
                 var once = $"{wave.Id}/{message.Id}";
                 if (!seen.Add(once))
                 {
@@ -957,32 +964,32 @@ public static partial class PlanLoader
                 if (!wave.Contains(date))
                 {
                     var moved = send.MovedFrom is { } from ? $" (moved from {Day(from)}, a weekend day or holiday)" : "";
-                    Error(message.Location, $"{where}.offset", $"sends on {Day(date)}{moved}{inWave}, outside the wave ({Day(wave.Start)} to {Day(wave.End)})",
+                    Error(source.Offset, $"{where}.offset", $"sends on {Day(date)}{moved}{inWave}, outside the wave ({Day(wave.Start)} to {Day(wave.End)})",
                         $"use an offset from 0d to {wave.DurationDays - 1}d, or give the wave a longer duration:");
                     continue;
                 }
 
                 if (!plan.BusinessHours.Contains(message.Time))
                 {
-                    Warning(message.Location, $"{where}.time", $"sends at {message.Time:HH\\:mm}{inWave}, outside business hours ({plan.BusinessHours.Start:HH\\:mm}-{plan.BusinessHours.End:HH\\:mm})",
+                    Warning(source.Time, $"{where}.time", $"sends at {message.Time:HH\\:mm}{inWave}, outside business hours ({plan.BusinessHours.Start:HH\\:mm}-{plan.BusinessHours.End:HH\\:mm})",
                         "pick a time within businessHours, or widen businessHours if this is intended");
                 }
 
                 if (send.MovedFrom is null && date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
                 {
-                    Warning(message.Location, $"{where}.offset", $"sends on {date.DayOfWeek} {Day(date)}{inWave}",
+                    Warning(source.Offset, $"{where}.offset", $"sends on {date.DayOfWeek} {Day(date)}{inWave}",
                         "change the offset to a weekday, or set weekendSends: next-business-day");
                 }
 
                 if (send.MovedFrom is null && plan.Holidays.FirstOrDefault(h => h.Date == date) is { } holiday)
                 {
-                    Warning(message.Location, $"{where}.offset", $"sends on the holiday {Day(date)}{(holiday.Name is null ? "" : $" ({holiday.Name})")}{inWave}",
+                    Warning(source.Offset, $"{where}.offset", $"sends on the holiday {Day(date)}{(holiday.Name is null ? "" : $" ({holiday.Name})")}{inWave}",
                         "change the offset, or set weekendSends: next-business-day to move it to the next business day");
                 }
 
                 if (send.TimeAdjustment is { } adjustment)
                 {
-                    Warning(message.Location, $"{where}.time", $"{adjustment}{inWave}", "pick a time outside 02:00-03:00 on daylight-saving change days");
+                    Warning(source.Time, $"{where}.time", $"{adjustment}{inWave}", "pick a time outside 02:00-03:00 on daylight-saving change days");
                 }
             }
         }
