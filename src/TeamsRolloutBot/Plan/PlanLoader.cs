@@ -118,6 +118,12 @@ public static partial class PlanLoader
                 Error(ex.Start, "", $"not valid YAML: {message}", "fix the YAML syntax at this position (indentation, quotes, a missing ':' or a duplicate key)");
                 return null;
             }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet's scanner can fail this way on an unclosed [ or {; report where parsing got stuck.
+                Error(LastGoodMark(yaml), "", "not valid YAML: the text after this position could not be read", "look for an unclosed '[', '{' or quote after this position");
+                return null;
+            }
 
             if (stream.Documents.Count == 0)
             {
@@ -180,6 +186,25 @@ public static partial class PlanLoader
             }
 
             return plan;
+        }
+
+        private static Mark LastGoodMark(string yaml)
+        {
+            var parser = new Parser(new StringReader(yaml));
+            var last = Mark.Empty;
+            try
+            {
+                while (parser.MoveNext())
+                {
+                    last = parser.Current!.End;
+                }
+            }
+            catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+            {
+                // expected: this is how we find the spot
+            }
+
+            return last;
         }
 
         // ---- top level -------------------------------------------------------------------------------------------
