@@ -53,6 +53,7 @@ public static class PlanCli
 
     private static int Validate(string file, TextWriter stdout, TextWriter stderr)
     {
+        file = Locate(file);
         var result = PlanLoader.LoadFile(file);
         WriteDiagnostics(result, stderr);
         if (!result.IsValid)
@@ -70,6 +71,7 @@ public static class PlanCli
 
     private static int Show(string file, TextWriter stdout, TextWriter stderr)
     {
+        file = Locate(file);
         var result = PlanLoader.LoadFile(file);
         WriteDiagnostics(result, stderr);
         if (!result.IsValid)
@@ -129,6 +131,13 @@ public static class PlanCli
         MessagePhase.PostEnrollment => "post-enrollment",
         _ => "reminder",
     };
+
+    /// <summary>
+    /// `dotnet run --project src/TeamsRolloutBot` runs in the project folder, so a path typed relative to the repository
+    /// root is also looked for in the parent folders.
+    /// </summary>
+    private static string Locate(string file) =>
+        File.Exists(file) || Path.IsPathRooted(file) ? file : PlanProvider.ResolvePath(file, Directory.GetCurrentDirectory());
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths)
     {
