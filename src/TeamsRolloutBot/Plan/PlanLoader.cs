@@ -639,6 +639,13 @@ public static partial class PlanLoader
             {
                 foreach (var (key, value) in textFields.Values)
                 {
+                    if (PlanVocabulary.SupportedLanguages.Contains(key))
+                    {
+                        Error(value, textFields.Sub(key), "texts are keyed by language first; they must be keyed by text name first",
+                            $"write texts: {{ title: {{ {string.Join(", ", languages.Select(l => l + ": ..."))} }} }}");
+                        continue;
+                    }
+
                     if (!TextKeyPattern().IsMatch(key))
                     {
                         Error(value, textFields.Sub(key), $"'{key}' is not a text name", "texts are keyed by a name such as title or body, each with a text per language");

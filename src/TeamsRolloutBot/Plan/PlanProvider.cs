@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace TeamsRolloutBot.Plan;
@@ -28,6 +29,42 @@ public sealed class PlanReloadedEventArgs(PlanLoadResult result, RolloutPlan? cu
 
     /// <summary>The plan in force after the attempt (the previous one when the attempt failed; null if none was ever valid).</summary>
     public RolloutPlan? Current { get; } = current;
+
+    /// <summary>A short plain-text report for the leads' chat: what was loaded, or what is wrong and what stays in force.</summary>
+    public string Describe(int maxFindings = 5)
+    {
+        var text = new StringBuilder();
+        var warnings = Result.Warnings.ToList();
+        if (Succeeded)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Plan '{Current!.Name}' loaded: {Current.Waves.Count} waves, {Current.Departments.Count} departments, {warnings.Count} warnings.");
+        }
+        else
+        {
+            var errors = Result.Errors.ToList();
+            text.Append(CultureInfo.InvariantCulture, $"The plan file has {errors.Count} error(s) and was not loaded. ");
+            text.Append(Current is null ? "No plan is running until it is fixed." : $"Plan '{Current.Name}' stays in force.");
+            foreach (var error in errors.Take(maxFindings))
+            {
+                text.AppendLine().Append("- ").Append(Line(error));
+            }
+
+            if (errors.Count > maxFindings)
+            {
+                text.AppendLine().Append(CultureInfo.InvariantCulture, $"- ... and {errors.Count - maxFindings} more (run 'plan validate' for all).");
+            }
+        }
+
+        foreach (var warning in Succeeded ? warnings.Take(maxFindings) : [])
+        {
+            text.AppendLine().Append("- warning: ").Append(Line(warning));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Line(PlanDiagnostic d) =>
+        string.Create(CultureInfo.InvariantCulture, $"line {d.Line}, {d.Field}: {d.Message}{(d.Fix is null ? "" : " — " + d.Fix)}");
 }
 
 /// <summary>
@@ -122,13 +159,14 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
 
     private async Task<PlanLoadResult> LoadAsync(bool force, CancellationToken cancellationToken)
     {
+        PlanReloadedEventArgs reported;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var text = await ReadAsync(cancellationToken).ConfigureAwait(false);
             if (!force && text is not null && text == lastText)
             {
-                return new PlanLoadResult(state.Plan, [.. state.Errors, .. state.Warnings]);
+                return new PlanLoadResult(state.Errors.Count == 0 ? state.Plan : null, [.. state.Errors, .. state.Warnings]);
             }
 
             lastText = text;
@@ -150,13 +188,24 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
                 Log.PlanRejected(logger, PlanPath, state.Errors.Count, consequence, errors);
             }
 
-            Reloaded?.Invoke(this, new PlanReloadedEventArgs(result, state.Plan));
-            return result;
+            reported = new PlanReloadedEventArgs(result, state.Plan);
         }
         finally
         {
             gate.Release();
         }
+
+        // Outside the gate, so a handler may itself call ReloadAsync; a failing handler must not undo the reload.
+        try
+        {
+            Reloaded?.Invoke(this, reported);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.HandlerFailed(logger, ex);
+        }
+
+        return reported.Result;
     }
 
     private async Task<string?> ReadAsync(CancellationToken cancellationToken)
@@ -247,6 +296,9 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
 
         [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Not watching rollout plan {Path}: its folder does not exist")]
         public static partial void NotWatching(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "A Reloaded handler of the rollout plan failed")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Reloading rollout plan {Path} after a file change failed")]
         public static partial void ReloadFailed(ILogger logger, string path, Exception exception);

@@ -55,6 +55,39 @@ public sealed class PlanProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_report_for_the_leads_says_what_is_wrong_and_what_stays_in_force()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(PlanFile, PlanFixtures.Small, ct);
+        using var provider = Create();
+        PlanReloadedEventArgs? last = null;
+        provider.Reloaded += (_, e) => last = e;
+        await provider.StartAsync(ct);
+        Assert.Equal("Plan 'Test rollout' loaded: 2 waves, 2 departments, 0 warnings.", last!.Describe());
+
+        await File.WriteAllTextAsync(PlanFile, PlanFixtures.SmallWith("template: enrollment", "template: enrolment"), ct);
+        await provider.ReloadAsync(ct);
+
+        Assert.Equal(
+            "The plan file has 1 error(s) and was not loaded. Plan 'Test rollout' stays in force." + Environment.NewLine +
+            "- line 38, messages[1].template: unknown card template 'enrolment' — did you mean 'enrollment'? use one of introduction, pre-enrollment, enrollment, survey, reminder",
+            last.Describe());
+    }
+
+    [Fact]
+    public async Task A_failing_handler_does_not_undo_the_reload()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(PlanFile, PlanFixtures.Small, ct);
+        using var provider = Create();
+        provider.Reloaded += (_, _) => throw new InvalidOperationException("chat is down");
+
+        await provider.StartAsync(ct);
+
+        Assert.Equal("Test rollout", provider.Current?.Name);
+    }
+
+    [Fact]
     public async Task Missing_file_leaves_no_plan_and_an_error()
     {
         using var provider = Create();

@@ -238,6 +238,16 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Texts_keyed_by_language_first_get_a_clear_fix()
+    {
+        var result = PlanFixtures.Parse(PlanFixtures.SmallWith("title: { nl: Binnenkort, en: Coming soon }", "nl: { title: Binnenkort }\n      en: { title: Coming soon }"));
+
+        Assert.Equal(2, result.Errors.Count());
+        Assert.All(result.Errors, e => Assert.Equal("write texts: { title: { nl: ..., en: ... } }", e.Fix));
+        Assert.Equal([32, 33], result.Errors.Select(e => e.Line));
+    }
+
+    [Fact]
     public void Language_without_card_texts_is_an_error()
     {
         var result = PlanFixtures.Parse(PlanFixtures.SmallWith("languages: [nl, en]", "languages: [nl, en, de]"));
