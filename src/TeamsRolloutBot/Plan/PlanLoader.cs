@@ -363,9 +363,10 @@ public static partial class PlanLoader
                 return null;
             }
 
+            var before = Diagnostics.Count;
             var users = fields["users"] is { } u ? UserList(u, fields.Sub("users")) : [];
             var group = fields["group"] is { } g ? GroupId(g, fields.Sub("group")) : null;
-            if (users.Count == 0 && group is null && !fields.Has("users") && !fields.Has("group"))
+            if (users.Count == 0 && group is null && Diagnostics.Count == before)
             {
                 Error(node, "leads", "no project leads: nobody could drive the bot", "add users: [<Entra object id or UPN>] and/or group: <Entra group id>");
             }

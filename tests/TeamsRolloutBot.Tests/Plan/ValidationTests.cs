@@ -313,6 +313,18 @@ public class ValidationTests
         Assert.False(string.IsNullOrWhiteSpace(error.Fix));
     }
 
+    [Theory]
+    [InlineData("leads: {}")]
+    [InlineData("leads: { users: [] }")]
+    public void Plan_without_leads_is_an_error(string leads)
+    {
+        var result = PlanFixtures.Parse(PlanFixtures.SmallWith("leads: { users: [lead@contoso.example] }", leads));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((5, 8, "leads"), (error.Line, error.Column, error.Field));
+        Assert.Equal("no project leads: nobody could drive the bot", error.Message);
+    }
+
     [Fact]
     public void Yaml_syntax_error_names_its_position()
     {
