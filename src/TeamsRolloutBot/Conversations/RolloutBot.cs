@@ -1,14 +1,16 @@
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Conversations;
 
 /// <summary>
-/// The bot's conversation behaviour: remembers every conversation it is in, welcomes on install, answers <c>help</c>
-/// in any scope and gives a hint for anything else. In channels and group chats it speaks only when @mentioned.
+/// The bot's conversation behaviour: remembers every conversation it is in, welcomes on install, and hands messages and
+/// card actions to the commands (<see cref="LeadCommands"/>: help and whoami for everyone, the rest for leads).
+/// In channels and group chats it speaks only when @mentioned.
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, BotTexts texts, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, LeadCommands commands, BotTexts texts, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -28,7 +30,7 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
                 await OnMessageAsync(activity, cancellationToken);
                 return null;
             case ActivityTypes.Invoke:
-                return null;
+                return await commands.OnInvokeAsync(activity, cancellationToken);
             default:
                 return null;
         }
@@ -42,16 +44,13 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
             return;
         }
         var text = activity.GetTextWithoutBotMention();
-        if (text.Length == 0 && activity.Value is not null)
+        var reply = text.Length == 0 && activity.Value is not null
+            ? await commands.OnSubmitAsync(activity, cancellationToken)
+            : await commands.OnMessageAsync(activity, text, cancellationToken);
+        if (reply is not null)
         {
-            return;
+            await ReplyAsync(activity, reply, cancellationToken);
         }
-        var language = BotTexts.LanguageOf(activity);
-        var command = text.Split(' ', 2)[0].ToLowerInvariant();
-        Activity reply = command is "help" or "hulp" or "?" or "menu"
-            ? Activity.CreateCard(HelpCard(language), texts.Get(language, "help.summary"))
-            : Activity.CreateMessage(texts.Format(language, "hint.unknown", Truncate(text, 60)));
-        await ReplyAsync(activity, reply, cancellationToken);
     }
 
     private async Task WelcomeAsync(Activity activity, CancellationToken cancellationToken)
@@ -88,11 +87,6 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.body"), ["wrap"] = true },
         new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.next"), ["wrap"] = true, ["isSubtle"] = true });
 
-    private JsonObject HelpCard(string language) => Card(
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "help.title"), ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "help.body"), ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "help.commands"), ["wrap"] = true });
-
     private static JsonObject Card(params JsonNode[] body) => new()
     {
         ["type"] = "AdaptiveCard",
@@ -100,6 +94,4 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         ["version"] = "1.5",
         ["body"] = new JsonArray(body),
     };
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

@@ -37,5 +37,40 @@ public static class Migrations
             );
             CREATE INDEX ix_inbound_received ON inbound_activities (received_at);
             """),
+        // Issue 7 (lead commands) numbers its migrations from 70, so parallel features can append without colliding.
+        new(70, "lead commands: audit log, confirmations, wave control", """
+            CREATE TABLE command_audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                user_aad_object_id TEXT,
+                user_name TEXT,
+                conversation_type TEXT,
+                command TEXT NOT NULL,
+                result TEXT NOT NULL,
+                detail TEXT
+            );
+            CREATE INDEX ix_command_audit_at ON command_audit (at);
+            CREATE TABLE command_confirmations (
+                id TEXT NOT NULL PRIMARY KEY,
+                command TEXT NOT NULL,
+                recipients INTEGER,
+                requested_by TEXT NOT NULL,
+                requested_by_name TEXT,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending',
+                decided_by TEXT,
+                decided_by_name TEXT,
+                decided_at TEXT,
+                result TEXT
+            );
+            CREATE TABLE wave_control (
+                wave_id TEXT NOT NULL PRIMARY KEY,
+                state TEXT NOT NULL,
+                start_date TEXT,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT
+            );
+            """),
     ];
 }

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Commands;
+
+/// <summary>One audit entry: who did what, when, with which result.</summary>
+public sealed record AuditEntry(DateTimeOffset At, string? UserAadObjectId, string? UserName, string? ConversationType, string Command, string Result, string? Detail);
+
+/// <summary>Result words stored in the audit log.</summary>
+public static class AuditResults
+{
+    public const string Done = "done";
+    public const string Refused = "refused";
+    public const string Failed = "failed";
+    public const string AwaitingConfirmation = "awaiting confirmation";
+    public const string Confirmed = "confirmed";
+    public const string Declined = "declined";
+}
+
+/// <summary>The audit log of lead commands (table <c>command_audit</c>): every state change and every refused attempt.</summary>
+public sealed class AuditLog(SqliteDatabase database, [FromKeyedServices(CommandsClock.Key)] TimeProvider time)
+{
+    public async Task WriteAsync(string? userAadObjectId, string? userName, string? conversationType, string command, string result, string? detail, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO command_audit (at, user_aad_object_id, user_name, conversation_type, command, result, detail)
+            VALUES ($at, $aad, $name, $type, $command, $result, $detail)
+            """;
+        insert.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        insert.Parameters.AddWithValue("$aad", (object?)userAadObjectId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$name", (object?)userName ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$type", (object?)conversationType ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$command", command);
+        insert.Parameters.AddWithValue("$result", result);
+        insert.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The newest entries first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> LatestAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT * FROM command_audit ORDER BY id DESC LIMIT $n";
+        select.Parameters.AddWithValue("$n", count);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry(
+                DateTimeOffset.Parse(reader.GetString(reader.GetOrdinal("at")), CultureInfo.InvariantCulture),
+                Text(reader, "user_aad_object_id"), Text(reader, "user_name"), Text(reader, "conversation_type"),
+                reader.GetString(reader.GetOrdinal("command")), reader.GetString(reader.GetOrdinal("result")), Text(reader, "detail")));
+        }
+        return entries;
+    }
+
+    internal static string? Text(SqliteDataReader reader, string column) =>
+        reader.IsDBNull(reader.GetOrdinal(column)) ? null : reader.GetString(reader.GetOrdinal(column));
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+
+namespace TeamsRolloutBot.Commands;
+
+/// <summary>Adaptive Card (1.5) building blocks for the bot's own lead cards: text, facts, and Action.Execute buttons.</summary>
+public static class CommandCards
+{
+    public const string RunVerb = "run";
+    public const string ConfirmVerb = "confirm";
+    public const string DeclineVerb = "decline";
+
+    public static JsonObject Card(IEnumerable<JsonNode> body, IEnumerable<JsonNode>? actions = null)
+    {
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = "1.5",
+            ["body"] = new JsonArray([.. body]),
+        };
+        var list = actions?.ToList() ?? [];
+        if (list.Count > 0)
+        {
+            card["actions"] = new JsonArray([.. list]);
+        }
+        return card;
+    }
+
+    public static JsonObject Title(string text) =>
+        new() { ["type"] = "TextBlock", ["text"] = text, ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true };
+
+    public static JsonObject Heading(string text) =>
+        new() { ["type"] = "TextBlock", ["text"] = text, ["weight"] = "Bolder", ["wrap"] = true, ["spacing"] = "Medium" };
+
+    public static JsonObject Text(string text, bool subtle = false)
+    {
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true };
+        if (subtle)
+        {
+            block["isSubtle"] = true;
+        }
+        return block;
+    }
+
+    /// <summary>A highlighted line (the result of an action shown on top of a card).</summary>
+    public static JsonObject Banner(string text, bool good = true) => new()
+    {
+        ["type"] = "Container",
+        ["style"] = good ? "good" : "attention",
+        ["items"] = new JsonArray(Text(text)),
+    };
+
+    public static JsonObject Facts(IEnumerable<(string Title, string Value)> facts) => new()
+    {
+        ["type"] = "FactSet",
+        ["facts"] = new JsonArray([.. facts.Select(f => (JsonNode)new JsonObject { ["title"] = f.Title, ["value"] = f.Value })]),
+    };
+
+    /// <summary>A button that runs a command as the clicking lead (verb <c>run</c>, data <c>{ command }</c>).</summary>
+    public static JsonObject RunButton(string title, string command, string? style = null) =>
+        Execute(title, RunVerb, new JsonObject { ["command"] = command }, style);
+
+    public static JsonObject Execute(string title, string verb, JsonObject data, string? style = null)
+    {
+        // Action.Submit as fallback for clients without Universal Actions: it arrives as a message with the same data.
+        var fallbackData = data.DeepClone().AsObject();
+        fallbackData["verb"] = verb;
+        var action = new JsonObject
+        {
+            ["type"] = "Action.Execute",
+            ["title"] = title,
+            ["verb"] = verb,
+            ["data"] = data,
+            ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = title, ["data"] = fallbackData },
+        };
+        if (style is not null)
+        {
+            action["style"] = style;
+        }
+        return action;
+    }
+
+    public static JsonObject ActionSet(IEnumerable<JsonNode> actions) => new()
+    {
+        ["type"] = "ActionSet",
+        ["actions"] = new JsonArray([.. actions]),
+    };
+}

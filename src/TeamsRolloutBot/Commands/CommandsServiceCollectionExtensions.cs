@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace TeamsRolloutBot.Commands;
+
+public static class CommandsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The lead commands: options (<c>Commands:</c>, validated at start), lead directory (plan + Graph), audit log,
+    /// confirmations, the wave control stand-in (replaced by the delivery engine's <see cref="IWaveControl"/> when it is
+    /// registered first), exports.
+    /// </summary>
+    public static IServiceCollection AddLeadCommands(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CommandsOptions>().Bind(configuration.GetSection(CommandsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton<TimeProvider>(CommandsClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
+
+        services.AddHttpClient<LeadGraphClient>().AddStandardResilienceHandler(o =>
+        {
+            // A lead waits for this answer (and Teams gives an invoke 15 s): fail fast, then fail closed.
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
+            o.Retry.MaxRetryAttempts = 2;
+            o.Retry.Delay = TimeSpan.FromMilliseconds(300);
+        });
+        services.AddHttpClient(ExportService.UploadClient).AddStandardResilienceHandler();
+
+        services.AddSingleton<LeadDirectory>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ConfirmationStore>();
+        services.TryAddSingleton<IWaveControl, LocalWaveControl>();
+        services.AddSingleton<MessagePreview>();
+        services.AddSingleton<ExportService>();
+        services.AddSingleton<LeadCommands>();
+        return services;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TeamsRolloutBot.Conversations;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+
+namespace TeamsRolloutBot.Commands;
+
+/// <summary>
+/// CSV exports for leads, handed over with Teams' file consent flow in the personal chat: the bot sends a FileConsentCard;
+/// when the lead accepts, Teams creates the file in the lead's OneDrive and sends <c>fileConsent/invoke</c> with an upload
+/// URL; the bot PUTs the CSV there and posts a file card. No Graph permission is needed. The manifest must say
+/// <c>supportsFiles: true</c>.
+/// </summary>
+public sealed class ExportService(
+    PlanProvider plans,
+    IWaveControl waves,
+    AuditLog audit,
+    ConnectorClient connector,
+    IHttpClientFactory httpClients,
+    BotTexts texts,
+    [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
+    ILogger<ExportService> logger)
+{
+    public const string ConsentContentType = "application/vnd.microsoft.teams.card.file.consent";
+    public const string FileInfoContentType = "application/vnd.microsoft.teams.card.file.info";
+    public const string UploadClient = "TeamsFileUpload";
+
+    public static IReadOnlyList<string> FeedbackHeaders { get; } =
+        ["submitted_at_utc", "wave", "department", "message", "user_aad_object_id", "user_name", "language", "question", "answer"];
+
+    public static IReadOnlyList<string> DeliveryHeaders { get; } =
+        ["wave", "message", "department", "audience", "planned_local", "planned_utc", "wave_state", "delivery_state", "detail"];
+
+    /// <summary><c>export feedback|deliveries</c>: a file consent card in personal chat; in a channel a pointer to the personal chat.</summary>
+    public async Task<CommandReply> RequestAsync(CommandContext context, RolloutPlan plan, string kind, CancellationToken cancellationToken)
+    {
+        var language = context.Language;
+        if (!context.IsPersonal)
+        {
+            return CommandReply.Message(texts.Format(language, "export.channel", kind));
+        }
+        var (bytes, rows) = await BuildAsync(plan, kind, cancellationToken);
+        var name = FileName(kind);
+        var description = texts.Format(language, "export.description", texts.Get(language, "export.kind." + kind), plan.Name, rows);
+        var exportContext = new JsonObject { ["kind"] = kind };
+        var attachment = new Attachment
+        {
+            ContentType = ConsentContentType,
+            Name = name,
+            Content = new JsonObject
+            {
+                ["description"] = description,
+                ["sizeInBytes"] = bytes.Length,
+                ["acceptContext"] = exportContext,
+                ["declineContext"] = exportContext.DeepClone(),
+            },
+        };
+        await audit.WriteAsync(context.UserId, context.UserName, context.ConversationType, "export " + kind, AuditResults.AwaitingConfirmation,
+            $"{rows} row(s), file consent card sent", cancellationToken);
+        return new CommandReply(texts.Format(language, "export.ready", description), Attachment: attachment);
+    }
+
+    /// <summary>The lead accepted or declined the file: upload, then post the file card.</summary>
+    public async Task<InvokeResponse> OnFileConsentAsync(Activity activity, CommandContext context, CancellationToken cancellationToken)
+    {
+        var language = context.Language;
+        if (activity.Value is not { ValueKind: JsonValueKind.Object } value)
+        {
+            return new InvokeResponse(400);
+        }
+        var action = Str(value, "action");
+        var kind = value.TryGetProperty("context", out var ctx) && ctx.ValueKind == JsonValueKind.Object ? Str(ctx, "kind") : null;
+        if (kind is not ("feedback" or "deliveries"))
+        {
+            return new InvokeResponse(400);
+        }
+        if (!context.Lead.IsLead)
+        {
+            await audit.WriteAsync(context.UserId, context.UserName, context.ConversationType, "export " + kind, AuditResults.Refused, "not a lead: " + context.Lead.Reason, cancellationToken);
+            Log.Refused(logger, "export " + kind, context.UserId, context.Lead.Reason);
+            return new InvokeResponse(200);
+        }
+        if (action != "accept")
+        {
+            await audit.WriteAsync(context.UserId, context.UserName, context.ConversationType, "export " + kind, AuditResults.Declined, null, cancellationToken);
+            await ReplyAsync(activity, Activity.CreateMessage(texts.Get(language, "export.declined")), cancellationToken);
+            return new InvokeResponse(200);
+        }
+        if (!value.TryGetProperty("uploadInfo", out var upload) || Str(upload, "uploadUrl") is not { } uploadUrl
+            || !Uri.TryCreate(uploadUrl, UriKind.Absolute, out var uploadUri)
+            || !(uploadUri.Scheme == Uri.UriSchemeHttps || (uploadUri.Scheme == Uri.UriSchemeHttp && uploadUri.IsLoopback)))
+        {
+            return new InvokeResponse(400);
+        }
+        if (plans.Current is not { } plan)
+        {
+            await ReplyAsync(activity, Activity.CreateMessage(texts.Get(language, "noplan")), cancellationToken);
+            return new InvokeResponse(200);
+        }
+
+        var (bytes, rows) = await BuildAsync(plan, kind, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Put, uploadUri) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        request.Content.Headers.ContentRange = new ContentRangeHeaderValue(0, Math.Max(0, bytes.Length - 1), bytes.Length);
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await httpClients.CreateClient(UploadClient).SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            // Reported below as a failed upload.
+        }
+        using (response)
+        {
+            if (response is not { IsSuccessStatusCode: true })
+            {
+                Log.UploadFailed(logger, (int?)response?.StatusCode ?? 0);
+                await audit.WriteAsync(context.UserId, context.UserName, context.ConversationType, "export " + kind, AuditResults.Failed, "upload failed", cancellationToken);
+                await ReplyAsync(activity, Activity.CreateMessage(texts.Get(language, "export.failed")), cancellationToken);
+                return new InvokeResponse(200);
+            }
+        }
+
+        var fileCard = new Activity
+        {
+            Type = ActivityTypes.Message,
+            Text = texts.Format(language, "export.uploaded", Str(upload, "name") ?? FileName(kind), rows),
+            Attachments =
+            [
+                new Attachment
+                {
+                    ContentType = FileInfoContentType,
+                    ContentUrl = Str(upload, "contentUrl"),
+                    Name = Str(upload, "name") ?? FileName(kind),
+                    Content = new JsonObject { ["uniqueId"] = Str(upload, "uniqueId"), ["fileType"] = Str(upload, "fileType") ?? "csv" },
+                },
+            ],
+        };
+        await ReplyAsync(activity, fileCard, cancellationToken);
+        await audit.WriteAsync(context.UserId, context.UserName, context.ConversationType, "export " + kind, AuditResults.Done, $"{rows} row(s) uploaded", cancellationToken);
+        return new InvokeResponse(200);
+    }
+
+    /// <summary>The CSV bytes and the number of data rows.</summary>
+    public async Task<(byte[] Bytes, int Rows)> BuildAsync(RolloutPlan plan, string kind, CancellationToken cancellationToken)
+    {
+        if (kind == "feedback")
+        {
+            // The feedback survey (issue 8) is not part of this version: nothing has been collected.
+            return (Csv.Write(FeedbackHeaders, []), 0);
+        }
+        var statuses = new Dictionary<string, WaveStatus>();
+        foreach (var wave in plan.Waves)
+        {
+            statuses[wave.Id] = await waves.GetStatusAsync(wave, cancellationToken);
+        }
+        var deliveryState = waves.DeliveryAvailable ? "unknown" : "not sent (no delivery engine)";
+        var rows = LeadCommands.Effective(plan, statuses).Select(s => (IReadOnlyList<string?>)
+        [
+            s.WaveId, s.MessageId, s.DepartmentId, s.Audience.ToString().ToLowerInvariant(),
+            s.Local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            s.Utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            statuses[s.WaveId].State.ToString().ToLowerInvariant(), deliveryState, s.TimeAdjustment,
+        ]).ToList();
+        return (Csv.Write(DeliveryHeaders, rows), rows.Count);
+    }
+
+    private string FileName(string kind) =>
+        $"rollout-{kind}-{time.GetUtcNow().ToString("yyyy-MM-dd-HHmm", CultureInfo.InvariantCulture)}.csv";
+
+    private async Task ReplyAsync(Activity inbound, Activity reply, CancellationToken cancellationToken)
+    {
+        var result = await connector.SendToConversationAsync(inbound.ServiceUrl!, inbound.Conversation!.Id!, reply, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            Log.UploadFailed(logger, (int?)result.StatusCode ?? 0);
+        }
+    }
+
+    private static string? Str(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Plan;
+
+namespace TeamsRolloutBot.Commands;
+
+/// <summary>Why someone is, or is not, a lead.</summary>
+public enum LeadReason
+{
+    /// <summary>The plan's <c>leads.users</c> lists the user's Entra object id.</summary>
+    ListedById,
+    /// <summary>The plan's <c>leads.users</c> lists the user's UPN (looked up in Graph).</summary>
+    ListedByUpn,
+    /// <summary>The user is a member of the plan's <c>leads.group</c> (checked in Graph).</summary>
+    GroupMember,
+    /// <summary>Not in the plan's leads.</summary>
+    NotListed,
+    /// <summary>No valid plan is loaded, so nobody is a lead.</summary>
+    NoPlan,
+    /// <summary>The activity carries no Entra object id (for example an anonymous or guest client).</summary>
+    NoIdentity,
+    /// <summary>The plan names UPNs or a group, and Graph could not be asked: refused (fail closed).</summary>
+    DirectoryUnavailable,
+    /// <summary>The plan names UPNs or a group, but there is no Graph in local Playground mode.</summary>
+    DirectoryNotUsed,
+}
+
+/// <summary>The answer to "is this user a lead", with the reason and the UPN when Graph gave one.</summary>
+public sealed record LeadCheck(bool IsLead, LeadReason Reason, string? UserPrincipalName = null);
+
+/// <summary>
+/// Decides who is a project lead: the plan's <c>leads.users</c> (Entra object ids, or UPNs resolved through Graph) and the
+/// members of <c>leads.group</c> (Graph <c>checkMemberGroups</c>). Graph answers are cached per user for
+/// <c>Commands:LeadCacheDuration</c> and forgotten when the plan reloads; a Graph failure means "not a lead".
+/// </summary>
+public sealed class LeadDirectory : IDisposable
+{
+    private readonly PlanProvider _plans;
+    private readonly LeadGraphClient _graph;
+    private readonly TimeProvider _time;
+    private readonly CommandsOptions _options;
+    private readonly ILogger<LeadDirectory> _logger;
+    private readonly ConcurrentDictionary<string, (LeadCheck Check, DateTimeOffset Until)> _cache = new(StringComparer.OrdinalIgnoreCase);
+
+    public LeadDirectory(PlanProvider plans, LeadGraphClient graph, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, IOptions<CommandsOptions> options, ILogger<LeadDirectory> logger)
+    {
+        _plans = plans;
+        _graph = graph;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _plans.Reloaded += OnPlanReloaded;
+    }
+
+    public async Task<LeadCheck> CheckAsync(string? userAadObjectId, CancellationToken cancellationToken)
+    {
+        if (_plans.Current is not { } plan)
+        {
+            return new LeadCheck(false, LeadReason.NoPlan);
+        }
+        if (string.IsNullOrWhiteSpace(userAadObjectId))
+        {
+            return new LeadCheck(false, LeadReason.NoIdentity);
+        }
+        var leads = plan.Leads;
+        if (leads.Users.Any(u => string.Equals(u, userAadObjectId, StringComparison.OrdinalIgnoreCase)))
+        {
+            return new LeadCheck(true, LeadReason.ListedById);
+        }
+        var upns = leads.Users.Where(u => u.Contains('@', StringComparison.Ordinal)).ToList();
+        if (upns.Count == 0 && leads.GroupId is null)
+        {
+            return new LeadCheck(false, LeadReason.NotListed);
+        }
+        if (!_graph.IsAvailable)
+        {
+            return new LeadCheck(false, LeadReason.DirectoryNotUsed);
+        }
+        if (_cache.TryGetValue(userAadObjectId, out var cached) && cached.Until > _time.GetUtcNow())
+        {
+            return cached.Check;
+        }
+
+        LeadCheck check;
+        try
+        {
+            check = await AskGraphAsync(userAadObjectId, upns, leads.GroupId, cancellationToken);
+        }
+        catch (GraphUnavailableException ex)
+        {
+            // Fail closed and do not cache: the next attempt asks again.
+            Log.LeadCheckFailed(_logger, ex.Message);
+            return new LeadCheck(false, LeadReason.DirectoryUnavailable);
+        }
+        _cache[userAadObjectId] = (check, _time.GetUtcNow() + _options.LeadCacheDuration);
+        return check;
+    }
+
+    public void Dispose() => _plans.Reloaded -= OnPlanReloaded;
+
+    private async Task<LeadCheck> AskGraphAsync(string userId, List<string> upns, string? groupId, CancellationToken cancellationToken)
+    {
+        string? upn = null;
+        if (upns.Count > 0)
+        {
+            upn = await _graph.GetUserPrincipalNameAsync(userId, cancellationToken);
+            if (upn is not null && upns.Any(u => string.Equals(u, upn, StringComparison.OrdinalIgnoreCase)))
+            {
+                return new LeadCheck(true, LeadReason.ListedByUpn, upn);
+            }
+        }
+        if (groupId is not null && await _graph.IsMemberOfGroupAsync(userId, groupId, cancellationToken))
+        {
+            return new LeadCheck(true, LeadReason.GroupMember, upn);
+        }
+        return new LeadCheck(false, LeadReason.NotListed, upn);
+    }
+
+    private void OnPlanReloaded(object? sender, PlanReloadedEventArgs e) => _cache.Clear();
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Commands;
+
+/// <summary>
+/// The stand-in for the delivery engine: records each wave's state and start date (table <c>wave_control</c>) so the
+/// leads' decisions survive restarts and can be handed to the engine, and counts recipients from the plan and Graph.
+/// It sends nothing, and <see cref="DeliveryAvailable"/> says so.
+/// </summary>
+public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient graph, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
+{
+    public bool DeliveryAvailable => false;
+
+    public async Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken)
+    {
+        var current = await GetStatusAsync(wave, cancellationToken);
+        var date = startDate ?? wave.Start;
+        if (current.State == WaveState.Started && current.StartDate == date)
+        {
+            return new(WaveActionOutcome.Unchanged, current);
+        }
+        return new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Started, date, actor, cancellationToken));
+    }
+
+    public async Task<WaveActionResult> PauseAsync(Wave wave, string actor, CancellationToken cancellationToken)
+    {
+        var (current, stored) = await ReadAsync(wave, cancellationToken);
+        return current.State switch
+        {
+            WaveState.Paused => new(WaveActionOutcome.Unchanged, current),
+            WaveState.Cancelled => new(WaveActionOutcome.NotPossible, current),
+            _ => new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Paused, stored, actor, cancellationToken)),
+        };
+    }
+
+    public async Task<WaveActionResult> ResumeAsync(Wave wave, string actor, CancellationToken cancellationToken)
+    {
+        var (current, stored) = await ReadAsync(wave, cancellationToken);
+        if (current.State != WaveState.Paused)
+        {
+            return new(current.State == WaveState.Cancelled ? WaveActionOutcome.NotPossible : WaveActionOutcome.Unchanged, current);
+        }
+        return new(WaveActionOutcome.Done, await SaveAsync(wave, stored is null ? WaveState.Scheduled : WaveState.Started, stored, actor, cancellationToken));
+    }
+
+    public async Task<WaveActionResult> CancelAsync(Wave wave, string actor, CancellationToken cancellationToken)
+    {
+        var (current, stored) = await ReadAsync(wave, cancellationToken);
+        return current.State == WaveState.Cancelled
+            ? new(WaveActionOutcome.Unchanged, current)
+            : new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Cancelled, stored, actor, cancellationToken));
+    }
+
+    public Task<SendNowResult> SendNowAsync(PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken) =>
+        Task.FromResult(new SendNowResult(false, 0));
+
+    public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken) =>
+        (await ReadAsync(wave, cancellationToken)).Status;
+
+    private async Task<(WaveStatus Status, DateOnly? StoredStart)> ReadAsync(Wave wave, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT state, start_date, updated_at, updated_by FROM wave_control WHERE wave_id = $id";
+        select.Parameters.AddWithValue("$id", wave.Id);
+        await using var r = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await r.ReadAsync(cancellationToken))
+        {
+            return (new WaveStatus(wave.Id, WaveState.Scheduled, wave.Start, null, null, null), null);
+        }
+        var state = Enum.Parse<WaveState>(r.GetString(0), ignoreCase: true);
+        DateOnly? stored = r.IsDBNull(1) ? null : DateOnly.ParseExact(r.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var status = new WaveStatus(wave.Id, state, stored ?? wave.Start, DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.IsDBNull(3) ? null : r.GetString(3), null);
+        return (status, stored);
+    }
+
+    public async Task<RecipientCount> CountRecipientsAsync(IReadOnlyList<PlanMessage> messages, IReadOnlyList<Department> departments, CancellationToken cancellationToken)
+    {
+        var toMembers = messages.Any(m => m.Audience is MessageAudience.Members or MessageAudience.Both or MessageAudience.Email);
+        var channelMessages = messages.Count(m => m.Audience is MessageAudience.Channel or MessageAudience.Both);
+        var people = 0;
+        var uncounted = new List<string>();
+        var seenUsers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var department in toMembers ? departments : [])
+        {
+            switch (department.Members)
+            {
+                case { GroupId: { } group }:
+                    try
+                    {
+                        people += graph.IsAvailable ? await graph.CountGroupUsersAsync(group, cancellationToken) : throw new GraphUnavailableException("no Graph in local mode");
+                    }
+                    catch (GraphUnavailableException ex)
+                    {
+                        Log.CountFailed(logger, department.Id, ex.Message);
+                        people += department.ExpectedSize ?? 0;
+                        uncounted.Add(department.Id);
+                    }
+                    break;
+                case { Users: { Count: > 0 } users }:
+                    people += users.Count(seenUsers.Add);
+                    break;
+                default:
+                    people += department.ExpectedSize ?? 0;
+                    uncounted.Add(department.Id);
+                    break;
+            }
+        }
+        var channels = departments.Count(d => d.ChannelId is not null) * channelMessages;
+        return new RecipientCount(people, channels, uncounted.Count == 0, uncounted);
+    }
+
+    private async Task<WaveStatus> SaveAsync(Wave wave, WaveState state, DateOnly? startDate, string actor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var upsert = connection.CreateCommand();
+        upsert.CommandText = """
+            INSERT INTO wave_control (wave_id, state, start_date, updated_at, updated_by) VALUES ($id, $state, $start, $now, $by)
+            ON CONFLICT (wave_id) DO UPDATE SET state = excluded.state, start_date = excluded.start_date,
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by
+            """;
+        upsert.Parameters.AddWithValue("$id", wave.Id);
+        upsert.Parameters.AddWithValue("$state", state.ToString().ToLowerInvariant());
+        upsert.Parameters.AddWithValue("$start", startDate is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value);
+        upsert.Parameters.AddWithValue("$now", now.ToString("O", CultureInfo.InvariantCulture));
+        upsert.Parameters.AddWithValue("$by", actor);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+        return new WaveStatus(wave.Id, state, startDate ?? wave.Start, now, actor, null);
+    }
+}
