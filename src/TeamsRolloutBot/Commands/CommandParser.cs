@@ -29,7 +29,9 @@ public sealed record ParsedCommand(CommandKind Kind, IReadOnlyList<string> Args)
     public string? Arg(int index) => index < Args.Count ? Args[index] : null;
 
     /// <summary>The command in its canonical English form, as the audit log and buttons use it.</summary>
-    public string Canonical => CommandParser.CanonicalName(Kind) + (Args.Count > 0 ? " " + string.Join(' ', Args) : "");
+    public string Canonical => Kind == CommandKind.Send && Args.Count == 3
+        ? $"send {Args[0]} to {Args[1]} now"
+        : CommandParser.CanonicalName(Kind) + (Args.Count > 0 ? " " + string.Join(' ', Args) : "");
 
     /// <summary>Help and whoami are for everyone; the rest is for leads.</summary>
     public bool IsLeadOnly => Kind is not (CommandKind.Help or CommandKind.WhoAmI);
