@@ -139,7 +139,7 @@ public static class CardTemplate
             }
             catch (CardExpression.ExpressionException e)
             {
-                throw new CardTemplateException(e.Message);
+                throw new CardTemplateException($"cannot evaluate '${{{single.Expression}}}': {e.Message}");
             }
             return value is CardExpression.UndefinedValue ? "${" + single.Expression + "}" : value;
         }
