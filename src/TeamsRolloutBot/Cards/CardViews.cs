@@ -62,8 +62,11 @@ internal static class CardViews
         var timeline = new JsonArray();
         foreach (var item in Arr(p["timeline"]))
         {
-            if (item is not JsonObject row) throw Bad("introduction", "timeline", "each entry needs 'month' and 'departments'");
-            timeline.Add(new JsonObject { ["month"] = Str(row["month"]) ?? "", ["departments"] = Str(row["departments"]) ?? "" });
+            var month = Str(item?["month"]);
+            var departments = Str(item?["departments"]);
+            if (string.IsNullOrWhiteSpace(month) || string.IsNullOrWhiteSpace(departments))
+                throw Bad("introduction", $"timeline[{timeline.Count}]", "each entry needs a 'month' and 'departments' text (quote texts that contain commas)");
+            timeline.Add(new JsonObject { ["month"] = month, ["departments"] = departments });
         }
         view["timeline"] = timeline;
         view["hasTimeline"] = timeline.Count > 0;

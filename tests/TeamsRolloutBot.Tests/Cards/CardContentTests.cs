@@ -31,6 +31,7 @@ public sealed class CardContentTests
 
         var facts = All(card, "FactSet").SelectMany(f => f["facts"]!.AsArray()).Select(f => ((string?)f!["title"], (string?)f["value"])).ToList();
         Assert.Contains((month, department), facts);
+        Assert.Contains(lang == "nl" ? ("oktober", "HR, financiën en leidinggevenden") : ("October", "HR, Finance and Executives"), facts);
         Assert.Equal(4 + 1, facts.Count);
         Assert.Contains(date, facts.Select(f => f.Item2));
         var join = All(card, "Action.OpenUrl").Single(a => (string?)a["url"] == "https://contoso.example/intune-kickoff");
@@ -103,6 +104,15 @@ public sealed class CardContentTests
         Assert.DoesNotContain("Install the Company Portal app from the Microsoft Store (button below).", texts);
         Assert.Contains("Install Intune Company Portal from Google Play (button below).", texts);
         Assert.Equal(2, All(card, "Action.ToggleVisibility").Count());
+    }
+
+    [Fact]
+    public void A_timeline_entry_without_text_is_refused_with_its_position()
+    {
+        var data = new CardData { RolloutName = "R", Parameters = JsonNode.Parse("""{"timeline":[{"month":"July","departments":"IT"},{"month":"August"}]}""") }.ToJson();
+
+        var e = Assert.Throws<ArgumentException>(() => CardRenderer.Render(CardTemplateIds.Introduction, data, "en"));
+        Assert.Contains("timeline[1]", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,6 +70,40 @@ public sealed partial class CardRenderingTests
         Assert.True(Encoding.UTF8.GetByteCount(json) <= 28 * 1024, $"{caseName} is {Encoding.UTF8.GetByteCount(json)} bytes");
     }
 
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Card_has_no_blank_texts_facts_or_buttons(string caseName)
+    {
+        var blanks = new List<string>();
+        FindBlanks(Render(caseName), "$", blanks);
+        Assert.True(blanks.Count == 0, string.Join("\n", blanks));
+    }
+
+    private static void FindBlanks(JsonNode? node, string path, List<string> blanks)
+    {
+        if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++) FindBlanks(array[i], $"{path}[{i}]", blanks);
+        }
+        else if (node is JsonObject obj)
+        {
+            var type = (string?)obj["type"];
+            string[] required = type switch
+            {
+                "TextBlock" => ["text"],
+                "Action.OpenUrl" => ["title", "url"],
+                "Action.Submit" or "Action.ToggleVisibility" => ["title"],
+                null when obj.ContainsKey("title") && obj.ContainsKey("value") && !path.EndsWith("choices", StringComparison.Ordinal) => ["title", "value"],
+                _ => [],
+            };
+            foreach (var key in required)
+            {
+                if (string.IsNullOrWhiteSpace((string?)obj[key])) blanks.Add($"{path}.{key} is blank");
+            }
+            foreach (var (key, value) in obj) FindBlanks(value, $"{path}.{key}", blanks);
+        }
+    }
+
     [GeneratedRegex(@"\{(rollout|wave|department|contactName|contactEmail|platform|percent|rate|deadline|updatedAt)\}")]
     private static partial Regex LeftoverPlaceholder();
 
