@@ -264,7 +264,7 @@ internal static class CardViews
         view["stateText"] = S(strings, paused ? "status.paused" : completed ? "status.completed" : "status.running");
         view["stateColor"] = paused ? "Warning" : completed ? "Good" : "Default";
         var filled = percent / 10;
-        view["progressBar"] = new string('▓', filled) + new string('░', 10 - filled);
+        view["progressBar"] = new string('█', filled) + new string('░', 10 - filled);
         view["progressText"] = CardStrings.Fill(S(strings, "status.progress"), fill);
         var rate = Number(p["ratePerMinute"]) ?? 0;
         var eta = Str(p["eta"]);

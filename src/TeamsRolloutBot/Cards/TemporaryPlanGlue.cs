@@ -137,6 +137,7 @@ internal static partial class TemporaryPlanGlue
             .Where(d => waveDepartments.Contains(d["id"]!.GetValue<string>()))
             .Sum(d => d["expectedSize"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0);
         if (total == 0) total = 100;
+        var waveStart = wave?["start"]?.GetValue<string>() ?? "2027-07-05";
         return templateId switch
         {
             CardTemplateIds.Status => data with
@@ -145,7 +146,7 @@ internal static partial class TemporaryPlanGlue
                 {
                     ["total"] = total, ["sent"] = total * 62 / 100, ["delivered"] = total * 62 / 100 - total / 70,
                     ["failed"] = total / 70, ["pending"] = total - total * 62 / 100,
-                    ["ratePerMinute"] = 42.5, ["eta"] = "2027-08-02T10:18:00+02:00", ["updatedAt"] = "2027-08-02T09:48:00+02:00",
+                    ["ratePerMinute"] = 42.5, ["eta"] = $"{waveStart}T10:18:00+02:00", ["updatedAt"] = $"{waveStart}T09:48:00+02:00",
                     ["paused"] = false,
                 },
             },

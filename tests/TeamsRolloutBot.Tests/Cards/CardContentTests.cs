@@ -194,7 +194,7 @@ public sealed class CardContentTests
         var texts = Texts(card);
         Assert.Contains("Progress: Retail", texts);
         Assert.Contains("Paused: nothing is being sent until you resume.", texts);
-        Assert.Contains("▓▓▓▓▓▓▓▓▓░ 98% done", texts);
+        Assert.Contains("█████████░ 98% done", texts);
         Assert.Contains("Updated Monday 6 September 2027, 09:39", texts);
         Assert.Contains("1,000", texts);
         Assert.Contains("Monday 6 September 2027, 09:40", texts);
