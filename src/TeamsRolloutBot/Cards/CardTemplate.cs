@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -12,6 +13,9 @@ namespace TeamsRolloutBot.Cards;
 /// </summary>
 public static class CardTemplate
 {
+    // Templates are few and fixed, so their parsed strings are kept; this bounds the cache for data-driven strings.
+    private const int MaxCachedStrings = 10_000;
+    private static readonly ConcurrentDictionary<string, List<TemplatePart>> ParsedStrings = new(StringComparer.Ordinal);
     private static readonly HashSet<string> ReservedFields = ["$data", "$when", "$root", "$index", "$host", "$_acTemplateVersion"];
 
     /// <summary>Expands <paramref name="template"/> with <paramref name="data"/> as <c>$root</c>; the template is not changed.</summary>
@@ -173,6 +177,14 @@ public static class CardTemplate
     }
 
     private static List<TemplatePart> Split(string text)
+    {
+        if (ParsedStrings.TryGetValue(text, out var cached)) return cached;
+        var parts = Parse(text);
+        if (ParsedStrings.Count < MaxCachedStrings) ParsedStrings.TryAdd(text, parts);
+        return parts;
+    }
+
+    private static List<TemplatePart> Parse(string text)
     {
         var parts = new List<TemplatePart>();
         var literal = new StringBuilder();

@@ -201,13 +201,13 @@ internal static class CardViews
             .Select(v => Choice("problem", v switch { "signin" => "SignIn", _ => v }));
         var facts = new (string Label, string Value)[]
         {
-            (S(strings, "survey.ratingLabel"), Choice("rating", Str(a["rating"])!)),
-            (S(strings, "survey.successLabel"), Choice("success", Str(a["success"])!)),
-            (S(strings, "survey.platformLabel"), Choice("platform", Str(a["platform"])!)),
-            (S(strings, "survey.durationLabel"), Choice("duration", Str(a["duration"]) switch { "under15" => "Under15", "over60" => "Over60", var v => v! })),
-            (S(strings, "survey.problemsLabel"), string.Join(", ", problems) is { Length: > 0 } joined ? joined : none),
-            (S(strings, "survey.commentLabel"), Str(a["comment"]) is { Length: > 0 } comment ? comment : none),
-            (S(strings, "survey.consentLabel"), S(strings, Str(a["consent"]) == "true" ? "survey.consentOn" : "survey.consentOff")),
+            (S(strings, "surveyThanks.factRating"), Choice("rating", Str(a["rating"])!)),
+            (S(strings, "surveyThanks.factSuccess"), Choice("success", Str(a["success"])!)),
+            (S(strings, "surveyThanks.factPlatform"), Choice("platform", Str(a["platform"])!)),
+            (S(strings, "surveyThanks.factDuration"), Choice("duration", Str(a["duration"]) switch { "under15" => "Under15", "over60" => "Over60", var v => v! })),
+            (S(strings, "surveyThanks.factProblems"), string.Join(", ", problems) is { Length: > 0 } joined ? joined : none),
+            (S(strings, "surveyThanks.factComment"), Str(a["comment"]) is { Length: > 0 } comment ? comment : none),
+            (S(strings, "surveyThanks.factConsent"), S(strings, Str(a["consent"]) == "true" ? "survey.consentOn" : "survey.consentOff")),
         };
         view["facts"] = new JsonArray([.. facts.Select(f => (JsonNode?)new JsonObject { ["title"] = f.Label, ["value"] = f.Value })]);
     }

@@ -164,12 +164,12 @@ public sealed class CardContentTests
         Assert.Equal("4", (string?)inputs["rating"]["value"]);
         Assert.Equal("signin,apps", (string?)inputs["problems"]["value"]);
         var facts = All(thanks, "FactSet").Single()["facts"]!.AsArray().ToDictionary(f => (string)f!["title"]!, f => (string)f!["value"]!);
-        Assert.Equal("4 - Makkelijk", facts["Hoe makkelijk was het registreren?"]);
-        Assert.Equal("Gedeeltelijk", facts["Is het gelukt?"]);
-        Assert.Equal("iPhone of iPad", facts["Welk apparaat heb je geregistreerd?"]);
-        Assert.Equal("15 tot 30 minuten", facts["Hoe lang duurde het?"]);
-        Assert.Equal("Aanmelden of meervoudige verificatie, Apps of e-mail werkten daarna niet", facts[CardStrings.Text("nl", "survey.problemsLabel")]);
-        Assert.Equal("Ja", facts[CardStrings.Text("nl", "survey.consentLabel")]);
+        Assert.Equal("4 - Makkelijk", facts["Gemak"]);
+        Assert.Equal("Gedeeltelijk", facts["Gelukt"]);
+        Assert.Equal("iPhone of iPad", facts["Apparaat"]);
+        Assert.Equal("15 tot 30 minuten", facts["Duur"]);
+        Assert.Equal("Aanmelden of meervoudige verificatie, Apps of e-mail werkten daarna niet", facts["Problemen"]);
+        Assert.Equal("Ja", facts["Contact opnemen"]);
         var change = thanks["actions"]!.AsArray().Single()!;
         Assert.Equal(("Action.Execute", "survey.edit", "Mijn antwoorden wijzigen"), ((string?)change["type"], (string?)change["verb"], (string?)change["title"]));
     }
