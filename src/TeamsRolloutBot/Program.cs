@@ -1,22 +1,41 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Hosting;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
-var builder = WebApplication.CreateBuilder(args);
+// Command-line modes (plan validate / plan show) run and exit without starting the web host.
+if (PlanCli.TryRun(args, Console.Out, Console.Error) is int exitCode)
+{
+    return exitCode;
+}
 
-builder.UseBotUrls();
-builder.AddBotTelemetry();
-builder.Services.AddProblemDetails();
-builder.Services.AddBotStorage(builder.Configuration);
-builder.Services.AddBotProtocol(builder.Configuration);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-var app = builder.Build();
+    builder.UseBotUrls();
+    builder.AddBotTelemetry();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddBotStorage(builder.Configuration);
+    builder.Services.AddRolloutPlan(builder.Configuration);
+    builder.Services.AddBotProtocol(builder.Configuration);
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+    var app = builder.Build();
+    // Options errors surface here as a short message, before the host would log them with a stack trace.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
 
-app.MapBotMessages();
-app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
 
-app.Run();
+    app.MapBotMessages();
+    app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+    app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+    app.Run();
+    return 0;
+}
+catch (Exception ex) when (StartupErrors.IsConfigurationError(ex))
+{
+    return StartupErrors.Report(ex, Console.Error);
+}

@@ -32,12 +32,12 @@ public static class HostingExtensions
         {
             if (!string.IsNullOrWhiteSpace(ports))
             {
-                throw new InvalidOperationException("Bot:LocalPlayground=true listens on loopback only, but ASPNETCORE_HTTP_PORTS/HTTPS_PORTS bind every interface. Use ASPNETCORE_URLS=http://127.0.0.1:3978 instead.");
+                throw new ConfigurationException("Bot:LocalPlayground=true listens on loopback only, but ASPNETCORE_HTTP_PORTS/HTTPS_PORTS bind every interface. Use ASPNETCORE_URLS=http://127.0.0.1:3978 instead.");
             }
             var all = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Concat(kestrelEndpoints);
             foreach (var url in all.Where(u => !IsLoopbackUrl(u)))
             {
-                throw new InvalidOperationException($"Bot:LocalPlayground=true listens on loopback only, but 'urls' contains '{url}'. Use http://127.0.0.1:3978 or http://localhost:3978.");
+                throw new ConfigurationException($"Bot:LocalPlayground=true listens on loopback only, but 'urls' contains '{url}'. Use http://127.0.0.1:3978 or http://localhost:3978.");
             }
         }
         return builder;
@@ -60,7 +60,7 @@ public static class HostingExtensions
         var endpoint = builder.Configuration["Telemetry:OtlpEndpoint"];
         if (exporter is not ("console" or "otlp" or "none"))
         {
-            throw new InvalidOperationException($"Telemetry:Exporter must be console, otlp or none; got '{exporter}'.");
+            throw new ConfigurationException($"Telemetry:Exporter must be console, otlp or none; got '{exporter}'.");
         }
         if (exporter == "none")
         {

@@ -22,11 +22,26 @@ public sealed class ConfigurationTests : IAsyncLifetime
         await _openId.DisposeAsync();
     }
 
-    private string StartFailure(Dictionary<string, string?> overrides)
+    /// <summary>Starts the real bot as a process with a production-like configuration changed by <paramref name="overrides"/>.</summary>
+    private static async Task<(int ExitCode, string Output)> StartFailureAsync(Dictionary<string, string?> overrides)
     {
-        using var factory = new BotFactory(_openId, _connector, overrides);
-        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        return ex.ToString();
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["MicrosoftAppType"] = "SingleTenant",
+            ["MicrosoftAppId"] = BotFactory.AppId,
+            ["MicrosoftAppPassword"] = "not-a-real-secret",
+            ["MicrosoftAppTenantId"] = BotFactory.TenantId,
+            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
+        };
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+        using var bot = BotProcess.Start(environment);
+        Assert.True(await bot.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the bot started although its configuration is invalid");
+        return (bot.ExitCode, bot.Output);
     }
 
     [Theory]
@@ -35,27 +50,41 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [InlineData("MicrosoftAppType", "MultiTenant", "MicrosoftAppType")]
     [InlineData("MicrosoftAppTenantId", "", "MicrosoftAppTenantId")]
     [InlineData("MicrosoftAppPassword", "", "MicrosoftAppPassword")]
-    [InlineData("Bot:OpenIdMetadataUrl", "http://login.example.com/metadata", "Bot:OpenIdMetadataUrl")]
-    [InlineData("Bot:AllowedServiceUrls:1", "ftp://files.example.com/x/y", "Bot:AllowedServiceUrls")]
-    [InlineData("Storage:Provider", "Oracle", "Storage:Provider")]
-    public void A_missing_or_invalid_setting_stops_the_start_and_names_the_key(string key, string value, string named)
+    [InlineData("Bot__OpenIdMetadataUrl", "http://login.example.com/metadata", "Bot:OpenIdMetadataUrl")]
+    [InlineData("Bot__AllowedServiceUrls__0", "ftp://files.example.com/x/y", "Bot:AllowedServiceUrls")]
+    [InlineData("Storage__Provider", "Oracle", "Storage:Provider")]
+    [InlineData("Telemetry__Exporter", "zipkin", "Telemetry:Exporter")]
+    public async Task A_missing_or_invalid_setting_stops_the_start_with_a_message_naming_the_key(string key, string value, string named)
     {
-        var message = StartFailure(new() { [key] = value });
-        Assert.Contains(named, message, StringComparison.Ordinal);
+        var (exitCode, output) = await StartFailureAsync(new() { [key] = value });
+        Assert.Equal(2, exitCode);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-real-secret", output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Local_mode_is_refused_outside_Development()
+    public async Task Local_mode_is_refused_outside_Development()
     {
-        var message = StartFailure(new() { ["Bot:LocalPlayground"] = "true", ["environment"] = "Production" });
-        Assert.Contains("Bot:LocalPlayground", message, StringComparison.Ordinal);
+        var (exitCode, output) = await StartFailureAsync(new() { ["Bot__LocalPlayground"] = "true", ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Bot:LocalPlayground", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Local_mode_is_refused_on_a_non_loopback_address()
+    [Theory]
+    [InlineData("ASPNETCORE_URLS", "http://0.0.0.0:3978")]
+    [InlineData("ASPNETCORE_URLS", "http://+:3978")]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "3978")]
+    public async Task Local_mode_is_refused_on_a_non_loopback_address(string key, string value)
     {
-        var message = StartFailure(new() { ["Bot:LocalPlayground"] = "true", ["urls"] = "http://0.0.0.0:3978" });
-        Assert.Contains("loopback", message, StringComparison.Ordinal);
+        var overrides = new Dictionary<string, string?> { ["Bot__LocalPlayground"] = "true", [key] = value };
+        if (key != "ASPNETCORE_URLS")
+        {
+            overrides["ASPNETCORE_URLS"] = null;
+        }
+        var (exitCode, output) = await StartFailureAsync(overrides);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("loopback", output, StringComparison.Ordinal);
     }
 
     [Fact]
