@@ -87,6 +87,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; say "Stopping"; exit 0' INT TERM
 
+port_in_use() {
+  node -e "const s=require('net').connect($1,'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1))"
+}
+if port_in_use "$bot_port"; then
+  die "port $bot_port on 127.0.0.1 is already in use (another bot still running?); stop it or use --bot-port."
+fi
+
 say "Starting the bot on http://127.0.0.1:$bot_port (local Playground mode, plan: ${plan#"$repo"/})"
 (
   cd "$repo/src/TeamsRolloutBot"
