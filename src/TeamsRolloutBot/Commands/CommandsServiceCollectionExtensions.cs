@@ -27,6 +27,7 @@ public static class CommandsServiceCollectionExtensions
         });
         services.AddHttpClient(ExportService.UploadClient).AddStandardResilienceHandler();
 
+        services.AddSingleton<CommandTexts>();
         services.AddSingleton<LeadDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConfirmationStore>();

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TeamsRolloutBot.Conversations;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
@@ -20,7 +19,7 @@ public sealed class ExportService(
     AuditLog audit,
     ConnectorClient connector,
     IHttpClientFactory httpClients,
-    BotTexts texts,
+    CommandTexts texts,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<ExportService> logger)
 {

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using TeamsRolloutBot.Conversations;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
@@ -28,7 +28,7 @@ public sealed class LeadCommands(
     ConfirmationStore confirmations,
     MessagePreview preview,
     ExportService exports,
-    BotTexts texts,
+    CommandTexts texts,
     IOptions<CommandsOptions> options,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<LeadCommands> logger)
@@ -89,7 +89,7 @@ public sealed class LeadCommands(
     {
         var userId = activity.From?.AadObjectId ?? "";
         var lead = await leads.CheckAsync(userId, cancellationToken);
-        return new CommandContext(activity, BotTexts.LanguageOf(activity), userId, activity.From?.Name ?? userId, lead);
+        return new CommandContext(activity, texts.LanguageOf(activity), userId, activity.From?.Name ?? userId, lead);
     }
 
     private async Task<CommandReply> OnCardActionAsync(CommandContext context, string verb, JsonElement data, CancellationToken cancellationToken)
@@ -116,6 +116,18 @@ public sealed class LeadCommands(
                 }
                 return await DecideAsync(context, id, verb == CommandCards.ConfirmVerb, cancellationToken);
             }
+            case "status.refresh" or "status.failures" or "status.pause" or "status.resume":
+            {
+                // The buttons of the delivery progress card (Cards template "status"): data { waveId }.
+                var wave = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("waveId", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() ?? "" : "";
+                var command = verb switch
+                {
+                    "status.pause" => $"wave pause {wave}",
+                    "status.resume" => $"wave resume {wave}",
+                    _ => $"status {wave}",
+                };
+                return await HandleAsync(context, CommandParser.Parse(command)!, command, cancellationToken);
+            }
             default:
                 Log.InvokeRefused(logger, verb, "unknown verb");
                 return CommandReply.Message(texts.Get(language, "invoke.unknown"));
@@ -132,7 +144,7 @@ public sealed class LeadCommands(
                 // A non-lead learns nothing about the lead commands: the same hint as for any other text.
                 return parsed.UsageOf is { } usageOf && usageOf is not (CommandKind.Help or CommandKind.WhoAmI)
                     ? await RefuseAsync(context, CommandParser.CanonicalName(usageOf), cancellationToken)
-                    : CommandReply.Message(texts.Format(language, "hint.unknown", Truncate(text, 60)));
+                    : CommandReply.Message(CardStrings.Text(language, "help.unknownCommand"));
             }
             if (parsed.UsageOf is { } kind)
             {
@@ -186,23 +198,39 @@ public sealed class LeadCommands(
             context.Lead.Reason == LeadReason.DirectoryUnavailable ? "refuse.directory" : "refuse.notlead"));
     }
 
+    /// <summary>The help card (Cards template <c>help</c>) with every command this user may use.</summary>
     private CommandReply Help(CommandContext context)
     {
         var language = context.Language;
-        var body = new List<JsonNode>
+        var isLead = context.Lead.IsLead;
+        JsonObject Command(string command, string key) => new() { ["command"] = command, ["description"] = texts.Get(language, key) };
+        var parameters = new JsonObject
         {
-            CommandCards.Title(texts.Get(language, "help.title")),
-            CommandCards.Text(texts.Get(language, "help.body")),
-            CommandCards.Text(texts.Get(language, context.Lead.IsLead ? "help.lead.commands" : "help.commands")),
+            ["isLead"] = isLead,
+            ["employeeCommands"] = new JsonArray(Command("whoami", "helpcmd.whoami")),
         };
-        if (context.Lead.IsLead)
+        if (isLead)
         {
-            body.Add(CommandCards.Text(texts.Get(language, "help.lead.note"), subtle: true));
+            parameters["leadCommands"] = new JsonArray(
+                Command("plan", "helpcmd.plan"),
+                Command("plan reload", "helpcmd.reload"),
+                Command("schedule [wave]", "helpcmd.schedule"),
+                Command("wave start <wave> [now|yyyy-mm-dd]", "helpcmd.wavestart"),
+                Command("wave pause|resume|cancel <wave>", "helpcmd.wavecontrol"),
+                Command("send <message> to <wave|department> now", "helpcmd.send"),
+                Command("feedback [wave|department]", "helpcmd.feedback"),
+                Command("export feedback|deliveries", "helpcmd.export"));
         }
-        var actions = context.Lead.IsLead
-            ? new JsonNode[] { CommandCards.RunButton(texts.Get(language, "button.plan"), "plan"), CommandCards.RunButton(texts.Get(language, "button.status"), "status") }
-            : [];
-        return CommandReply.FromCard(CommandCards.Card(body, actions), texts.Get(language, "help.summary"));
+        var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" }) with { Parameters = parameters };
+        var card = CardRenderer.Render(CardTemplateIds.Help, data.ToJson(), language);
+        if (isLead)
+        {
+            var actions = card["actions"] as JsonArray ?? [];
+            actions.Add(CommandCards.RunButton(texts.Get(language, "button.plan"), "plan"));
+            actions.Add(CommandCards.RunButton(texts.Get(language, "button.status"), "status"));
+            card["actions"] = actions;
+        }
+        return CommandReply.FromCard(card, CardStrings.Text(language, "help.title"));
     }
 
     private CommandReply WhoAmI(CommandContext context)
@@ -323,10 +351,17 @@ public sealed class LeadCommands(
         {
             return UnknownMessage(language, plan, messageId);
         }
-        var lang = cardLanguage ?? (plan.Languages.Contains(language) ? language : plan.DefaultLanguage);
+        var lang = cardLanguage ?? language;
         var department = found.Wave?.DepartmentIds.Select(plan.FindDepartment).FirstOrDefault(d => d is not null);
-        var card = preview.Render(plan, found.Message, found.Wave, department, lang);
-        return CommandReply.FromCard(card, texts.Format(language, "preview.title", found.Message.Id));
+        try
+        {
+            var card = preview.Render(plan, found.Message, found.Wave, department, lang);
+            return CommandReply.FromCard(card, texts.Format(language, "preview.title", found.Message.Id));
+        }
+        catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
+        {
+            return CommandReply.Message(texts.Format(language, "preview.failed", found.Message.Id, ex.Message));
+        }
     }
 
     private async Task<CommandReply> WaveAsync(CommandContext context, RolloutPlan plan, ParsedCommand command, bool confirmed, CancellationToken cancellationToken)
@@ -458,8 +493,15 @@ public sealed class LeadCommands(
         {
             body.Add(CommandCards.Heading(texts.Get(language, "confirm.preview")));
             var department = wave?.DepartmentIds.Select(plan.FindDepartment).FirstOrDefault(d => d is not null);
-            var card = preview.Render(plan, message, wave, department, plan.Languages.Contains(language) ? language : plan.DefaultLanguage);
-            body.Add(new JsonObject { ["type"] = "Container", ["style"] = "emphasis", ["items"] = card["body"]!.DeepClone() });
+            try
+            {
+                var card = preview.Render(plan, message, wave, department, language);
+                body.Add(new JsonObject { ["type"] = "Container", ["style"] = "emphasis", ["items"] = card["body"]!.DeepClone() });
+            }
+            catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
+            {
+                body.Add(CommandCards.Text(texts.Format(language, "preview.failed", message.Id, ex.Message)));
+            }
         }
         var data = new JsonObject { ["confirmationId"] = id };
         return CommandReply.FromCard(CommandCards.Card(body,

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 
@@ -10,7 +12,7 @@ namespace TeamsRolloutBot.Conversations;
 /// card actions to the commands (<see cref="LeadCommands"/>: help and whoami for everyone, the rest for leads).
 /// In channels and group chats it speaks only when @mentioned.
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, LeadCommands commands, BotTexts texts, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, LeadCommands commands, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -60,8 +62,8 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         {
             return;
         }
-        var language = BotTexts.LanguageOf(activity);
-        var card = Activity.CreateCard(WelcomeCard(language), texts.Get(language, "welcome.summary"));
+        var language = LanguageOf(activity);
+        var card = Activity.CreateCard(Render(CardTemplateIds.Welcome, language), CardStrings.Text(language, "welcome.text"));
         var result = await connector.SendToConversationAsync(activity.ServiceUrl!, conversationId, card, cancellationToken);
         if (!result.IsSuccess)
         {
@@ -82,16 +84,14 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         }
     }
 
-    private JsonObject WelcomeCard(string language) => Card(
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.title"), ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.body"), ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.next"), ["wrap"] = true, ["isSubtle"] = true });
+    /// <summary>nl or en: the user's Teams locale when the plan offers it, else the plan's default language.</summary>
+    private string LanguageOf(Activity activity) =>
+        CardLanguage.Resolve(plans.Current?.DefaultLanguage ?? "en", plans.Current?.Languages, userLocale: activity.GetLocale());
 
-    private static JsonObject Card(params JsonNode[] body) => new()
+    /// <summary>One of the bot's own cards, with the plan's rollout name and contact when a plan is loaded.</summary>
+    private JsonObject Render(string templateId, string language)
     {
-        ["type"] = "AdaptiveCard",
-        ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-        ["version"] = "1.5",
-        ["body"] = new JsonArray(body),
-    };
+        var data = plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" };
+        return CardRenderer.Render(templateId, data.ToJson(), language);
+    }
 }

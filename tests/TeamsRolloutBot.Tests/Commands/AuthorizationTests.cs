@@ -69,8 +69,8 @@ public sealed class AuthorizationTests(CommandsHarness bot) : IClassFixture<Comm
     public async Task Unknown_text_from_a_non_lead_gets_the_general_hint_not_a_command_suggestion()
     {
         var reply = await bot.AskAsync("statsu", MemberId);
-        Assert.Contains("I did not understand \"statsu\"", reply.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("status", reply.Text.Replace("statsu", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("I did not understand that", reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("status", reply.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -134,7 +134,8 @@ public sealed class WaveStartConfirmationTests(CommandsHarness bot) : IClassFixt
         Assert.Contains("Start wave **Main wave** on 2027-08-09?", reply.Text, StringComparison.Ordinal);
         Assert.Contains("People: exactly 120", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Channel posts: 1", reply.Text, StringComparison.Ordinal);
-        Assert.Contains("Preview: prepare", reply.Text, StringComparison.Ordinal);
+        // The card preview: the pre-enrollment card the department would get.
+        Assert.Contains("Get ready: enrollment starts soon", reply.Text, StringComparison.Ordinal);
         Assert.Contains(bot.Graph.Calls, c => c.Path.Contains(BigGroup + "/transitiveMembers/microsoft.graph.user/$count", StringComparison.Ordinal) && c.ConsistencyLevel == "eventual");
         Assert.Equal(["confirm", "decline"], reply.Actions.Select(a => a["verb"]!.GetValue<string>()));
 
