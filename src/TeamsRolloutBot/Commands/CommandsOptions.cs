@@ -16,7 +16,7 @@ public sealed class CommandsOptions
     /// <summary><c>Commands:LeadCacheDuration</c>: how long a Graph answer about a user's lead status is reused.</summary>
     public TimeSpan LeadCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary><c>Commands:GraphBaseUrl</c>: Microsoft Graph (https; http only on loopback, for tests).</summary>
+    /// <summary>Microsoft Graph, from the shared <c>Graph:BaseUrl</c> key (https; http only on loopback, for tests).</summary>
     public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com/v1.0";
 
     /// <summary><c>Commands:AuditEntriesShown</c>: how many audit entries <c>status</c> shows.</summary>
@@ -44,7 +44,7 @@ public sealed class CommandsOptionsValidator : IValidateOptions<CommandsOptions>
         if (!Uri.TryCreate(options.GraphBaseUrl, UriKind.Absolute, out var graph)
             || !(graph.Scheme == Uri.UriSchemeHttps || (graph.Scheme == Uri.UriSchemeHttp && graph.IsLoopback)))
         {
-            errors.Add($"Commands:GraphBaseUrl must be an absolute https URL (http only on loopback); got '{options.GraphBaseUrl}'.");
+            errors.Add($"Graph:BaseUrl must be an absolute https URL (http only on loopback); got '{options.GraphBaseUrl}'.");
         }
         if (options.AuditEntriesShown is < 1 or > 50)
         {

@@ -12,7 +12,10 @@ public static class CommandsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddLeadCommands(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CommandsOptions>().Bind(configuration.GetSection(CommandsOptions.Section)).ValidateOnStart();
+        services.AddOptions<CommandsOptions>()
+            .Bind(configuration.GetSection(CommandsOptions.Section))
+            .Configure(o => o.GraphBaseUrl = configuration["Graph:BaseUrl"] is { Length: > 0 } graph ? graph : o.GraphBaseUrl)
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(CommandsClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());

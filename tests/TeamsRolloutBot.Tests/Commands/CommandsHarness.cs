@@ -99,7 +99,7 @@ public sealed class CommandsHarness : IAsyncLifetime
         {
             ["Rollout:PlanPath"] = PlanPath,
             ["Rollout:WatchPlanFile"] = "false",
-            ["Commands:GraphBaseUrl"] = Graph.BaseUrl,
+            ["Graph:BaseUrl"] = Graph.BaseUrl,
             ["Commands:ConfirmAbove"] = "50",
         });
         Factory = _bot.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>

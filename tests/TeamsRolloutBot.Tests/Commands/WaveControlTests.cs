@@ -132,3 +132,19 @@ public sealed class WaveControlTests(CommandsHarness bot) : IClassFixture<Comman
         await bot.AskAsync("wave resume main");
     }
 }
+
+/// <summary>The buttons of the delivery progress card (Cards template "status") reach the same wave actions.</summary>
+public sealed class ProgressCardButtonTests(CommandsHarness bot) : IClassFixture<CommandsHarness>
+{
+    [Fact]
+    public async Task Pause_and_resume_on_the_progress_card_change_the_wave()
+    {
+        var data = new JsonObject { ["waveId"] = "main" };
+        var (_, paused) = await bot.InvokeAsync(bot.CardAction("status.pause", data));
+        Assert.Contains("Wave **Main wave** is paused", Reply.Visible(paused!["value"]!), StringComparison.Ordinal);
+        var (_, resumed) = await bot.InvokeAsync(bot.CardAction("status.resume", (JsonObject)data.DeepClone()));
+        Assert.Contains("Wave **Main wave** is resumed.", Reply.Visible(resumed!["value"]!), StringComparison.Ordinal);
+        var (_, refreshed) = await bot.InvokeAsync(bot.CardAction("status.refresh", (JsonObject)data.DeepClone(), MemberId));
+        Assert.Contains("only available to the rollout's project leads", refreshed!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
