@@ -190,7 +190,10 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         await File.WriteAllTextAsync(bot.PlanPath, original.Replace("timeZone: Europe/Amsterdam", "timeZone: Mars/Olympus", StringComparison.Ordinal), TestContext.Current.CancellationToken);
         try
         {
-            var broken = await bot.AskAsync("herlaad", locale: "nl-NL");
+            // Every lead also gets the plan-reload notice in their personal chat (PlanReloadNotifier); the answer is the reply.
+            var activity = bot.Personal("herlaad", locale: "nl-NL");
+            var calls = await bot.SayAsync(activity);
+            var broken = new Reply(Assert.Single(calls, c => c.Path.EndsWith("/activities/" + activity["id"], StringComparison.Ordinal)));
             Assert.Contains("Het planbestand heeft 1 fout(en) en is niet geladen. Planning 'Commands test rollout' blijft van kracht.", broken.Text, StringComparison.Ordinal);
             Assert.Contains("timeZone", broken.Text, StringComparison.Ordinal);
         }
