@@ -20,7 +20,7 @@ public static class CommandsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(CommandsClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
 
-        services.AddHttpClient<LeadGraphClient>().AddStandardResilienceHandler(o =>
+        services.AddHttpClient(LeadGraphClient.HttpClientName).AddStandardResilienceHandler(o =>
         {
             // A lead waits for this answer (and Teams gives an invoke 15 s): fail fast, then fail closed.
             o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
@@ -30,6 +30,7 @@ public static class CommandsServiceCollectionExtensions
         });
         services.AddHttpClient(ExportService.UploadClient).AddStandardResilienceHandler();
 
+        services.AddSingleton<LeadGraphClient>();
         services.AddSingleton<CommandTexts>();
         services.AddSingleton<LeadDirectory>();
         services.AddSingleton<AuditLog>();

@@ -308,14 +308,10 @@ public sealed class LeadCommands(
     private async Task<CommandReply> ScheduleAsync(CommandContext context, RolloutPlan plan, string? waveId, CancellationToken cancellationToken)
     {
         var language = context.Language;
-        Wave? wave = null;
-        if (waveId is not null && FindWave(plan, waveId) is not { } found)
+        var wave = waveId is null ? null : FindWave(plan, waveId);
+        if (waveId is not null && wave is null)
         {
             return UnknownWave(language, plan, waveId);
-        }
-        else if (waveId is not null)
-        {
-            wave = FindWave(plan, waveId);
         }
         var statuses = await StatusesAsync(plan, cancellationToken);
         var sends = Effective(plan, statuses).Where(s => wave is null || s.WaveId == wave.Id).ToList();

@@ -18,19 +18,21 @@ public sealed class GraphUnavailableException(string message, HttpStatusCode? st
 }
 
 /// <summary>
-/// The three Microsoft Graph calls the lead commands make, as a typed HttpClient with the app's token
+/// The three Microsoft Graph calls the lead commands make, over a named HttpClient with the app's token
 /// (scope <c>https://graph.microsoft.com/.default</c>): a user's UPN, group membership (checkMemberGroups) and the
 /// user count of a group. Plain HTTP rather than the Graph SDK keeps the calls visible and testable against a loopback fake.
 /// In local Playground mode there is no token and therefore no Graph: <see cref="IsAvailable"/> is false.
 /// </summary>
 public sealed class LeadGraphClient
 {
+    /// <summary>The name of the HttpClient (with its resilience handler) this client uses.</summary>
+    public const string HttpClientName = "LeadGraph";
     private static readonly TokenRequestContext Scope = new(["https://graph.microsoft.com/.default"]);
-    private readonly HttpClient _http;
+    private readonly IHttpClientFactory _http;
     private readonly Lazy<TokenCredential?> _credential;
     private readonly string _baseUrl;
 
-    public LeadGraphClient(HttpClient http, IOptions<CommandsOptions> options, IOptions<BotOptions> bot, IServiceProvider services)
+    public LeadGraphClient(IHttpClientFactory http, IOptions<CommandsOptions> options, IOptions<BotOptions> bot, IServiceProvider services)
     {
         _http = http;
         _baseUrl = options.Value.GraphBaseUrl.TrimEnd('/');
@@ -98,7 +100,7 @@ public sealed class LeadGraphClient
         {
             var token = await credential.GetTokenAsync(Scope, cancellationToken);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-            response = await _http.SendAsync(request, cancellationToken);
+            response = await _http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or AuthenticationFailedException or Polly.Timeout.TimeoutRejectedException
                                        || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))

@@ -40,7 +40,8 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
 
     private async Task OnMessageAsync(Activity activity, CancellationToken cancellationToken)
     {
-        if (activity.IsGroupConversation() && !activity.MentionsBot())
+        // A card's Action.Submit (old clients) carries a value and no mention; other channel chatter is not for the bot.
+        if (activity.IsGroupConversation() && !activity.MentionsBot() && (activity.Value is null || !string.IsNullOrWhiteSpace(activity.Text)))
         {
             // Channel chatter not addressed to the bot: no answer, no noise.
             return;

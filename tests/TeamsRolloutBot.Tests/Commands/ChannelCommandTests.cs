@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using static TeamsRolloutBot.Tests.Commands.CommandsHarness;
+
+namespace TeamsRolloutBot.Tests.Commands;
+
+/// <summary>Every command typed in a team channel with the bot @mentioned: answered in that thread, as in personal chat.</summary>
+public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<CommandsHarness>
+{
+    private async Task<Reply> AskInChannelAsync(string text, string user = LeadId)
+    {
+        var activity = bot.Channel(text, user);
+        var call = Assert.Single(await bot.SayAsync(activity));
+        Assert.Equal($"/teams/v3/conversations/{Uri.EscapeDataString(activity["conversation"]!["id"]!.GetValue<string>())}/activities/{activity["id"]}", call.Path);
+        return new Reply(call);
+    }
+
+    [Theory]
+    [InlineData("help", "For project leads")]
+    [InlineData("whoami", "You are a project lead")]
+    [InlineData("plan", "Plan: Commands test rollout")]
+    [InlineData("plan reload", "Plan 'Commands test rollout' loaded")]
+    [InlineData("schedule main", "Sends of Main wave")]
+    [InlineData("preview prepare", "Get ready: enrollment starts soon")]
+    [InlineData("status", "Rollout status: Commands test rollout")]
+    [InlineData("status main", "Wave status: Main wave")]
+    [InlineData("feedback small", "No feedback has been collected yet for Small")]
+    [InlineData("export feedback", "only hand over in a personal chat")]
+    [InlineData("send enroll to small now", "Not sent: the delivery engine is not part of this version")]
+    [InlineData("send enroll to main now", "People: exactly 120")]
+    [InlineData("wave start main", "Start wave **Main wave** on 2027-08-02?")]
+    public async Task Each_command_is_answered_in_the_channel_thread(string text, string expected)
+    {
+        var reply = await AskInChannelAsync(text);
+        Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wave_pause_resume_and_cancel_work_from_a_channel()
+    {
+        Assert.Contains("is paused", (await AskInChannelAsync("golf pauzeer winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("is resumed", (await AskInChannelAsync("wave resume winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("is cancelled", (await AskInChannelAsync("wave cancel winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("Wave **Autumn** starts on 2027-09-13.", (await AskInChannelAsync("wave start autumn 2027-09-13")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_confirmation_card_in_a_channel_is_confirmed_by_its_lead_only()
+    {
+        var reply = await AskInChannelAsync("send prepare to main now");
+        var id = reply.Actions.First(a => a["verb"]!.GetValue<string>() == "confirm")["data"]!["confirmationId"]!.GetValue<string>();
+        var data = new JsonObject { ["confirmationId"] = id };
+        var other = await bot.InvokeAsync(bot.CardAction("confirm", data, SecondLeadId, channel: true));
+        Assert.Contains("Only Lotte Lead", other.Body!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        var mine = await bot.InvokeAsync(bot.CardAction("confirm", (JsonObject)data.DeepClone(), channel: true));
+        Assert.Contains("Confirmed by Lotte Lead", Reply.Visible(mine.Body!["value"]!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_Action_Submit_in_a_channel_needs_no_mention()
+    {
+        var activity = bot.Channel("", mention: false);
+        activity.Remove("text");
+        activity["value"] = new JsonObject { ["verb"] = "run", ["command"] = "status pilot" };
+        var reply = new Reply(Assert.Single(await bot.SayAsync(activity)));
+        Assert.Contains("Wave status: Pilot wave", reply.Text, StringComparison.Ordinal);
+    }
+}
