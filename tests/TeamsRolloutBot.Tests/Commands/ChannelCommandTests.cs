@@ -64,4 +64,29 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
         var reply = new Reply(Assert.Single(await bot.SayAsync(activity)));
         Assert.Contains("Wave status: Pilot wave", reply.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task In_a_group_chat_the_bot_acts_only_when_mentioned()
+    {
+        var quiet = bot.Channel("wave pause pilot", mention: false);
+        quiet["conversation"] = new JsonObject { ["id"] = "19:group-chat@thread.v2", ["conversationType"] = "groupChat", ["isGroup"] = true, ["tenantId"] = Infrastructure.BotFactory.TenantId };
+        quiet.Remove("channelData");
+        quiet["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = Infrastructure.BotFactory.TenantId } };
+        Assert.Empty(await bot.SayAsync(quiet));
+
+        var mentioned = bot.Channel("status pilot");
+        mentioned["conversation"] = quiet["conversation"]!.DeepClone();
+        mentioned["channelData"] = quiet["channelData"]!.DeepClone();
+        var reply = new Reply(Assert.Single(await bot.SayAsync(mentioned)));
+        Assert.Contains("State: scheduled", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_start_button_of_a_large_wave_answers_with_the_confirmation_card_in_place()
+    {
+        var (_, body) = await bot.InvokeAsync(bot.CardAction("run", new JsonObject { ["command"] = "wave start main" }, channel: true));
+        Assert.Equal("application/vnd.microsoft.card.adaptive", body!["type"]!.GetValue<string>());
+        Assert.Contains("People: exactly 120", Reply.Visible(body["value"]!), StringComparison.Ordinal);
+        Assert.Equal(["confirm", "decline"], Reply.AllActions(body["value"]!).Select(a => a["verb"]!.GetValue<string>()));
+    }
 }
