@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Plan;
+
+namespace TeamsRolloutBot.Tests.Commands;
+
+/// <summary>
+/// A delivery engine registered as <see cref="IWaveControl"/> replaces the stand-in: the commands then report its
+/// counts and queued sends instead of "not sent". The engine here records calls and keeps state like the stand-in.
+/// </summary>
+public sealed class DeliveryEngineContractTests : IAsyncLifetime
+{
+    private readonly CommandsHarness _bot = new();
+    private RecordingEngine _engine = null!;
+    private HttpClient _client = null!;
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _factory = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _bot.InitializeAsync();
+        _factory = _bot.Factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.AddSingleton<IWaveControl>(sp => _engine = new RecordingEngine(ActivatorUtilities.CreateInstance<LocalWaveControl>(sp)))));
+        _client = _factory.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        await _bot.DisposeAsync();
+    }
+
+    private async Task<Reply> AskAsync(string text)
+    {
+        var activity = _bot.Personal(text);
+        var before = _bot.Connector.Calls.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(activity.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", _bot.OpenId.CreateToken(Infrastructure.BotFactory.AppId, _bot.Connector.ServiceUrl));
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+        return new Reply(Assert.Single(_bot.Connector.Calls.Skip(before)));
+    }
+
+    [Fact]
+    public async Task Sends_go_to_the_engine_and_status_shows_its_counts()
+    {
+        var sent = await AskAsync("send enroll to small now");
+        Assert.Contains("Sending `enroll` to Small: 3 message(s) queued.", sent.Text, StringComparison.Ordinal);
+        var (message, departments, actor) = Assert.Single(_engine.SendNow);
+        Assert.Equal(("enroll", "small", "Lotte Lead"), (message, string.Join(",", departments), actor));
+
+        var status = await AskAsync("status pilot");
+        Assert.Contains("Deliveries: 7 delivered, 1 failed, 2 pending", status.Text, StringComparison.Ordinal);
+
+        var paused = await AskAsync("wave pause pilot");
+        Assert.Contains("is paused", paused.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("delivery engine is not part", paused.Text, StringComparison.Ordinal);
+        Assert.Contains("pause pilot", _engine.Actions);
+    }
+
+    private sealed class RecordingEngine(LocalWaveControl state) : IWaveControl
+    {
+        public ConcurrentQueue<(string Message, IReadOnlyList<string> Departments, string Actor)> SendNow { get; } = new();
+        public ConcurrentQueue<string> Actions { get; } = new();
+
+        public bool DeliveryAvailable => true;
+
+        public Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken)
+        {
+            Actions.Enqueue("start " + wave.Id);
+            return state.StartAsync(wave, startDate, actor, cancellationToken);
+        }
+
+        public Task<WaveActionResult> PauseAsync(Wave wave, string actor, CancellationToken cancellationToken)
+        {
+            Actions.Enqueue("pause " + wave.Id);
+            return state.PauseAsync(wave, actor, cancellationToken);
+        }
+
+        public Task<WaveActionResult> ResumeAsync(Wave wave, string actor, CancellationToken cancellationToken)
+        {
+            Actions.Enqueue("resume " + wave.Id);
+            return state.ResumeAsync(wave, actor, cancellationToken);
+        }
+
+        public Task<WaveActionResult> CancelAsync(Wave wave, string actor, CancellationToken cancellationToken)
+        {
+            Actions.Enqueue("cancel " + wave.Id);
+            return state.CancelAsync(wave, actor, cancellationToken);
+        }
+
+        public Task<SendNowResult> SendNowAsync(PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken)
+        {
+            SendNow.Enqueue((message.Id, [.. departments.Select(d => d.Id)], actor));
+            return Task.FromResult(new SendNowResult(true, 3));
+        }
+
+        public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken) =>
+            await state.GetStatusAsync(wave, cancellationToken) with { Deliveries = new DeliveryCounts(7, 1, 2) };
+
+        public Task<RecipientCount> CountRecipientsAsync(IReadOnlyList<PlanMessage> messages, IReadOnlyList<Department> departments, CancellationToken cancellationToken) =>
+            state.CountRecipientsAsync(messages, departments, cancellationToken);
+    }
+}
