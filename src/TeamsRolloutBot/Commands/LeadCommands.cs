@@ -296,10 +296,16 @@ public sealed class LeadCommands(
             body.Add(CommandCards.ActionSet(buttons));
         }
         body.Add(CommandCards.Heading(texts.Get(language, "plan.next")));
-        var ahead = Effective(plan, statuses).Where(s => s.Utc >= time.GetUtcNow() && Sends(statuses[s.WaveId].State)).Take(5).ToList();
+        // One line per message and time, with all its departments: an all-departments send is one line, not six.
+        var ahead = Effective(plan, statuses)
+            .Where(s => s.Utc >= time.GetUtcNow() && Sends(statuses[s.WaveId].State))
+            .GroupBy(s => (s.Utc, s.MessageId, s.Audience))
+            .Take(5)
+            .ToList();
         body.Add(CommandCards.Text(ahead.Count == 0
             ? texts.Get(language, "plan.next.none")
-            : string.Join("\n", ahead.Select(s => texts.Format(language, "plan.next.line", Time(s.Local), s.MessageId, s.Department.Name.Get(language, plan.DefaultLanguage), Audience(language, s.Audience))))));
+            : string.Join("\n", ahead.Select(g => texts.Format(language, "plan.next.line", Time(g.First().Local), g.Key.MessageId,
+                string.Join(", ", g.Select(s => s.Department.Name.Get(language, plan.DefaultLanguage)).Distinct()), Audience(language, g.Key.Audience))))));
         body.Add(CommandCards.Text(texts.Format(language, "plan.times", plan.TimeZoneId), subtle: true));
         return CommandReply.FromCard(CommandCards.Card(body, [CommandCards.RunButton(texts.Get(language, "button.status"), "status")]),
             texts.Format(language, "plan.title", plan.Name));
