@@ -29,6 +29,7 @@ public sealed class LeadCommands(
     MessagePreview preview,
     ExportService exports,
     CommandTexts texts,
+    ConnectorClient connector,
     IOptions<CommandsOptions> options,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<LeadCommands> logger)
@@ -543,7 +544,7 @@ public sealed class LeadCommands(
         if (!confirm)
         {
             await AuditAsync(context, pending.Command, AuditResults.Declined, null, cancellationToken);
-            return Result(texts.Format(language, "confirm.declined", context.UserName, at), good: false);
+            return await ShareAsync(Result(texts.Format(language, "confirm.declined", context.UserName, at), good: false));
         }
         await AuditAsync(context, pending.Command, AuditResults.Confirmed, $"{pending.Recipients} people", cancellationToken);
         var parsed = CommandParser.Parse(pending.Command)?.Command;
@@ -557,7 +558,23 @@ public sealed class LeadCommands(
             : await WaveAsync(context, plan, parsed, confirmed: true, cancellationToken);
         var outcomeText = outcome.Text ?? FirstText(outcome.Card);
         await confirmations.SetResultAsync(id, outcomeText, cancellationToken);
-        return Result(texts.Format(language, "confirm.done", context.UserName, at) + Suffix(outcomeText), good: true);
+        return await ShareAsync(Result(texts.Format(language, "confirm.done", context.UserName, at) + Suffix(outcomeText), good: true));
+
+        // The invoke response updates the card for the clicking lead only; in a channel or group chat everyone else
+        // should see the decision too, not a live Confirm button.
+        async Task<CommandReply> ShareAsync(CommandReply reply)
+        {
+            var inbound = context.Activity;
+            if (inbound.IsGroupConversation() && inbound.ReplyToId is { Length: > 0 } cardId && reply.Card is not null)
+            {
+                var update = await connector.UpdateActivityAsync(inbound.ServiceUrl!, inbound.Conversation!.Id!, cardId, reply.ToActivity(), cancellationToken);
+                if (!update.IsSuccess)
+                {
+                    Log.CardUpdateFailed(logger, update.Outcome);
+                }
+            }
+            return reply;
+        }
 
         CommandReply Result(string text, bool good) =>
             CommandReply.FromCard(CommandCards.Card([CommandCards.Title(texts.Get(language, "confirm.title")), CommandCards.Text(pending?.Command is { } c ? $"`{c}`" : ""), CommandCards.Banner(text, good)]), text);

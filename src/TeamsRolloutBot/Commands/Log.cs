@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1705, Level = LogLevel.Warning, Message = "Card action '{Verb}' refused: {Reason}")]
     public static partial void InvokeRefused(ILogger logger, string verb, string reason);
+
+    [LoggerMessage(EventId = 1706, Level = LogLevel.Warning, Message = "Updating the confirmation card for everyone failed: {Outcome}")]
+    public static partial void CardUpdateFailed(ILogger logger, TeamsRolloutBot.Protocol.ConnectorOutcome outcome);
 }

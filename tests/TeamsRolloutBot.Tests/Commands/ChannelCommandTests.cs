@@ -51,8 +51,16 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
         var data = new JsonObject { ["confirmationId"] = id };
         var other = await bot.InvokeAsync(bot.CardAction("confirm", data, SecondLeadId, channel: true));
         Assert.Contains("Only Lotte Lead", other.Body!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        var before = bot.Connector.Calls.Count;
         var mine = await bot.InvokeAsync(bot.CardAction("confirm", (JsonObject)data.DeepClone(), channel: true));
         Assert.Contains("Confirmed by Lotte Lead", Reply.Visible(mine.Body!["value"]!), StringComparison.Ordinal);
+
+        // Everyone in the channel sees the decision: the card message itself is replaced, without buttons.
+        var update = Assert.Single(bot.Connector.Calls.Skip(before));
+        Assert.Equal("PUT", update.Method);
+        Assert.EndsWith("/activities/card-activity-1", update.Path, StringComparison.Ordinal);
+        Assert.Contains("Confirmed by Lotte Lead", update.Body, StringComparison.Ordinal);
+        Assert.Empty(Reply.AllActions(update.Json!["attachments"]![0]!["content"]!));
     }
 
     [Fact]
