@@ -204,23 +204,18 @@ public sealed class LeadCommands(
     {
         var language = context.Language;
         var isLead = context.Lead.IsLead;
-        JsonObject Command(string command, string key) => new() { ["command"] = command, ["description"] = texts.Get(language, key) };
+        // The command column in the user's language (Dutch words in Dutch); both languages work either way.
+        JsonObject Command(string key) => new() { ["command"] = texts.Get(language, $"helpcmd.{key}.command"), ["description"] = texts.Get(language, "helpcmd." + key) };
         var parameters = new JsonObject
         {
             ["isLead"] = isLead,
-            ["employeeCommands"] = new JsonArray(Command("whoami", "helpcmd.whoami")),
+            ["employeeCommands"] = new JsonArray(Command("whoami")),
         };
         if (isLead)
         {
             parameters["leadCommands"] = new JsonArray(
-                Command("plan", "helpcmd.plan"),
-                Command("plan reload", "helpcmd.reload"),
-                Command("schedule [wave]", "helpcmd.schedule"),
-                Command("wave start <wave> [now|yyyy-mm-dd]", "helpcmd.wavestart"),
-                Command("wave pause|resume|cancel <wave>", "helpcmd.wavecontrol"),
-                Command("send <message> to <wave|department> now", "helpcmd.send"),
-                Command("feedback [wave|department]", "helpcmd.feedback"),
-                Command("export feedback|deliveries", "helpcmd.export"));
+                Command("plan"), Command("reload"), Command("schedule"), Command("wavestart"), Command("wavecontrol"),
+                Command("send"), Command("feedback"), Command("export"));
         }
         var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" }) with { Parameters = parameters };
         var card = CardRenderer.Render(CardTemplateIds.Help, data.ToJson(), language);

@@ -112,7 +112,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         Assert.Contains("Planning: Commands test rollout", reply.Text, StringComparison.Ordinal);
         Assert.Contains("**Proefgolf** (`pilot`): start 2027-07-05 · Klein · gepland", reply.Text, StringComparison.Ordinal);
         var help = await bot.AskAsync("hulp", locale: "nl-NL");
-        Assert.Contains("golf start", help.Text, StringComparison.Ordinal);
+        Assert.Contains("golf pauzeer|hervat|annuleer <golf>: Een golf pauzeren, hervatten of annuleren.", help.Text, StringComparison.Ordinal);
     }
 
     [Fact]
