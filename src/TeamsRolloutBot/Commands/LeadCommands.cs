@@ -259,7 +259,7 @@ public sealed class LeadCommands(
             result.IsValid ? null : $"{result.Errors.Count()} error(s)", cancellationToken);
         return CommandReply.Message(reply);
 
-        static string Line(PlanDiagnostic d) => string.Create(CultureInfo.InvariantCulture, $"line {d.Line}, {d.Field}: {d.Message}");
+        string Line(PlanDiagnostic d) => texts.Format(language, "reload.line", d.Line, d.Field, d.Message);
     }
 
     private async Task<CommandReply> PlanAsync(CommandContext context, RolloutPlan plan, CancellationToken cancellationToken)
