@@ -64,8 +64,11 @@ public interface IWaveControl
 
     Task<WaveActionResult> CancelAsync(Wave wave, string actor, CancellationToken cancellationToken);
 
-    /// <summary>Sends one plan message to the departments now, outside the schedule.</summary>
-    Task<SendNowResult> SendNowAsync(PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends one plan message to the departments now, outside the schedule. <paramref name="requestId"/> (the
+    /// confirmation id, or the chat message id) is the idempotency key: the same id must never send twice.
+    /// </summary>
+    Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken);
 
     Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken);
 

@@ -182,7 +182,7 @@ public sealed class LeadCommands(
             CommandKind.Preview => Preview(context, plan, command.Arg(0)!, command.Arg(1)),
             CommandKind.WaveStart or CommandKind.WavePause or CommandKind.WaveResume or CommandKind.WaveCancel
                 => await WaveAsync(context, plan, command, confirmed: false, cancellationToken),
-            CommandKind.Send => await SendAsync(context, plan, command, confirmed: false, cancellationToken),
+            CommandKind.Send => await SendAsync(context, plan, command, confirmationId: null, cancellationToken),
             CommandKind.Status => await StatusAsync(context, plan, command.Arg(0), banner: null, cancellationToken),
             CommandKind.Feedback => Feedback(context, plan, command.Arg(0)),
             CommandKind.Export => await exports.RequestAsync(context, plan, command.Arg(0)!, cancellationToken),
@@ -427,7 +427,7 @@ public sealed class LeadCommands(
         return await StatusAsync(context, plan, wave.Id, (banner, result.Outcome == WaveActionOutcome.Done), cancellationToken);
     }
 
-    private async Task<CommandReply> SendAsync(CommandContext context, RolloutPlan plan, ParsedCommand command, bool confirmed, CancellationToken cancellationToken)
+    private async Task<CommandReply> SendAsync(CommandContext context, RolloutPlan plan, ParsedCommand command, string? confirmationId, CancellationToken cancellationToken)
     {
         var language = context.Language;
         if (FindMessage(plan, command.Arg(0)!) is not { } found)
@@ -446,7 +446,7 @@ public sealed class LeadCommands(
         }
         var targetName = targetWave?.Name.Get(language, plan.DefaultLanguage) ?? departments[0].Name.Get(language, plan.DefaultLanguage);
         var canonical = new ParsedCommand(CommandKind.Send, [found.Message.Id, targetWave?.Id ?? departments[0].Id, "now"]);
-        if (!confirmed)
+        if (confirmationId is null)
         {
             var count = await waves.CountRecipientsAsync([found.Message], departments, cancellationToken);
             if (NeedsConfirmation(count))
@@ -456,7 +456,8 @@ public sealed class LeadCommands(
             }
         }
 
-        var result = await waves.SendNowAsync(found.Message, departments, context.UserName, cancellationToken);
+        var requestId = confirmationId ?? context.Activity.Id ?? Guid.NewGuid().ToString("N");
+        var result = await waves.SendNowAsync(requestId, found.Message, departments, context.UserName, cancellationToken);
         var reply = result.Queued
             ? texts.Format(language, "send.queued", found.Message.Id, targetName, result.Jobs)
             : texts.Format(language, "send.notsent", found.Message.Id, targetName);
@@ -549,7 +550,7 @@ public sealed class LeadCommands(
             return Result(texts.Get(language, "noplan"), good: false);
         }
         var outcome = parsed.Kind == CommandKind.Send
-            ? await SendAsync(context, plan, parsed, confirmed: true, cancellationToken)
+            ? await SendAsync(context, plan, parsed, id, cancellationToken)
             : await WaveAsync(context, plan, parsed, confirmed: true, cancellationToken);
         var outcomeText = outcome.Text ?? FirstText(outcome.Card);
         await confirmations.SetResultAsync(id, outcomeText, cancellationToken);

@@ -53,7 +53,7 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
             : new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Cancelled, stored, actor, cancellationToken));
     }
 
-    public Task<SendNowResult> SendNowAsync(PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken) =>
+    public Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken) =>
         Task.FromResult(new SendNowResult(false, 0));
 
     public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken) =>

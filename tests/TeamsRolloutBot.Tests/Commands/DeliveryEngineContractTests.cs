@@ -36,13 +36,18 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
     {
         var activity = _bot.Personal(text);
         var before = _bot.Connector.Calls.Count;
+        using var response = await PostAsync(activity);
+        return new Reply(Assert.Single(_bot.Connector.Calls.Skip(before)));
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(System.Text.Json.Nodes.JsonObject activity)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
         {
             Content = new StringContent(activity.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new("Bearer", _bot.OpenId.CreateToken(Infrastructure.BotFactory.AppId, _bot.Connector.ServiceUrl));
-        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
-        return new Reply(Assert.Single(_bot.Connector.Calls.Skip(before)));
+        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -50,7 +55,7 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
     {
         var sent = await AskAsync("send enroll to small now");
         Assert.Contains("Sending `enroll` to Small: 3 message(s) queued.", sent.Text, StringComparison.Ordinal);
-        var (message, departments, actor) = Assert.Single(_engine.SendNow);
+        var (_, message, departments, actor) = Assert.Single(_engine.SendNow);
         Assert.Equal(("enroll", "small", "Lotte Lead"), (message, string.Join(",", departments), actor));
 
         var status = await AskAsync("status pilot");
@@ -62,9 +67,23 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
         Assert.Contains("pause pilot", _engine.Actions);
     }
 
+    [Fact]
+    public async Task A_confirmed_send_reaches_the_engine_once_keyed_by_the_confirmation_id()
+    {
+        var card = await AskAsync("send enroll to big now");
+        var id = card.Actions.First(a => a["verb"]!.GetValue<string>() == "confirm")["data"]!["confirmationId"]!.GetValue<string>();
+        for (var click = 0; click < 3; click++)
+        {
+            using var response = await PostAsync(_bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+        var send = Assert.Single(_engine.SendNow, s => s.Departments.SequenceEqual(["big"]));
+        Assert.Equal(id, send.RequestId);
+    }
+
     private sealed class RecordingEngine(LocalWaveControl state) : IWaveControl
     {
-        public ConcurrentQueue<(string Message, IReadOnlyList<string> Departments, string Actor)> SendNow { get; } = new();
+        public ConcurrentQueue<(string RequestId, string Message, IReadOnlyList<string> Departments, string Actor)> SendNow { get; } = new();
         public ConcurrentQueue<string> Actions { get; } = new();
 
         public bool DeliveryAvailable => true;
@@ -93,9 +112,10 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
             return state.CancelAsync(wave, actor, cancellationToken);
         }
 
-        public Task<SendNowResult> SendNowAsync(PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken)
+        public Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken)
         {
-            SendNow.Enqueue((message.Id, [.. departments.Select(d => d.Id)], actor));
+            Assert.False(string.IsNullOrEmpty(requestId));
+            SendNow.Enqueue((requestId, message.Id, [.. departments.Select(d => d.Id)], actor));
             return Task.FromResult(new SendNowResult(true, 3));
         }
 
