@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -22,6 +23,7 @@ try
     builder.Services.AddRolloutPlan(builder.Configuration);
     builder.Services.AddCards(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
+    builder.Services.AddFeedback(builder.Configuration);
 
     var app = builder.Build();
     // Options errors surface here as a short message, before the host would log them with a stack trace.
