@@ -12,7 +12,11 @@ public sealed record SurveyRespondent(string AadObjectId, string? UserId, string
 
 /// <summary>The Teams message that carried a survey card, so its per-user refresh list can be kept current.</summary>
 public sealed record SurveyCardMessage(
-    string ConversationId, string ActivityId, string ServiceUrl, string ConversationType, SurveyPlacement Placement, string Language, string? UserId);
+    string ConversationId, string ActivityId, string ServiceUrl, string ConversationType, SurveyPlacement Placement, string Language, string? UserId)
+{
+    /// <summary>Counts changes: an update only clears the pending flag when no newer answer arrived meanwhile.</summary>
+    public long Generation { get; init; }
+}
 
 /// <summary>A stored current answer with its sync state.</summary>
 public sealed record StoredAnswer(
@@ -255,7 +259,7 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
                 message_id, language, user_id, refresh_pending, attempts, next_attempt_at, updated_at)
             VALUES ($c, $a, $url, $type, $s, $w, $d, $m, $lang, $user, 1, 0, $now, $now)
             ON CONFLICT (conversation_id, activity_id) DO UPDATE SET
-                service_url = excluded.service_url, refresh_pending = 1, attempts = 0, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
+                service_url = excluded.service_url, refresh_pending = 1, generation = generation + 1, attempts = 0, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
             """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$url", message.ServiceUrl),
             ("$type", message.ConversationType), ("$s", message.Placement.SurveyId), ("$w", message.Placement.WaveId),
             ("$d", message.Placement.DepartmentId), ("$m", message.Placement.MessageId), ("$lang", message.Language), ("$user", message.UserId));
@@ -275,20 +279,27 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
         {
             string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
             messages.Add(new SurveyCardMessage(S("conversation_id")!, S("activity_id")!, S("service_url")!, S("conversation_type")!,
-                new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")), S("language")!, S("user_id")));
+                new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")), S("language")!, S("user_id"))
+            {
+                Generation = reader.GetInt64(reader.GetOrdinal("generation")),
+            });
         }
         return messages;
     }
 
-    /// <summary>Ends a refresh-list update: done, or retry at <paramref name="retryAt"/> (null: give up, with the error kept).</summary>
-    public Task CompleteCardMessageAsync(string conversationId, string activityId, string? error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Ends a refresh-list update: done, or retry at <paramref name="retryAt"/> (null: give up, with the error kept).
+    /// When a newer answer touched the message meanwhile, it stays pending for another update.
+    /// </summary>
+    public Task CompleteCardMessageAsync(SurveyCardMessage message, string? error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
         ExecuteAsync("""
             UPDATE feedback_card_messages SET
-                refresh_pending = CASE WHEN $e IS NULL OR $next IS NULL THEN 0 ELSE 1 END,
+                refresh_pending = CASE WHEN generation <> $gen THEN 1 WHEN $e IS NULL OR $next IS NULL THEN 0 ELSE 1 END,
                 attempts = CASE WHEN $e IS NULL THEN 0 ELSE attempts + 1 END,
-                next_attempt_at = COALESCE($next, next_attempt_at), last_error = $e, updated_at = $now
+                next_attempt_at = CASE WHEN generation <> $gen THEN $now ELSE COALESCE($next, next_attempt_at) END,
+                last_error = $e, updated_at = $now
             WHERE conversation_id = $c AND activity_id = $a
-            """, cancellationToken, ("$c", conversationId), ("$a", activityId), ("$e", error), ("$next", retryAt is { } r ? Iso(r) : null));
+            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", error), ("$next", retryAt is { } r ? Iso(r) : null));
 
     // ---- reminders and summaries ----
 

@@ -58,8 +58,8 @@ public sealed partial class FeedbackSync(
                 Log.SyncFailed(logger, failure.Outcome, failure.Status ?? 0, failure.Error ?? "", attempts + 1, next);
                 if (failure.Outcome is GraphOutcome.Throttled or GraphOutcome.Transient)
                 {
-                    // Graph is throttling or unreachable: the rest of this pass would fail the same way.
-                    _pausedUntil = failure.Outcome == GraphOutcome.Throttled ? next : time.GetUtcNow() + FirstBackoff;
+                    // Graph is throttling or unreachable: the rest would fail the same way, and its Retry-After is service-wide.
+                    _pausedUntil = next;
                     break;
                 }
             }
@@ -163,13 +163,13 @@ public sealed partial class SurveyCardRefresher(
             if (result.IsSuccess)
             {
                 updated++;
-                await store.CompleteCardMessageAsync(message.ConversationId, message.ActivityId, null, null, cancellationToken);
+                await store.CompleteCardMessageAsync(message, null, null, cancellationToken);
                 continue;
             }
             DateTimeOffset? retry = result.Outcome is ConnectorOutcome.Throttled or ConnectorOutcome.Transient
                 ? time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))
                 : null;
-            await store.CompleteCardMessageAsync(message.ConversationId, message.ActivityId, $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}", retry, cancellationToken);
+            await store.CompleteCardMessageAsync(message, $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}", retry, cancellationToken);
             Log.RefreshFailed(logger, result.Outcome, (int?)result.StatusCode ?? 0, retry is not null);
         }
         return updated;

@@ -88,6 +88,7 @@ public static class Migrations
                 language TEXT NOT NULL,
                 user_id TEXT,
                 refresh_pending INTEGER NOT NULL DEFAULT 1,
+                generation INTEGER NOT NULL DEFAULT 0,
                 attempts INTEGER NOT NULL DEFAULT 0,
                 next_attempt_at TEXT NOT NULL,
                 last_error TEXT,
