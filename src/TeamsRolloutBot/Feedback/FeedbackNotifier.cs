@@ -122,6 +122,7 @@ public sealed partial class FeedbackNotifier(
                 ? "the bot has no personal chat with this person (app not installed for them, or a UPN instead of an Entra object id)"
                 : "the bot was removed from this person's personal chat";
             await store.CompleteNoticeAsync(kind, scope, target, "no-conversation", why, cancellationToken);
+            FeedbackTelemetry.Notice(kind, "no-conversation");
             Log.NoticeNotSent(logger, kind, scope, "no-conversation");
             return false;
         }
@@ -131,6 +132,7 @@ public sealed partial class FeedbackNotifier(
         if (result.IsSuccess)
         {
             await store.CompleteNoticeAsync(kind, scope, target, "sent", result.Value?.Id, cancellationToken);
+            FeedbackTelemetry.Notice(kind, "sent");
             Log.NoticeSent(logger, kind, scope);
             return true;
         }
@@ -138,10 +140,12 @@ public sealed partial class FeedbackNotifier(
         {
             // Certainly not delivered: give the claim back for the next pass.
             await store.ReleaseNoticeAsync(kind, scope, target, cancellationToken);
+            FeedbackTelemetry.Notice(kind, "throttled");
             Log.NoticeNotSent(logger, kind, scope, "throttled, retried on the next pass");
             return false;
         }
         await store.CompleteNoticeAsync(kind, scope, target, "failed", $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}".Trim(), cancellationToken);
+        FeedbackTelemetry.Notice(kind, "failed");
         Log.NoticeNotSent(logger, kind, scope, result.Outcome.ToString());
         return false;
     }

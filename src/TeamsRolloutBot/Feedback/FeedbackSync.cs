@@ -45,6 +45,7 @@ public sealed partial class FeedbackSync(
             foreach (var work in await store.DueSyncAsync(limit, cancellationToken))
             {
                 var failure = await SyncOneAsync(work, cancellationToken);
+                FeedbackTelemetry.Copy(failure?.Outcome.ToString() ?? "Success");
                 if (failure is null)
                 {
                     copied++;

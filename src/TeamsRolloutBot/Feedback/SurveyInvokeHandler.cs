@@ -56,6 +56,7 @@ public sealed partial class SurveyInvokeHandler(
                 {
                     var fields = string.Join(",", submission.Errors.Select(e => e.Field).Distinct());
                     Log.SubmissionRefused(logger, placement.SurveyId, fields);
+                    FeedbackTelemetry.Answer("refused");
                     // Empty refresh list: this user's card with their values must not be replaced by an automatic refresh.
                     return Card(cards.Survey(placement, submission.Values, [], submission.Errors, language));
                 }
@@ -66,6 +67,7 @@ public sealed partial class SurveyInvokeHandler(
                 }
                 signal.Notify();
                 Log.AnswerStored(logger, placement.SurveyId, saved.Version, saved.Changed);
+                FeedbackTelemetry.Answer(saved.Changed ? "stored" : "unchanged");
                 return Card(cards.Thanks(placement, submission.Answer!, Self(respondent), language));
 
             case Edit:
@@ -119,6 +121,7 @@ public sealed partial class SurveyInvokeHandler(
         var saved = await store.SaveAsync(placement, respondent, submission.Answer!, cancellationToken);
         signal.Notify();
         Log.AnswerStored(logger, placement.SurveyId, saved.Version, saved.Changed);
+        FeedbackTelemetry.Answer(saved.Changed ? "stored" : "unchanged");
         return activity.IsGroupConversation()
             ? Activity.CreateMessage(CardStrings.Text(language, "feedback.thanksShort"))
             : Activity.CreateCard(cards.Thanks(placement, submission.Answer!, Self(respondent), language));
