@@ -40,6 +40,9 @@ public sealed record FeedbackSummary(
     public double? ResponseRate => Recipients is > 0 ? (double)Responses / Recipients.Value : null;
 }
 
+/// <summary>The CSV export of the answers and how many data rows it has.</summary>
+public sealed record FeedbackExport(byte[] Bytes, int Rows);
+
 /// <summary>
 /// Feedback summaries for leads (an Adaptive Card per wave and/or department, nl/en) and the CSV export of all answers.
 /// Response rates divide by <see cref="ISurveyAudience"/>'s recipients.
@@ -115,6 +118,28 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
     {
         var summary = await ComputeAsync(waveId, departmentId, cancellationToken);
         return Render(summary, language);
+    }
+
+    /// <summary>
+    /// The summary for the lead command <c>feedback [wave|department]</c>: no argument gives all waves, a wave id that wave,
+    /// a department id that department (ids compared without case). Null when the argument is neither.
+    /// </summary>
+    public async Task<JsonObject?> BuildForTargetAsync(string? target, string language, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            return await BuildAsync(null, null, language, cancellationToken);
+        }
+        var plan = plans.Current;
+        if (plan?.Waves.FirstOrDefault(w => string.Equals(w.Id, target, StringComparison.OrdinalIgnoreCase)) is { } wave)
+        {
+            return await BuildAsync(wave.Id, null, language, cancellationToken);
+        }
+        if (plan?.Departments.FirstOrDefault(d => string.Equals(d.Id, target, StringComparison.OrdinalIgnoreCase)) is { } department)
+        {
+            return await BuildAsync(null, department.Id, language, cancellationToken);
+        }
+        return null;
     }
 
     /// <summary>Renders computed figures as the summary card.</summary>
@@ -209,7 +234,10 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
     /// accents). Cells starting with = + - @ get a leading apostrophe so a spreadsheet never runs them as formulas.
     /// Name and id of the respondent only when they consented to contact.
     /// </summary>
-    public async Task<byte[]> ExportCsvAsync(CancellationToken cancellationToken)
+    public async Task<byte[]> ExportCsvAsync(CancellationToken cancellationToken) => (await ExportAsync(cancellationToken)).Bytes;
+
+    /// <summary>The CSV export (see <see cref="ExportCsvAsync"/>) and its number of data rows.</summary>
+    public async Task<FeedbackExport> ExportAsync(CancellationToken cancellationToken)
     {
         var answers = await store.ListAsync(null, null, cancellationToken);
         var csv = new StringBuilder();
@@ -227,7 +255,7 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
                 a.ListItemId, a.SyncedVersion >= a.Version ? "true" : "false",
             ]);
         }
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+        return new FeedbackExport([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], answers.Count);
     }
 
     internal static string Cell(string? value)

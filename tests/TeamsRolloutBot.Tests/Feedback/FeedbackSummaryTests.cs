@@ -108,6 +108,25 @@ public sealed class FeedbackSummaryTests
     }
 
     [Fact]
+    public async Task The_feedback_command_argument_picks_a_wave_or_a_department_and_an_unknown_one_gives_null()
+    {
+        await using var bot = await BotWithAnswersAsync();
+        var summaries = bot.Services.GetRequiredService<FeedbackSummaryService>();
+
+        var department = CardText.All(await summaries.BuildForTargetAsync("FINANCE", "en", Ct));
+        var wave = CardText.All(await summaries.BuildForTargetAsync("wave-1", "en", Ct));
+        var all = CardText.All(await summaries.BuildForTargetAsync(null, "en", Ct));
+
+        Assert.Contains("All waves · Finance", department);
+        Assert.Contains("1 of 2 (50%)", department);
+        Assert.Contains("Wave: Wave 1", wave);
+        Assert.Contains("5 of 16", wave);
+        Assert.Contains("All waves", all);
+        Assert.Null(await summaries.BuildForTargetAsync("marketing", "en", Ct));
+        Assert.Equal(5, (await summaries.ExportAsync(Ct)).Rows);
+    }
+
+    [Fact]
     public async Task An_empty_summary_says_so_instead_of_showing_blanks()
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
