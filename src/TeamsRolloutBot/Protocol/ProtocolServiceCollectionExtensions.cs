@@ -37,8 +37,8 @@ public static class ProtocolServiceCollectionExtensions
                 pipeline.AddTimeout(options.ConnectorTimeout);
             });
 
-        services.AddSingleton<BotTexts>();
         services.AddSingleton<RolloutBot>();
+        services.AddHostedService<PlanReloadNotifier>();
         return services;
     }
 
