@@ -127,6 +127,35 @@ public sealed class FeedbackSummaryTests
     }
 
     [Fact]
+    public async Task Comments_are_shown_as_plain_text_so_markdown_in_them_makes_no_links()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+        await bot.SubmitAsync(1, FeedbackBot.Answer(comment: "See [the fix](https://evil.example) **now**"));
+
+        var card = await bot.Services.GetRequiredService<FeedbackSummaryService>().BuildAsync(null, null, "en", Ct);
+
+        var comment = FindRuns(card).Single(r => ((string)r["text"]!).Contains("evil", StringComparison.Ordinal));
+        Assert.Equal("“See [the fix](https://evil.example) **now**”", (string)comment["text"]!);
+        Assert.DoesNotContain(FindTextBlocks(card), t => t.Contains("evil", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<System.Text.Json.Nodes.JsonObject> FindRuns(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o when (string?)o["type"] == "TextRun" => [o],
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => FindRuns(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(FindRuns),
+        _ => [],
+    };
+
+    private static IEnumerable<string> FindTextBlocks(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o when (string?)o["type"] == "TextBlock" => [(string)o["text"]!],
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => FindTextBlocks(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(FindTextBlocks),
+        _ => [],
+    };
+
+    [Fact]
     public async Task An_empty_summary_says_so_instead_of_showing_blanks()
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
