@@ -185,7 +185,7 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
         var comments = summary.RecentComments.Select(c => (JsonNode?)new JsonObject
         {
             ["text"] = "“" + (c.Text.Length > MaxCommentChars ? c.Text[..MaxCommentChars] + "…" : c.Text) + "”",
-            ["by"] = $"{c.Author ?? T("anonymous")} · {Dept(c.DepartmentId)} · {c.At.ToString(CardViews.S(strings, "language.dateFormat"), culture)}",
+            ["by"] = $"{c.Author ?? T("anonymous")} · {Dept(c.DepartmentId)} · {(plan is null ? c.At : TimeZoneInfo.ConvertTime(c.At, plan.TimeZone)).ToString(CardViews.S(strings, "language.dateFormat"), culture)}",
         });
         var departments = summary.Departments.Select(f => (JsonNode?)new JsonObject
         {

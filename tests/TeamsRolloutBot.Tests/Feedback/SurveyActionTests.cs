@@ -56,6 +56,19 @@ public sealed class SurveyActionTests
     }
 
     [Fact]
+    public async Task In_a_personal_chat_the_survey_message_refreshes_for_that_user_only()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+        await bot.SubmitAsync(3, FeedbackBot.Answer(), channel: false);
+        await bot.SubmitAsync(4, FeedbackBot.Answer());   // someone else, in the channel
+
+        var put = (await WaitForAsync(() => bot.Connector.Calls.Where(c => c.Method == "PUT" && c.Path.Contains("personal-msg-3", StringComparison.Ordinal)).ToList(), l => l.Count > 0))[0];
+
+        Assert.Contains("/v3/conversations/a%3Apersonal-3/activities/personal-msg-3", put.Path, StringComparison.Ordinal);
+        Assert.Equal([FeedbackBot.UserId(3)], Ids(put));
+    }
+
+    [Fact]
     public async Task Refresh_shows_thanks_to_a_user_who_answered_and_the_survey_to_one_who_did_not()
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
