@@ -47,6 +47,8 @@ public sealed class FeedbackBot : IAsyncDisposable
         Client = app.CreateClient();
     }
 
+    private bool _ownsGraph;
+
     public FakeOpenIdServer OpenId { get; }
     public FakeConnector Connector { get; }
     public FakeGraph Graph { get; }
@@ -63,11 +65,15 @@ public sealed class FeedbackBot : IAsyncDisposable
 
     public static string UserId(int n) => $"29:user-{n}";
 
-    public static async Task<FeedbackBot> StartAsync(bool sharePoint = true, Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a bot. <paramref name="sharedGraph"/>: a fake Graph that outlives this bot (for restart tests; not disposed
+    /// with it). Set <c>Storage:SqlitePath</c> in <paramref name="settings"/> to reopen an earlier bot's database.
+    /// </summary>
+    public static async Task<FeedbackBot> StartAsync(bool sharePoint = true, Dictionary<string, string?>? settings = null, FakeGraph? sharedGraph = null)
     {
         var openId = await FakeOpenIdServer.StartNewAsync();
         var connector = await FakeConnector.StartNewAsync();
-        var graph = await FakeGraph.StartNewAsync();
+        var graph = sharedGraph ?? await FakeGraph.StartNewAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var dir = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -93,7 +99,7 @@ public sealed class FeedbackBot : IAsyncDisposable
         }
         var factory = new BotFactory(openId, connector, all);
         var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
-        var bot = new FeedbackBot(openId, connector, graph, factory, app, time, planPath);
+        var bot = new FeedbackBot(openId, connector, graph, factory, app, time, planPath) { _ownsGraph = sharedGraph is null };
         _ = app.Services.GetRequiredService<PlanProvider>();
         Assert.NotNull(app.Services.GetRequiredService<PlanProvider>().Current);
         return bot;
@@ -247,7 +253,10 @@ public sealed class FeedbackBot : IAsyncDisposable
         Client.Dispose();
         await App.DisposeAsync();
         await Factory.DisposeAsync();
-        await Graph.DisposeAsync();
+        if (_ownsGraph)
+        {
+            await Graph.DisposeAsync();
+        }
         await Connector.DisposeAsync();
         await OpenId.DisposeAsync();
     }

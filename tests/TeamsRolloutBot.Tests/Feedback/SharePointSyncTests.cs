@@ -112,6 +112,38 @@ public sealed class SharePointSyncTests
     }
 
     [Fact]
+    public async Task Answers_waiting_for_Graph_survive_a_restart_and_a_crash_after_the_POST_creates_no_second_item()
+    {
+        await using var graph = await FakeGraph.StartNewAsync();
+        var database = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
+        var settings = new Dictionary<string, string?> { ["Storage:SqlitePath"] = database };
+
+        await using (var first = await FeedbackBot.StartAsync(settings: settings, sharedGraph: graph))
+        {
+            graph.DownWithRetryAfter = 30;
+            await first.SubmitAsync(1, FeedbackBot.Answer(rating: "1"));
+            await first.SyncAsync();
+            graph.DownWithRetryAfter = null;
+            // The next POST reaches SharePoint, but the bot goes down before it learns the item id.
+            graph.LoseNextCreateResponse = true;
+            await first.SubmitAsync(2, FeedbackBot.Answer(rating: "2"));
+            first.Time.Advance(TimeSpan.FromMinutes(1));
+            await first.SyncAsync();
+        }
+        var before = graph.Items.Count;
+
+        await using var second = await FeedbackBot.StartAsync(settings: settings, sharedGraph: graph);
+        second.Time.Advance(TimeSpan.FromMinutes(5));
+        await second.SyncAsync();
+        await second.SyncAsync();
+
+        Assert.Equal(2, graph.Items.Count);
+        Assert.Equal([1, 2], graph.Items.Values.Select(i => (int)i["Rating"]!).Order());
+        Assert.Equal(2, (await second.Store.SyncCountsAsync(Ct)).Synced);
+        Assert.True(before >= 1, "the lost POST should have created its item before the restart");
+    }
+
+    [Fact]
     public async Task A_429_waits_for_its_Retry_After_and_the_answer_is_then_copied()
     {
         await using var bot = await FeedbackBot.StartAsync();
