@@ -259,7 +259,8 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
                 message_id, language, user_id, refresh_pending, attempts, next_attempt_at, updated_at)
             VALUES ($c, $a, $url, $type, $s, $w, $d, $m, $lang, $user, 1, 0, $now, $now)
             ON CONFLICT (conversation_id, activity_id) DO UPDATE SET
-                service_url = excluded.service_url, refresh_pending = 1, generation = generation + 1, attempts = 0, next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at
+                service_url = excluded.service_url, refresh_pending = 1, generation = generation + 1, attempts = 0,
+                next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
             """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$url", message.ServiceUrl),
             ("$type", message.ConversationType), ("$s", message.Placement.SurveyId), ("$w", message.Placement.WaveId),
             ("$d", message.Placement.DepartmentId), ("$m", message.Placement.MessageId), ("$lang", message.Language), ("$user", message.UserId));
@@ -288,18 +289,20 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
     }
 
     /// <summary>
-    /// Ends a refresh-list update: done, or retry at <paramref name="retryAt"/> (null: give up, with the error kept).
-    /// When a newer answer touched the message meanwhile, it stays pending for another update.
+    /// Ends a refresh-list update: done (the next update of this message not before <paramref name="quietUntil"/>), or
+    /// retry at <paramref name="retryAt"/> (null: give up, with the error kept). When a newer answer touched the message
+    /// meanwhile, it stays pending for another update.
     /// </summary>
-    public Task CompleteCardMessageAsync(SurveyCardMessage message, string? error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+    public Task CompleteCardMessageAsync(SurveyCardMessage message, string? error, DateTimeOffset? retryAt, DateTimeOffset quietUntil, CancellationToken cancellationToken) =>
         ExecuteAsync("""
             UPDATE feedback_card_messages SET
                 refresh_pending = CASE WHEN generation <> $gen THEN 1 WHEN $e IS NULL OR $next IS NULL THEN 0 ELSE 1 END,
                 attempts = CASE WHEN $e IS NULL THEN 0 ELSE attempts + 1 END,
-                next_attempt_at = CASE WHEN generation <> $gen THEN $now ELSE COALESCE($next, next_attempt_at) END,
+                next_attempt_at = CASE WHEN $e IS NULL THEN $quiet ELSE COALESCE($next, next_attempt_at) END,
                 last_error = $e, updated_at = $now
             WHERE conversation_id = $c AND activity_id = $a
-            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", error), ("$next", retryAt is { } r ? Iso(r) : null));
+            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", error),
+            ("$next", retryAt is { } r ? Iso(r) : null), ("$quiet", Iso(quietUntil)));
 
     // ---- reminders and summaries ----
 

@@ -151,6 +151,12 @@ public sealed partial class FeedbackSync(
 public sealed partial class SurveyCardRefresher(
     FeedbackStore store, SurveyCards cards, ConnectorClient connector, TimeProvider time, ILogger<SurveyCardRefresher> logger)
 {
+    /// <summary>
+    /// One message is updated at most this often: answers arriving meanwhile are folded into the next update, so a busy
+    /// channel does not spend Teams' per-conversation rate limit (about 60 operations per 30 s) on refresh lists.
+    /// </summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(15);
+
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var updated = 0;
@@ -164,13 +170,13 @@ public sealed partial class SurveyCardRefresher(
             if (result.IsSuccess)
             {
                 updated++;
-                await store.CompleteCardMessageAsync(message, null, null, cancellationToken);
+                await store.CompleteCardMessageAsync(message, null, null, time.GetUtcNow() + MinInterval, cancellationToken);
                 continue;
             }
             DateTimeOffset? retry = result.Outcome is ConnectorOutcome.Throttled or ConnectorOutcome.Transient
                 ? time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))
                 : null;
-            await store.CompleteCardMessageAsync(message, $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}", retry, cancellationToken);
+            await store.CompleteCardMessageAsync(message, $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}", retry, time.GetUtcNow() + MinInterval, cancellationToken);
             Log.RefreshFailed(logger, result.Outcome, (int?)result.StatusCode ?? 0, retry is not null);
         }
         return updated;

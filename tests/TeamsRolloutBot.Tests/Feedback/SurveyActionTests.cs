@@ -40,9 +40,16 @@ public sealed class SurveyActionTests
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
 
         await bot.SubmitAsync(1, FeedbackBot.Answer());
+        await WaitForAsync(() => bot.Connector.Calls.Count(c => c.Method == "PUT"), n => n == 1);
         await bot.SubmitAsync(2, FeedbackBot.Answer(rating: "5"));
+        await bot.SubmitAsync(3, FeedbackBot.Answer(rating: "4"));
 
-        var puts = await WaitForAsync(() => bot.Connector.Calls.Where(c => c.Method == "PUT").ToList(), l => l.Count > 0 && Ids(l[^1]).Count == 2);
+        // Updates of one message are at least 15 s apart; answers in between go into one update.
+        await Task.Delay(300, Ct);
+        Assert.Equal(1, bot.Connector.Calls.Count(c => c.Method == "PUT"));
+        bot.Time.Advance(TimeSpan.FromMinutes(1));
+        var puts = await WaitForAsync(() => bot.Connector.Calls.Where(c => c.Method == "PUT").ToList(), l => l.Count == 2);
+        Assert.Equal([FeedbackBot.UserId(1)], Ids(puts[0]));
         var last = puts[^1];
         Assert.EndsWith($"/activities/{FeedbackBot.ChannelMessageId}", last.Path, StringComparison.Ordinal);
         var content = last.Json!["attachments"]![0]!["content"]!;
@@ -50,7 +57,7 @@ public sealed class SurveyActionTests
         Assert.Contains("How did enrolling go?", CardText.All(content));
         Assert.DoesNotContain("Thank you for your feedback!", CardText.All(content));
         Assert.Equal("survey.refresh", (string)content["refresh"]!["action"]!["verb"]!);
-        Assert.Equal(new[] { FeedbackBot.UserId(1), FeedbackBot.UserId(2) }.Order(), Ids(last).Order());
+        Assert.Equal(new[] { FeedbackBot.UserId(1), FeedbackBot.UserId(2), FeedbackBot.UserId(3) }.Order(), Ids(last).Order());
         // The inputs of the shared message are empty: nobody's answers are shown to others.
         Assert.Equal("", (string?)CardText.Input(content, "rating")!["value"]);
     }
