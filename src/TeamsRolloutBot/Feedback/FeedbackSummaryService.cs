@@ -83,7 +83,8 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
             var recipients = wave is null || id.Length == 0
                 ? new SurveyRecipients(null, null, SurveyRecipientSource.Unknown)
                 : await audience.GetRecipientsAsync(wave, id, cancellationToken);
-            int? nonResponders = recipients.UserIds is { } ids
+            // Answers carry Entra object ids; a list with UPNs cannot be matched name by name, so it counts like a size.
+            int? nonResponders = recipients.UserIds is { } ids && ids.All(u => Guid.TryParse(u, out _))
                 ? ids.Count(u => !mine.Any(a => string.Equals(a.Respondent.AadObjectId, u, StringComparison.OrdinalIgnoreCase)))
                 : recipients.Count is { } count ? Math.Max(0, count - mine.Count) : null;
             rows.Add(new DepartmentFigures(id, mine.Count, recipients.Count, nonResponders, recipients.Source));
