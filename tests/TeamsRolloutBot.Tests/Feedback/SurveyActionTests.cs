@@ -123,13 +123,15 @@ public sealed class SurveyActionTests
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
         var invoke = bot.Invoke(1, SurveyInvokeHandler.Submit, FeedbackBot.Data(inputs: FeedbackBot.Answer(problems: "signin,apps")));
 
-        var (first, _) = await bot.PostAsync(invoke);
-        var (redelivered, _) = await bot.PostAsync(invoke);
+        var (first, firstCard) = await bot.PostAsync(invoke);
+        var (redelivered, redeliveredCard) = await bot.PostAsync(invoke);
         // A second click with the same answers, problems in another order.
         await bot.SubmitAsync(1, FeedbackBot.Answer(problems: "apps,signin"));
 
         Assert.Equal(200, first);
         Assert.Equal(200, redelivered);
+        // The repeated invoke gets the same thank-you card, not an empty answer.
+        Assert.Equal(firstCard?.ToJsonString(), redeliveredCard?.ToJsonString());
         var history = await bot.Store.HistoryAsync(FeedbackBot.SurveyId, FeedbackBot.Aad(1), Ct);
         Assert.Single(history);
     }
