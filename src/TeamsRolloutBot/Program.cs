@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -23,6 +24,7 @@ try
     builder.Services.AddRolloutPlan(builder.Configuration);
     builder.Services.AddCards(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
+    builder.Services.AddFeedback(builder.Configuration);
     builder.Services.AddLeadCommands(builder.Configuration);
 
     var app = builder.Build();

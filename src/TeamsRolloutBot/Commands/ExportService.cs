@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
@@ -16,6 +17,7 @@ namespace TeamsRolloutBot.Commands;
 public sealed class ExportService(
     PlanProvider plans,
     IWaveControl waves,
+    FeedbackSummaryService feedback,
     AuditLog audit,
     ConnectorClient connector,
     IHttpClientFactory httpClients,
@@ -26,9 +28,6 @@ public sealed class ExportService(
     public const string ConsentContentType = "application/vnd.microsoft.teams.card.file.consent";
     public const string FileInfoContentType = "application/vnd.microsoft.teams.card.file.info";
     public const string UploadClient = "TeamsFileUpload";
-
-    public static IReadOnlyList<string> FeedbackHeaders { get; } =
-        ["submitted_at_utc", "wave", "department", "message", "user_aad_object_id", "user_name", "language", "question", "answer"];
 
     public static IReadOnlyList<string> DeliveryHeaders { get; } =
         ["wave", "message", "department", "audience", "planned_local", "planned_utc", "wave_state", "delivery_state", "detail"];
@@ -149,8 +148,9 @@ public sealed class ExportService(
     {
         if (kind == "feedback")
         {
-            // The feedback survey (issue 8) is not part of this version: nothing has been collected.
-            return (Csv.Write(FeedbackHeaders, []), 0);
+            // The feedback feature's export: one row per respondent, names only with their consent.
+            var export = await feedback.ExportAsync(cancellationToken);
+            return (export.Bytes, export.Rows);
         }
         var statuses = new Dictionary<string, WaveStatus>();
         foreach (var wave in plan.Waves)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
@@ -28,6 +29,7 @@ public sealed class LeadCommands(
     ConfirmationStore confirmations,
     MessagePreview preview,
     ExportService exports,
+    FeedbackSummaryService feedback,
     CommandTexts texts,
     ConnectorClient connector,
     IOptions<CommandsOptions> options,
@@ -184,7 +186,7 @@ public sealed class LeadCommands(
                 => await WaveAsync(context, plan, command, confirmed: false, cancellationToken),
             CommandKind.Send => await SendAsync(context, plan, command, confirmationId: null, cancellationToken),
             CommandKind.Status => await StatusAsync(context, plan, command.Arg(0), banner: null, cancellationToken),
-            CommandKind.Feedback => Feedback(context, plan, command.Arg(0)),
+            CommandKind.Feedback => await FeedbackAsync(context, plan, command.Arg(0), cancellationToken),
             CommandKind.Export => await exports.RequestAsync(context, plan, command.Arg(0)!, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
@@ -669,19 +671,15 @@ public sealed class LeadCommands(
         return CommandReply.FromCard(CommandCards.Card(body, actions), body[0]["text"]!.GetValue<string>());
     }
 
-    private CommandReply Feedback(CommandContext context, RolloutPlan plan, string? target)
+    /// <summary><c>feedback [wave|department]</c>: the survey summary card of the feedback feature.</summary>
+    private async Task<CommandReply> FeedbackAsync(CommandContext context, RolloutPlan plan, string? target, CancellationToken cancellationToken)
     {
         var language = context.Language;
-        if (target is null)
-        {
-            return CommandReply.Message(texts.Get(language, "feedback.none"));
-        }
-        var name = FindWave(plan, target)?.Name.Get(language, plan.DefaultLanguage)
-            ?? plan.Departments.FirstOrDefault(d => string.Equals(d.Id, target, StringComparison.OrdinalIgnoreCase))?.Name.Get(language, plan.DefaultLanguage);
-        return name is null
-            ? CommandReply.Message(texts.Format(language, "unknown.target", target,
+        var card = await feedback.BuildForTargetAsync(target, language, cancellationToken);
+        return card is null
+            ? CommandReply.Message(texts.Format(language, "unknown.target", Truncate(target ?? "", 40),
                 string.Join(", ", plan.Waves.Select(w => $"`{w.Id}`")), string.Join(", ", plan.Departments.Select(d => $"`{d.Id}`"))))
-            : CommandReply.Message(texts.Format(language, "feedback.none.for", name));
+            : CommandReply.FromCard(card, texts.Get(language, "feedback.summary"));
     }
 
     private Task AuditAsync(CommandContext context, string command, string result, string? detail, CancellationToken cancellationToken)

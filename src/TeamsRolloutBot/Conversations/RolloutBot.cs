@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -12,7 +13,7 @@ namespace TeamsRolloutBot.Conversations;
 /// card actions to the commands (<see cref="LeadCommands"/>: help and whoami for everyone, the rest for leads).
 /// In channels and group chats it speaks only when @mentioned.
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, LeadCommands commands, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -26,6 +27,12 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
             case ActivityTypes.InstallationUpdate or ActivityTypes.ConversationUpdate when activity.IsBotInstalled():
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);
                 await WelcomeAsync(activity, cancellationToken);
+                return null;
+            case ActivityTypes.Invoke when SurveyInvokeHandler.IsSurveyAction(activity):
+                return await survey.OnInvokeAsync(activity, cancellationToken);
+            case ActivityTypes.Message when SurveyInvokeHandler.IsSurveySubmit(activity):
+                await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);
+                await ReplyAsync(activity, await survey.OnSubmitAsync(activity, cancellationToken), cancellationToken);
                 return null;
             case ActivityTypes.Message:
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);

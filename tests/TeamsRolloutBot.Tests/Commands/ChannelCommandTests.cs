@@ -23,7 +23,7 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
     [InlineData("preview prepare", "Get ready: enrollment starts soon")]
     [InlineData("status", "Rollout status: Commands test rollout")]
     [InlineData("status main", "Wave status: Main wave")]
-    [InlineData("feedback small", "No feedback has been collected yet for Small")]
+    [InlineData("feedback small", "Feedback on enrollment")]
     [InlineData("export feedback", "only hand over in a personal chat")]
     [InlineData("send enroll to small now", "Not sent: the delivery engine is not part of this version")]
     [InlineData("send enroll to main now", "People: exactly 120")]

@@ -96,13 +96,16 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
     }
 
     [Theory]
-    [InlineData("feedback", false, "No feedback has been collected yet:")]
-    [InlineData("feedback main", true, "No feedback has been collected yet for Main wave")]
-    [InlineData("feedback big", false, "No feedback has been collected yet for Big")]
-    public async Task Feedback_says_honestly_that_nothing_was_collected(string text, bool channel, string expected)
+    [InlineData("feedback", false, "All waves")]
+    [InlineData("feedback main", true, "Wave: Main wave")]
+    [InlineData("feedback big", false, "Big")]
+    public async Task Feedback_shows_the_survey_summary_card(string text, bool channel, string expected)
     {
         var reply = await AskAsync(text, channel);
+        Assert.NotNull(reply.Card);
+        Assert.Contains("Feedback on enrollment", reply.Text, StringComparison.Ordinal);
         Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("${", reply.Json.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
