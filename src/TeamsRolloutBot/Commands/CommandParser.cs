@@ -19,6 +19,7 @@ public enum CommandKind
     Send,
     Status,
     Feedback,
+    FeedbackSetupList,
     Export,
 }
 
@@ -38,7 +39,7 @@ public sealed record ParsedCommand(CommandKind Kind, IReadOnlyList<string> Args)
 
     /// <summary>Commands that change state (and are written to the audit log).</summary>
     public bool ChangesState => Kind is CommandKind.PlanReload or CommandKind.WaveStart or CommandKind.WavePause
-        or CommandKind.WaveResume or CommandKind.WaveCancel or CommandKind.Send or CommandKind.Export;
+        or CommandKind.WaveResume or CommandKind.WaveCancel or CommandKind.Send or CommandKind.Export or CommandKind.FeedbackSetupList;
 }
 
 /// <summary>What parsing a text gave: a command, a usage problem (text key of the usage line), or an unknown word with the nearest command.</summary>
@@ -79,6 +80,7 @@ public static class CommandParser
         ["deliveries"] = "deliveries", ["leveringen"] = "deliveries", ["verzendingen"] = "deliveries", ["bezorgingen"] = "deliveries",
     };
 
+    private static readonly HashSet<string> SetupListWords = new(StringComparer.OrdinalIgnoreCase) { "setup-list", "lijst-instellen", "lijst" };
     private static readonly HashSet<string> NowWords = new(StringComparer.OrdinalIgnoreCase) { "now", "nu" };
     private static readonly HashSet<string> ToWords = new(StringComparer.OrdinalIgnoreCase) { "to", "naar", "aan" };
     private static readonly HashSet<string> ReloadWords = new(StringComparer.OrdinalIgnoreCase) { "reload", "herlaad", "herladen" };
@@ -119,7 +121,7 @@ public static class CommandParser
             "wave" => ParseWave(rest),
             "send" => ParseSend(rest),
             "status" => Ok(CommandKind.Status, rest.Take(1)),
-            "feedback" => Ok(CommandKind.Feedback, rest.Take(1)),
+            "feedback" => rest.Count > 0 && SetupListWords.Contains(rest[0]) ? Ok(CommandKind.FeedbackSetupList) : Ok(CommandKind.Feedback, rest.Take(1)),
             "export" => rest.Count > 0 && ExportKinds.TryGetValue(rest[0], out var kind)
                 ? Ok(CommandKind.Export, [kind])
                 : new ParseResult(null, CommandKind.Export),
@@ -143,6 +145,7 @@ public static class CommandParser
         CommandKind.Send => "send",
         CommandKind.Status => "status",
         CommandKind.Feedback => "feedback",
+        CommandKind.FeedbackSetupList => "feedback setup-list",
         CommandKind.Export => "export",
         _ => kind.ToString().ToLowerInvariant(),
     };

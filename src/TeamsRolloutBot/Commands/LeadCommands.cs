@@ -30,6 +30,7 @@ public sealed class LeadCommands(
     MessagePreview preview,
     ExportService exports,
     FeedbackSummaryService feedback,
+    IServiceProvider services,
     CommandTexts texts,
     ConnectorClient connector,
     IOptions<CommandsOptions> options,
@@ -187,6 +188,7 @@ public sealed class LeadCommands(
             CommandKind.Send => await SendAsync(context, plan, command, confirmationId: null, cancellationToken),
             CommandKind.Status => await StatusAsync(context, plan, command.Arg(0), banner: null, cancellationToken),
             CommandKind.Feedback => await FeedbackAsync(context, plan, command.Arg(0), cancellationToken),
+            CommandKind.FeedbackSetupList => await SetupListAsync(context, command, cancellationToken),
             CommandKind.Export => await exports.RequestAsync(context, plan, command.Arg(0)!, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
@@ -217,7 +219,7 @@ public sealed class LeadCommands(
         {
             parameters["leadCommands"] = new JsonArray(
                 Command("plan"), Command("reload"), Command("schedule"), Command("wavestart"), Command("wavecontrol"),
-                Command("send"), Command("feedback"), Command("export"));
+                Command("send"), Command("feedback"), Command("setuplist"), Command("export"));
         }
         var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" }) with { Parameters = parameters };
         var card = CardRenderer.Render(CardTemplateIds.Help, data.ToJson(), language);
@@ -680,6 +682,20 @@ public sealed class LeadCommands(
             ? CommandReply.Message(texts.Format(language, "unknown.target", Truncate(target ?? "", 40),
                 string.Join(", ", plan.Waves.Select(w => $"`{w.Id}`")), string.Join(", ", plan.Departments.Select(d => $"`{d.Id}`"))))
             : CommandReply.FromCard(card, texts.Get(language, "feedback.summary"));
+    }
+
+    /// <summary><c>feedback setup-list</c>: checks the SharePoint feedback list and adds missing columns (never changes one).</summary>
+    private async Task<CommandReply> SetupListAsync(CommandContext context, ParsedCommand command, CancellationToken cancellationToken)
+    {
+        var language = context.Language;
+        var report = await services.GetRequiredService<FeedbackListSetup>().EnsureColumnsAsync(cancellationToken);
+        var text = !report.Enabled ? texts.Get(language, "feedbackList.off")
+            : report.Error is not null ? texts.Format(language, "feedbackList.failed", report.Error)
+            : texts.Format(language, "feedbackList.done", report.Present.Count, report.Created.Count,
+                report.Created.Count > 0 ? " (" + string.Join(", ", report.Created) + ")" : "")
+                + (report.WrongType.Count > 0 ? " " + texts.Format(language, "feedbackList.wrongType", string.Join(", ", report.WrongType)) : "");
+        await AuditAsync(context, command.Canonical, report.Ok ? AuditResults.Done : AuditResults.Failed, report.ToString(), cancellationToken);
+        return CommandReply.Message(text);
     }
 
     private Task AuditAsync(CommandContext context, string command, string result, string? detail, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public sealed class AuthorizationTests(CommandsHarness bot) : IClassFixture<Comm
     {
         "plan", "planning", "plan reload", "schedule", "rooster pilot", "preview prepare", "wave start pilot now", "golf pauzeer pilot",
         "wave resume pilot", "wave cancel pilot", "send prepare to pilot now", "status", "status pilot", "feedback", "export feedback",
-        "exporteer leveringen", "reload",
+        "exporteer leveringen", "reload", "feedback setup-list",
     };
 
     [Theory]

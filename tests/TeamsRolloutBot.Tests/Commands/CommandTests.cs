@@ -109,6 +109,17 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
     }
 
     [Fact]
+    public async Task Feedback_setup_list_reports_that_the_SharePoint_copy_is_off_and_is_audited()
+    {
+        var reply = await bot.AskAsync("feedback setup-list");
+        Assert.Contains("The SharePoint copy of the feedback is off", reply.Text, StringComparison.Ordinal);
+        var dutch = await bot.AskAsync("feedback lijst-instellen", locale: "nl-NL");
+        Assert.Contains("De SharePoint-kopie van de feedback staat uit", dutch.Text, StringComparison.Ordinal);
+        var status = await bot.AskAsync("status");
+        Assert.Contains("Lotte Lead: `feedback setup-list`: failed", status.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dutch_commands_and_answers()
     {
         var reply = await bot.AskAsync("Planning", locale: "nl-NL");
