@@ -157,7 +157,8 @@ public sealed class ExportService(
         {
             statuses[wave.Id] = await waves.GetStatusAsync(wave, cancellationToken);
         }
-        var deliveryState = waves.DeliveryAvailable ? "unknown" : "not sent (no delivery engine)";
+        // The commands do not read delivery records yet: say so instead of guessing per row.
+        var deliveryState = "not read by the commands in this version";
         var rows = LeadCommands.Effective(plan, statuses).Select(s => (IReadOnlyList<string?>)
         [
             s.WaveId, s.MessageId, s.DepartmentId, s.Audience.ToString().ToLowerInvariant(),

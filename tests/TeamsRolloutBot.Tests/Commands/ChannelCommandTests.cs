@@ -25,7 +25,7 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
     [InlineData("status main", "Wave status: Main wave")]
     [InlineData("feedback small", "Feedback on enrollment")]
     [InlineData("export feedback", "only hand over in a personal chat")]
-    [InlineData("send enroll to small now", "Not sent: the delivery engine is not part of this version")]
+    [InlineData("send enroll to small now", "Not sent: sending a message outside the schedule is not available in this version")]
     [InlineData("send enroll to main now", "People: exactly 120")]
     [InlineData("wave start main", "Start wave **Main wave** on 2027-08-02?")]
     public async Task Each_command_is_answered_in_the_channel_thread(string text, string expected)
@@ -37,10 +37,10 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
     [Fact]
     public async Task Wave_pause_resume_and_cancel_work_from_a_channel()
     {
-        Assert.Contains("is paused", (await AskInChannelAsync("golf pauzeer winter")).Text, StringComparison.Ordinal);
-        Assert.Contains("is resumed", (await AskInChannelAsync("wave resume winter")).Text, StringComparison.Ordinal);
-        Assert.Contains("is cancelled", (await AskInChannelAsync("wave cancel winter")).Text, StringComparison.Ordinal);
-        Assert.Contains("Wave **Autumn** starts on 2027-09-13.", (await AskInChannelAsync("wave start autumn 2027-09-13")).Text, StringComparison.Ordinal);
+        Assert.Contains("is marked paused", (await AskInChannelAsync("golf pauzeer winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("is marked resumed", (await AskInChannelAsync("wave resume winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("is marked cancelled", (await AskInChannelAsync("wave cancel winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("Wave **Autumn** is marked as starting on 2027-09-13.", (await AskInChannelAsync("wave start autumn 2027-09-13")).Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         Assert.Contains("Rollout status: Commands test rollout", reply.Text, StringComparison.Ordinal);
         Assert.Contains("**Pilot wave** (`pilot`):", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Recent lead actions", reply.Text, StringComparison.Ordinal);
-        Assert.Contains("nothing is sent", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("do not change when scheduled messages go out", reply.Text, StringComparison.Ordinal);
         Assert.Contains(reply.Actions, a => a["data"]!["command"]!.GetValue<string>() == "status main");
     }
 
@@ -90,7 +90,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         Assert.Contains("State: scheduled", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Planned sends: 3 in total, 3 still ahead", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Next send: 2027-08-02 09:30: `prepare` to Big", reply.Text, StringComparison.Ordinal);
-        Assert.Contains("Deliveries: not available (no delivery engine in this version)", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Deliveries: not shown here in this version", reply.Text, StringComparison.Ordinal);
         var commands = reply.Actions.Select(a => a["data"]!["command"]!.GetValue<string>()).ToList();
         Assert.Equal(["wave pause main", "wave cancel main", "status main"], commands);
     }

@@ -33,7 +33,7 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
 
         Assert.Contains("Confirmed by Lotte Lead", Reply.Visible(first.Body!["value"]!), StringComparison.Ordinal);
         // The send itself is honest: there is no delivery engine in this version.
-        Assert.Contains("Not sent: the delivery engine is not part of this version", Reply.Visible(first.Body!["value"]!), StringComparison.Ordinal);
+        Assert.Contains("Not sent: sending a message outside the schedule is not available in this version", Reply.Visible(first.Body!["value"]!), StringComparison.Ordinal);
         Assert.Equal(200, redelivered.Status);
         Assert.Contains("Already confirmed by Lotte Lead at 2027-07-01 10:00; nothing was done again.", Reply.Visible(second.Body!["value"]!), StringComparison.Ordinal);
 
@@ -88,7 +88,7 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
     {
         var before = bot.Connector.Calls.Count;
         var reply = await bot.AskAsync("send enroll to small now");
-        Assert.Contains("Not sent: the delivery engine is not part of this version. Nothing of `enroll` went to Small.", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Not sent: sending a message outside the schedule is not available in this version. Nothing of `enroll` went to Small.", reply.Text, StringComparison.Ordinal);
         // The only connector call is the reply itself.
         Assert.Single(bot.Connector.Calls.Skip(before));
     }
@@ -147,7 +147,7 @@ public sealed class WaveStartConfirmationTests(CommandsHarness bot) : IClassFixt
         Assert.Equal("application/vnd.microsoft.card.adaptive", body!["type"]!.GetValue<string>());
         var card = Reply.Visible(body["value"]!);
         Assert.Contains("Confirmed by Lotte Lead at 2027-07-01 10:00.", card, StringComparison.Ordinal);
-        Assert.Contains("Wave **Main wave** starts on 2027-08-09.", card, StringComparison.Ordinal);
+        Assert.Contains("Wave **Main wave** is marked as starting on 2027-08-09.", card, StringComparison.Ordinal);
         Assert.Empty(Reply.AllActions(body["value"]!));
 
         var after = await bot.AskAsync("status main");
