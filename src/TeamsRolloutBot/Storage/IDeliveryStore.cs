@@ -43,6 +43,12 @@ public interface IDeliveryStore
     /// <summary>Puts a job back in the queue, due at <paramref name="dueUtc"/>, recording this attempt's outcome.</summary>
     Task RescheduleAsync(string jobKey, DateTimeOffset dueUtc, DeliveryResult result, bool countAttempt, bool installRequested, CancellationToken cancellationToken);
 
+    /// <summary>Gives leased jobs back (due at <paramref name="dueUtc"/>) without recording an attempt: a dispatcher stopping before it sent them.</summary>
+    Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken);
+
+    /// <summary>The stored value of a setting, storing <paramref name="value"/> first when there is none.</summary>
+    Task<string> GetOrAddSettingAsync(string key, string value, CancellationToken cancellationToken);
+
     /// <summary>The earliest due time of a queued job, or null when the queue is empty.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);
 

@@ -92,6 +92,10 @@ public static class Migrations
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (wave_id, message_id, lead_id)
             );
+            CREATE TABLE delivery_settings (
+                key TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL
+            );
             """),
     ];
 }

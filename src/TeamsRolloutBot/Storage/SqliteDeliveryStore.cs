@@ -203,6 +203,38 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken)
+    {
+        if (jobKeys.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "UPDATE outbox SET due_at = $due, lease_owner = NULL, updated_at = $now WHERE job_key = $key AND state = 'Queued'";
+        command.Parameters.AddWithValue("$due", Ms(dueUtc));
+        command.Parameters.AddWithValue("$now", Now());
+        var key = command.Parameters.Add("$key", SqliteType.Text);
+        foreach (var jobKey in jobKeys)
+        {
+            key.Value = jobKey;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<string> GetOrAddSettingAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO delivery_settings (key, value) VALUES ($k, $v) ON CONFLICT (key) DO NOTHING; SELECT value FROM delivery_settings WHERE key = $k";
+        command.Parameters.AddWithValue("$k", key);
+        command.Parameters.AddWithValue("$v", value);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

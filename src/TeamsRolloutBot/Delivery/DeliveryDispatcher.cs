@@ -1,0 +1,208 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary>
+/// Takes due jobs from the outbox under a lease and sends them with <c>Delivery:MaxConcurrency</c> workers, paced by
+/// <see cref="TenantPacer"/>; records every attempt's outcome before taking the next job. On shutdown it stops taking
+/// jobs, lets sends in flight finish and be recorded, and gives unstarted leases back. After a hard kill the leases
+/// expire and the jobs go out again (at-least-once; see docs/architecture.md).
+/// </summary>
+public sealed partial class DeliveryDispatcher(
+    IDeliveryStore store,
+    DeliverySender sender,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryDispatcher> logger) : BackgroundService
+{
+    private readonly DeliveryOptions _options = options.Value;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _delivered;
+    private long _finished;
+    private long _attempts;
+    private int _inFlight;
+
+    /// <summary>This process's lease owner id.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>Jobs delivered by this process.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Jobs finished (any final outcome) by this process.</summary>
+    public long Finished => Interlocked.Read(ref _finished);
+
+    /// <summary>Attempts made by this process.</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    /// <summary>Sends in progress right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Tells an idle dispatcher that new jobs were queued.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = Channel.CreateBounded<LeasedJob>(new BoundedChannelOptions(_options.MaxConcurrency) { SingleWriter = true });
+        var workers = Enumerable.Range(0, _options.MaxConcurrency).Select(_ => Task.Run(() => WorkAsync(queue.Reader, stoppingToken), CancellationToken.None)).ToArray();
+        try
+        {
+            await LeaseLoopAsync(queue.Writer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            await Task.WhenAll(workers);
+            var unstarted = new List<string>();
+            while (queue.Reader.TryRead(out var left))
+            {
+                unstarted.Add(left.Job.Key);
+            }
+            await store.ReleaseAsync(unstarted, time.GetUtcNow(), CancellationToken.None);
+        }
+    }
+
+    private async Task LeaseLoopAsync(ChannelWriter<LeasedJob> writer, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            IReadOnlyList<LeasedJob> batch;
+            try
+            {
+                batch = await store.LeaseAsync(Owner, _options.MaxConcurrency, time.GetUtcNow(), _options.LeaseDuration, stop);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLeaseFailed(logger, ex);
+                await DelayAsync(_options.PollInterval, stop);
+                continue;
+            }
+            if (batch.Count == 0)
+            {
+                await DelayAsync(_options.PollInterval, stop);
+                continue;
+            }
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (!await writer.WaitToWriteAsync(stop).ConfigureAwait(false) || !writer.TryWrite(batch[i]))
+                {
+                    await store.ReleaseAsync(batch.Skip(i).Select(j => j.Job.Key).ToList(), time.GetUtcNow(), CancellationToken.None);
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stop)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(delay, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            await _wake.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The poll interval passed, or shutting down.
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<LeasedJob> reader, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && reader.TryRead(out var job) || await WaitAsync(reader, stop) && reader.TryRead(out job))
+        {
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                await ProcessAsync(job, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped while waiting for a slot: nothing was sent, give the job back.
+                await store.ReleaseAsync([job.Job.Key], time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // A bug or a store failure: the lease expires and the job is tried again.
+                LogJobCrashed(logger, ex, job.Job.Key);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(ChannelReader<LeasedJob> reader, CancellationToken stop)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        try
+        {
+            return await reader.WaitToReadAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ProcessAsync(LeasedJob job, CancellationToken stop)
+    {
+        Interlocked.Increment(ref _attempts);
+        var step = await sender.SendAsync(job, stop);
+        DeliveryTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", step.Result.Outcome.ToString()),
+            new KeyValuePair<string, object?>("kind", job.Job.Kind.ToString()));
+        if (step.RetryAt is { } retryAt)
+        {
+            await store.RescheduleAsync(job.Job.Key, retryAt, step.Result, step.CountAttempt, step.InstallRequested, CancellationToken.None);
+            LogRescheduled(logger, job.Job.Key, step.Result.Outcome, retryAt);
+            return;
+        }
+        await store.CompleteAsync(job.Job.Key, step.Result, CancellationToken.None);
+        Interlocked.Increment(ref _finished);
+        if (step.Result.Outcome == DeliveryOutcome.Delivered)
+        {
+            Interlocked.Increment(ref _delivered);
+        }
+        else
+        {
+            LogNotDelivered(logger, job.Job.Key, step.Result.Outcome, step.Result.Detail ?? "");
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 6100, Level = LogLevel.Error, Message = "Leasing due jobs failed; retrying.")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Error, Message = "Job {Job} failed unexpectedly; it is retried when its lease expires.")]
+    private static partial void LogJobCrashed(ILogger logger, Exception ex, string job);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Debug, Message = "Job {Job}: {Outcome}, retried at {RetryAt:O}.")]
+    private static partial void LogRescheduled(ILogger logger, string job, DeliveryOutcome outcome, DateTimeOffset retryAt);
+
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Job {Job} not delivered: {Outcome} {Detail}.")]
+    private static partial void LogNotDelivered(ILogger logger, string job, DeliveryOutcome outcome, string detail);
+}
