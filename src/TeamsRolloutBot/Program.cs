@@ -1,7 +1,14 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Hosting;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
+
+// Command-line modes (plan validate / plan show) run and exit without starting the web host.
+if (PlanCli.TryRun(args, Console.Out, Console.Error) is int exitCode)
+{
+    return exitCode;
+}
 
 try
 {
@@ -11,6 +18,7 @@ try
     builder.AddBotTelemetry();
     builder.Services.AddProblemDetails();
     builder.Services.AddBotStorage(builder.Configuration);
+    builder.Services.AddRolloutPlan(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
 
     var app = builder.Build();

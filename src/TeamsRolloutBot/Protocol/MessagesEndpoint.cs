@@ -17,6 +17,10 @@ public static class MessagesEndpoint
     public static IEndpointRouteBuilder MapBotMessages(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/messages", HandleAsync).DisableAntiforgery();
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<BotOptions>>().Value.LocalPlayground)
+        {
+            Log.LocalModeOn(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("TeamsRolloutBot.Protocol.MessagesEndpoint"));
+        }
         return endpoints;
     }
 

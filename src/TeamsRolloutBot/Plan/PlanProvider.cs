@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace TeamsRolloutBot.Plan;
+
+/// <summary>Settings of the plan file, bound from the <c>Rollout</c> configuration section.</summary>
+public sealed class PlanOptions
+{
+    public const string Section = "Rollout";
+
+    /// <summary>The plan YAML file. A relative path is looked up under the content root, then its parent folders, then the app folder.</summary>
+    public string PlanPath { get; set; } = "samples/intune-rollout.yaml";
+
+    /// <summary>Reload the plan when the file changes.</summary>
+    public bool WatchPlanFile { get; set; } = true;
+
+    /// <summary>How long the file must be quiet after a change before it is reloaded (editors write in several steps).</summary>
+    public TimeSpan PlanReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+/// <summary>What a reload attempt gave: the new plan, or the errors while the previous plan stays in force.</summary>
+public sealed class PlanReloadedEventArgs(PlanLoadResult result, RolloutPlan? current) : EventArgs
+{
+    public PlanLoadResult Result { get; } = result;
+
+    /// <summary>True when the file was valid and is now the running plan.</summary>
+    public bool Succeeded => Result.IsValid;
+
+    /// <summary>The plan in force after the attempt (the previous one when the attempt failed; null if none was ever valid).</summary>
+    public RolloutPlan? Current { get; } = current;
+
+    /// <summary>A short plain-text report for the leads' chat: what was loaded, or what is wrong and what stays in force.</summary>
+    public string Describe(int maxFindings = 5)
+    {
+        var text = new StringBuilder();
+        var warnings = Result.Warnings.ToList();
+        if (Succeeded)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Plan '{Current!.Name}' loaded: {Current.Waves.Count} waves, {Current.Departments.Count} departments, {warnings.Count} warnings.");
+        }
+        else
+        {
+            var errors = Result.Errors.ToList();
+            text.Append(CultureInfo.InvariantCulture, $"The plan file has {errors.Count} error(s) and was not loaded. ");
+            text.Append(Current is null ? "No plan is running until it is fixed." : $"Plan '{Current.Name}' stays in force.");
+            foreach (var error in errors.Take(maxFindings))
+            {
+                text.AppendLine().Append("- ").Append(Line(error));
+            }
+
+            if (errors.Count > maxFindings)
+            {
+                text.AppendLine().Append(CultureInfo.InvariantCulture, $"- ... and {errors.Count - maxFindings} more (run 'plan validate' for all).");
+            }
+        }
+
+        foreach (var warning in Succeeded ? warnings.Take(maxFindings) : [])
+        {
+            text.AppendLine().Append("- warning: ").Append(Line(warning));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Line(PlanDiagnostic d) =>
+        string.Create(CultureInfo.InvariantCulture, $"line {d.Line}, {d.Field}: {d.Message}{(d.Fix is null ? "" : " — " + d.Fix)}");
+}
+
+/// <summary>
+/// Holds the running plan. Loads it at start, reloads on file change or on request, and never replaces a valid plan with
+/// an invalid one: the errors are kept in <see cref="LastErrors"/> and reported through <see cref="Reloaded"/>.
+/// </summary>
+public sealed partial class PlanProvider : IHostedService, IDisposable
+{
+    private readonly PlanOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<PlanProvider> logger;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private FileSystemWatcher? watcher;
+    private ITimer? debounce;
+    private string? lastText;
+    private volatile State state = new(null, [], [], null);
+
+    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<PlanProvider> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        this.options = options.Value;
+        this.time = time;
+        this.logger = logger;
+        PlanPath = ResolvePath(this.options.PlanPath, environment.ContentRootPath);
+    }
+
+    /// <summary>Raised after every reload attempt, valid or not (the bot tells the leads when it failed).</summary>
+    public event EventHandler<PlanReloadedEventArgs>? Reloaded;
+
+    /// <summary>The absolute path of the plan file in use.</summary>
+    public string PlanPath { get; }
+
+    /// <summary>The last valid plan, or null when no valid plan was ever loaded.</summary>
+    public RolloutPlan? Current => state.Plan;
+
+    /// <summary>The errors of the last load attempt; empty when it succeeded.</summary>
+    public IReadOnlyList<PlanDiagnostic> LastErrors => state.Errors;
+
+    /// <summary>The warnings of the last load attempt.</summary>
+    public IReadOnlyList<PlanDiagnostic> LastWarnings => state.Warnings;
+
+    /// <summary>When <see cref="Current"/> was loaded.</summary>
+    public DateTimeOffset? LoadedAt => state.LoadedAt;
+
+    /// <summary>Finds a relative plan path under the content root, its parent folders, or the app folder.</summary>
+    public static string ResolvePath(string path, string contentRoot)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Path.IsPathRooted(path))
+        {
+            return Path.GetFullPath(path);
+        }
+
+        var preferred = Path.GetFullPath(Path.Combine(contentRoot, path));
+        for (var folder = new DirectoryInfo(contentRoot); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, path);
+            if (File.Exists(candidate))
+            {
+                return Path.GetFullPath(candidate);
+            }
+        }
+
+        var besideApp = Path.Combine(AppContext.BaseDirectory, path);
+        return File.Exists(besideApp) ? Path.GetFullPath(besideApp) : preferred;
+    }
+
+    /// <summary>Reads and validates the plan file now (the <c>plan reload</c> command). Keeps the running plan when the file is invalid.</summary>
+    public Task<PlanLoadResult> ReloadAsync(CancellationToken cancellationToken = default) => LoadAsync(force: true, cancellationToken);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(force: true, cancellationToken).ConfigureAwait(false);
+        if (options.WatchPlanFile)
+        {
+            StartWatching();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        StopWatching();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        StopWatching();
+        gate.Dispose();
+    }
+
+    private async Task<PlanLoadResult> LoadAsync(bool force, CancellationToken cancellationToken)
+    {
+        PlanReloadedEventArgs reported;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var text = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (!force && text is not null && text == lastText)
+            {
+                return new PlanLoadResult(state.Errors.Count == 0 ? state.Plan : null, [.. state.Errors, .. state.Warnings]);
+            }
+
+            lastText = text;
+            var result = text is null
+                ? new PlanLoadResult(null, [new PlanDiagnostic(PlanSeverity.Error, PlanPath, 1, 1, "", "the plan file cannot be read (missing, or locked by another program)", "check that the file exists at this path, or set Rollout:PlanPath")])
+                : PlanLoader.Parse(text, PlanPath);
+
+            var current = state;
+            if (result.IsValid)
+            {
+                state = new State(result.Plan, [], [.. result.Warnings], time.GetUtcNow());
+                Log.PlanLoaded(logger, PlanPath, state.Plan!.Name, state.Plan.Waves.Count, state.Warnings.Count);
+            }
+            else
+            {
+                state = current with { Errors = [.. result.Errors], Warnings = [.. result.Warnings] };
+                var consequence = current.Plan is null ? "no plan is running" : "the previous plan stays in force";
+                var errors = string.Join(Environment.NewLine, state.Errors.Take(10));
+                Log.PlanRejected(logger, PlanPath, state.Errors.Count, consequence, errors);
+            }
+
+            reported = new PlanReloadedEventArgs(result, state.Plan);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        // Outside the gate, so a handler may itself call ReloadAsync; a failing handler must not undo the reload.
+        try
+        {
+            Reloaded?.Invoke(this, reported);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.HandlerFailed(logger, ex);
+        }
+
+        return reported.Result;
+    }
+
+    private async Task<string?> ReadAsync(CancellationToken cancellationToken)
+    {
+        // An editor may still hold the file while saving: retry briefly before calling it unreadable.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await File.ReadAllTextAsync(PlanPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                if (attempt == 3)
+                {
+                    Log.PlanUnreadable(logger, PlanPath, ex.Message);
+                    return null;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void StartWatching()
+    {
+        var folder = Path.GetDirectoryName(PlanPath);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            Log.NotWatching(logger, PlanPath);
+            return;
+        }
+
+        debounce = time.CreateTimer(_ => _ = ReloadFromWatcherAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        watcher = new FileSystemWatcher(folder, Path.GetFileName(PlanPath))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        watcher.Changed += OnFileEvent;
+        watcher.Created += OnFileEvent;
+        watcher.Deleted += OnFileEvent;
+        watcher.Renamed += OnFileEvent;
+        watcher.EnableRaisingEvents = true;
+    }
+
+    private void StopWatching()
+    {
+        watcher?.Dispose();
+        watcher = null;
+        debounce?.Dispose();
+        debounce = null;
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => debounce?.Change(options.PlanReloadDelay, Timeout.InfiniteTimeSpan);
+
+    private async Task ReloadFromWatcherAsync()
+    {
+        try
+        {
+            await LoadAsync(force: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ReloadFailed(logger, PlanPath, ex);
+        }
+    }
+
+    private sealed record State(RolloutPlan? Plan, IReadOnlyList<PlanDiagnostic> Errors, IReadOnlyList<PlanDiagnostic> Warnings, DateTimeOffset? LoadedAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Loaded rollout plan {Path}: '{Name}', {Waves} waves, {Warnings} warnings")]
+        public static partial void PlanLoaded(ILogger logger, string path, string name, int waves, int warnings);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Rollout plan {Path} has {Count} errors; {Consequence}:\n{Errors}")]
+        public static partial void PlanRejected(ILogger logger, string path, int count, string consequence, string errors);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Cannot read rollout plan {Path}: {Reason}")]
+        public static partial void PlanUnreadable(ILogger logger, string path, string reason);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Not watching rollout plan {Path}: its folder does not exist")]
+        public static partial void NotWatching(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "A Reloaded handler of the rollout plan failed")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Reloading rollout plan {Path} after a file change failed")]
+        public static partial void ReloadFailed(ILogger logger, string path, Exception exception);
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace TeamsRolloutBot.Plan;
+
+public static class PlanServiceCollectionExtensions
+{
+    /// <summary>Adds the <see cref="PlanProvider"/> (loads <c>Rollout:PlanPath</c> at start and watches it).</summary>
+    public static IServiceCollection AddRolloutPlan(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PlanOptions>()
+            .Bind(configuration.GetSection(PlanOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.PlanPath), "Rollout:PlanPath must name the plan YAML file")
+            .Validate(o => o.PlanReloadDelay >= TimeSpan.Zero && o.PlanReloadDelay <= TimeSpan.FromMinutes(1), "Rollout:PlanReloadDelay must be between 00:00:00 and 00:01:00")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PlanProvider>();
+        services.AddHostedService(sp => sp.GetRequiredService<PlanProvider>());
+        return services;
+    }
+}
