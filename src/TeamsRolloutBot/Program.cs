@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -20,6 +21,7 @@ try
     builder.Services.AddBotStorage(builder.Configuration);
     builder.Services.AddRolloutPlan(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
+    builder.Services.AddDelivery(builder.Configuration);
 
     var app = builder.Build();
     // Options errors surface here as a short message, before the host would log them with a stack trace.

@@ -1,12 +1,6 @@
-namespace TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Plan;
 
-/// <summary>Who a planned send goes to: the department's channel, its members 1:1, or its members by e-mail.</summary>
-public enum SendAudience
-{
-    Channel,
-    Members,
-    Email,
-}
+namespace TeamsRolloutBot.Delivery;
 
 /// <summary>
 /// One concrete send of the plan: a message of a wave for one department and audience, due at one UTC instant.
@@ -74,7 +68,7 @@ public enum JobState
 }
 
 /// <summary>Where a planned send stands in the scheduler.</summary>
-public enum SendState
+public enum PlannedSendState
 {
     Pending,
     Expanded,
@@ -105,7 +99,7 @@ public sealed record DeliveryResult(
     string? ActivityId = null);
 
 /// <summary>A planned send as the store keeps it.</summary>
-public sealed record PlannedSendRecord(PlannedSend Send, SendState State, int JobCount, string? Detail, DateTimeOffset? ReportedAt);
+public sealed record PlannedSendRecord(PlannedSend Send, PlannedSendState State, int JobCount, string? Detail, DateTimeOffset? ReportedAt);
 
 /// <summary>Counts of one wave message's jobs.</summary>
 public sealed record WaveProgress(string WaveId, string MessageId, int Total, int Delivered, int Failed, int Skipped, int Queued, DateTimeOffset? LastCompletedUtc)

@@ -1,4 +1,5 @@
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
 namespace TeamsRolloutBot.Storage;
@@ -20,7 +21,7 @@ public interface IDeliveryStore
     Task<PlannedSendRecord?> FindSendAsync(string sendKey, CancellationToken cancellationToken);
 
     /// <summary>Marks a send expanded (its jobs are in the outbox) or missed.</summary>
-    Task MarkSendAsync(string sendKey, SendState state, int jobCount, string? detail, CancellationToken cancellationToken);
+    Task MarkSendAsync(string sendKey, PlannedSendState state, int jobCount, string? detail, CancellationToken cancellationToken);
 
     /// <summary>Missed sends the leads have not been told about.</summary>
     Task<IReadOnlyList<PlannedSendRecord>> GetUnreportedMissedAsync(CancellationToken cancellationToken);

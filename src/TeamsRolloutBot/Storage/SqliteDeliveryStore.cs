@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
 namespace TeamsRolloutBot.Storage;
@@ -69,7 +70,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
     public async Task<IReadOnlyList<PlannedSendRecord>> GetUnreportedMissedAsync(CancellationToken cancellationToken) =>
         await QuerySendsAsync("SELECT * FROM planned_sends WHERE state = 'Missed' AND reported_at IS NULL AND $p = $p ORDER BY due_at", 0, cancellationToken);
 
-    public async Task MarkSendAsync(string sendKey, SendState state, int jobCount, string? detail, CancellationToken cancellationToken)
+    public async Task MarkSendAsync(string sendKey, PlannedSendState state, int jobCount, string? detail, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -336,7 +337,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
                 Enum.Parse<SendAudience>(Str(reader, "audience")!), FromMs(reader.GetInt64(reader.GetOrdinal("due_at"))),
                 Str(reader, "template")!, Str(reader, "phase")!, Str(reader, "subject"));
             var reported = reader.GetOrdinal("reported_at");
-            list.Add(new PlannedSendRecord(send, Enum.Parse<SendState>(Str(reader, "state")!), reader.GetInt32(reader.GetOrdinal("job_count")),
+            list.Add(new PlannedSendRecord(send, Enum.Parse<PlannedSendState>(Str(reader, "state")!), reader.GetInt32(reader.GetOrdinal("job_count")),
                 Str(reader, "detail"), reader.IsDBNull(reported) ? null : FromMs(reader.GetInt64(reported))));
         }
         return list;
