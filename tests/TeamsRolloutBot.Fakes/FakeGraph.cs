@@ -120,7 +120,8 @@ public sealed class FakeGraph : IAsyncDisposable
         }
         else if (segments.Length >= 4 && segments[1] == "users" && segments[3] == "sendMail")
         {
-            var message = JsonNode.Parse(body)!["message"]!;
+            // Graph matches property names case-insensitively; the SDK sends "Message".
+            var message = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!["message"]!;
             Mails.Enqueue((segments[2], (string)message["toRecipients"]![0]!["emailAddress"]!["address"]!, (string?)message["subject"] ?? ""));
             context.Response.StatusCode = 202;
         }

@@ -138,10 +138,6 @@ public sealed partial class DeliveryScheduler(
             {
                 problems.Add((job.Key, new DeliveryResult(DeliveryOutcome.RecipientGone, recipient.Problem)));
             }
-            else if (kind == DeliveryKind.Email && recipient.Mail is null)
-            {
-                problems.Add((job.Key, new DeliveryResult(DeliveryOutcome.Permanent, "the user has no mail address")));
-            }
             if (batch.Count == BatchSize)
             {
                 total += batch.Count;

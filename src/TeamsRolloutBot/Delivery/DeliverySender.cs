@@ -155,6 +155,10 @@ public sealed class DeliverySender(
         {
             return DeliveryStep.Done(DeliveryOutcome.Permanent, "Delivery:MailFrom is not set: there is no mailbox to send e-mail from");
         }
+        if (!leased.Job.Target.Contains('@', StringComparison.Ordinal))
+        {
+            return DeliveryStep.Done(DeliveryOutcome.Permanent, "the user has no mail address in the directory");
+        }
         var (subject, html) = content.RenderEmail(send, leased.Job.Language);
         var result = await graph.SendMailAsync(_options.MailFrom, leased.Job.Target, subject, html, stop);
         return result.Outcome switch
