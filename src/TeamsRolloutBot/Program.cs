@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
-// Command-line modes (plan validate / plan show) run and exit without starting the web host.
-if (PlanCli.TryRun(args, Console.Out, Console.Error) is int exitCode)
+// Command-line modes (plan validate|show, cards render) run and exit without starting the web host.
+if ((PlanCli.TryRun(args, Console.Out, Console.Error) ?? CardsCli.TryRun(args, Console.Out, Console.Error)) is int exitCode)
 {
     return exitCode;
 }
@@ -20,6 +21,7 @@ try
     builder.Services.AddProblemDetails();
     builder.Services.AddBotStorage(builder.Configuration);
     builder.Services.AddRolloutPlan(builder.Configuration);
+    builder.Services.AddCards(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
     builder.Services.AddDelivery(builder.Configuration);
 

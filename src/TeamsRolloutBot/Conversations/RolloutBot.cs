@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 
@@ -8,7 +10,7 @@ namespace TeamsRolloutBot.Conversations;
 /// The bot's conversation behaviour: remembers every conversation it is in, welcomes on install, answers <c>help</c>
 /// in any scope and gives a hint for anything else. In channels and group chats it speaks only when @mentioned.
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, BotTexts texts, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -46,11 +48,11 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         {
             return;
         }
-        var language = BotTexts.LanguageOf(activity);
+        var language = LanguageOf(activity);
         var command = text.Split(' ', 2)[0].ToLowerInvariant();
         Activity reply = command is "help" or "hulp" or "?" or "menu"
-            ? Activity.CreateCard(HelpCard(language), texts.Get(language, "help.summary"))
-            : Activity.CreateMessage(texts.Format(language, "hint.unknown", Truncate(text, 60)));
+            ? Activity.CreateCard(Render(CardTemplateIds.Help, language), CardStrings.Text(language, "help.title"))
+            : Activity.CreateMessage(CardStrings.Text(language, "help.unknownCommand"));
         await ReplyAsync(activity, reply, cancellationToken);
     }
 
@@ -61,8 +63,8 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         {
             return;
         }
-        var language = BotTexts.LanguageOf(activity);
-        var card = Activity.CreateCard(WelcomeCard(language), texts.Get(language, "welcome.summary"));
+        var language = LanguageOf(activity);
+        var card = Activity.CreateCard(Render(CardTemplateIds.Welcome, language), CardStrings.Text(language, "welcome.text"));
         var result = await connector.SendToConversationAsync(activity.ServiceUrl!, conversationId, card, cancellationToken);
         if (!result.IsSuccess)
         {
@@ -83,23 +85,14 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
         }
     }
 
-    private JsonObject WelcomeCard(string language) => Card(
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.title"), ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.body"), ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "welcome.next"), ["wrap"] = true, ["isSubtle"] = true });
+    /// <summary>nl or en: the user's Teams locale when the plan offers it, else the plan's default language.</summary>
+    private string LanguageOf(Activity activity) =>
+        CardLanguage.Resolve(plans.Current?.DefaultLanguage ?? "en", plans.Current?.Languages, userLocale: activity.GetLocale());
 
-    private JsonObject HelpCard(string language) => Card(
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "help.title"), ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "help.body"), ["wrap"] = true },
-        new JsonObject { ["type"] = "TextBlock", ["text"] = texts.Get(language, "help.commands"), ["wrap"] = true });
-
-    private static JsonObject Card(params JsonNode[] body) => new()
+    /// <summary>One of the bot's own cards, with the plan's rollout name and contact when a plan is loaded.</summary>
+    private JsonObject Render(string templateId, string language)
     {
-        ["type"] = "AdaptiveCard",
-        ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-        ["version"] = "1.5",
-        ["body"] = new JsonArray(body),
-    };
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+        var data = plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" };
+        return CardRenderer.Render(templateId, data.ToJson(), language);
+    }
 }

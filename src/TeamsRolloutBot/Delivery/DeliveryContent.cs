@@ -1,17 +1,51 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
 namespace TeamsRolloutBot.Delivery;
 
 /// <summary>
-/// Turns a planned send into what is sent: an Adaptive Card for Teams, an HTML e-mail. This is the one place the
-/// card templates plug in; until then it renders a plain card naming the wave, message and phase.
+/// Turns a planned send into what is sent: the plan message's Adaptive Card (<see cref="CardRenderer"/>, in the
+/// recipient's language when the plan has it) for Teams, an HTML e-mail. A send that is not in the plan file (a plan
+/// given in code, as the benchmark does) gets a plain card naming the wave, message and phase.
 /// </summary>
-public sealed class DeliveryContent
+public sealed class DeliveryContent(PlanProvider plans)
 {
-    /// <summary>The Teams activity for a send, in the recipient's language (nl or en).</summary>
+    private readonly Lock _gate = new();
+    private (RolloutPlan? Plan, Dictionary<string, ScheduledSend> Sends) _index = (null, []);
+
+    /// <summary>The Teams activity for a send, in the recipient's language. Throws <see cref="CardTemplateException"/> or <see cref="ArgumentException"/> when the plan's card cannot be rendered.</summary>
     public Activity RenderTeams(PlannedSend send, string? language)
+    {
+        if (Find(send.Key) is ({ } plan, { } scheduled))
+        {
+            var lang = language is not null && plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
+            var card = CardRenderer.Render(scheduled.Message.Template, PlanCards.ForSend(plan, scheduled).ToJson(), lang);
+            return Activity.CreateCard(card, $"{plan.Name}: {scheduled.Wave.Name.Get(lang, plan.DefaultLanguage)}");
+        }
+        return Placeholder(send, language);
+    }
+
+    private (RolloutPlan?, ScheduledSend?) Find(string key)
+    {
+        var plan = plans.Current;
+        if (plan is null)
+        {
+            return (null, null);
+        }
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_index.Plan, plan))
+            {
+                _index = (plan, ScheduleExpander.Expand(plan).ToDictionary(s => s.Key, StringComparer.Ordinal));
+            }
+            return _index.Sends.TryGetValue(key, out var scheduled) ? (plan, scheduled) : (null, null);
+        }
+    }
+
+    private static Activity Placeholder(PlannedSend send, string? language)
     {
         var en = language == "en";
         var title = Title(send, en);

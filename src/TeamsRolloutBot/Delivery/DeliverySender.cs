@@ -43,13 +43,20 @@ public sealed class DeliverySender(
         {
             return DeliveryStep.Done(DeliveryOutcome.Permanent, $"planned send '{job.SendKey}' is not in the store");
         }
-        return job.Kind switch
+        try
         {
-            DeliveryKind.Channel => await SendToChannelAsync(leased, send, stop),
-            DeliveryKind.Personal => await SendPersonalAsync(leased, send, stop),
-            DeliveryKind.Email => await SendEmailAsync(leased, send, stop),
-            _ => DeliveryStep.Done(DeliveryOutcome.Permanent, $"unknown kind {job.Kind}"),
-        };
+            return job.Kind switch
+            {
+                DeliveryKind.Channel => await SendToChannelAsync(leased, send, stop),
+                DeliveryKind.Personal => await SendPersonalAsync(leased, send, stop),
+                DeliveryKind.Email => await SendEmailAsync(leased, send, stop),
+                _ => DeliveryStep.Done(DeliveryOutcome.Permanent, $"unknown kind {job.Kind}"),
+            };
+        }
+        catch (Exception ex) when (ex is Cards.CardTemplateException or ArgumentException)
+        {
+            return DeliveryStep.Done(DeliveryOutcome.Permanent, $"the card could not be rendered: {ex.Message}");
+        }
     }
 
     private async Task<DeliveryStep> SendToChannelAsync(LeasedJob leased, PlannedSend send, CancellationToken stop)

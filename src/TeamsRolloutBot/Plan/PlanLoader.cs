@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Cards;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -89,11 +90,12 @@ public static partial class PlanLoader
 
         private static readonly Dictionary<string, string[]> TemplateParameters = new()
         {
-            [CardTemplateIds.Introduction] = ["meeting", "timeline", "resources"],
-            [CardTemplateIds.PreEnrollment] = ["resources"],
-            [CardTemplateIds.Enrollment] = ["platforms", "resources"],
+            // What each card template reads (docs/cards.md); anything else is a typo.
+            [CardTemplateIds.Introduction] = ["meeting", "timeline", "why", "resources"],
+            [CardTemplateIds.PreEnrollment] = ["resources", "intro", "prepare"],
+            [CardTemplateIds.Enrollment] = ["platforms", "intro", "resources"],
             [CardTemplateIds.Survey] = ["survey", "resources"],
-            [CardTemplateIds.Reminder] = ["platforms", "resources"],
+            [CardTemplateIds.Reminder] = ["platforms", "resources", "text", "deadline", "link"],
         };
 
         private readonly Dictionary<PlanMessage, MessageSource> messageSources = new(ReferenceEqualityComparer.Instance);

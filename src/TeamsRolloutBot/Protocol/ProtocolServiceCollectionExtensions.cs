@@ -37,7 +37,6 @@ public static class ProtocolServiceCollectionExtensions
                 pipeline.AddTimeout(options.ConnectorTimeout);
             });
 
-        services.AddSingleton<BotTexts>();
         services.AddSingleton<RolloutBot>();
         return services;
     }

@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Cards;
 using System.Globalization;
 using TeamsRolloutBot.Plan;
 

@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Tests.Plan;

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Plan;
+
+namespace TeamsRolloutBot.Tests.Cards;
+
+/// <summary>The sample plan (samples/intune-rollout.yaml) and every card it and the bot produce, in both languages.</summary>
+internal static class SamplePlan
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string PlanPath => Path.Combine(RepoRoot, "samples", "intune-rollout.yaml");
+
+    public static RolloutPlan Plan { get; } = PlanLoader.LoadFile(PlanPath).Plan!;
+
+    /// <summary>One card to render: a name for messages, the template and its data.</summary>
+    public sealed record Case(string Name, string TemplateId, JsonObject Data, string Language)
+    {
+        public override string ToString() => $"{Name} [{Language}]";
+    }
+
+    /// <summary>Every plan message in every wave and department, plus the bot's own cards, in nl and en.</summary>
+    public static IReadOnlyList<Case> AllCases { get; } = BuildCases();
+
+    private static List<Case> BuildCases()
+    {
+        var cases = new List<Case>();
+        foreach (var lang in new[] { "nl", "en" })
+        {
+            foreach (var m in PlanCards.AllMessages(Plan))
+                cases.Add(new Case($"{m.MessageId}/{m.WaveId}/{m.DepartmentId}", m.TemplateId, m.Data.ToJson(), lang));
+            foreach (var id in CardTemplateIds.All.Except([CardTemplateIds.Introduction, CardTemplateIds.PreEnrollment, CardTemplateIds.Enrollment]))
+                cases.Add(new Case($"bot:{id}", id, PlanCards.Example(Plan, id).ToJson(), lang));
+        }
+        return cases;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TeamsRolloutBot.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Cannot find the repository root (TeamsRolloutBot.sln) above " + AppContext.BaseDirectory);
+    }
+}
