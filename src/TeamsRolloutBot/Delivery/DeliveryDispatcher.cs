@@ -4,6 +4,9 @@ using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Delivery;
 
+/// <summary>A leased job with the user's 1:1 chat looked up for the whole batch.</summary>
+internal sealed record DispatchItem(LeasedJob Leased, StoredConversation? Personal, bool Prefetched);
+
 /// <summary>
 /// Takes due jobs from the outbox under a lease and sends them with <c>Delivery:MaxConcurrency</c> workers, paced by
 /// <see cref="TenantPacer"/>; records every attempt's outcome before taking the next job. On shutdown it stops taking
@@ -19,6 +22,8 @@ public sealed partial class DeliveryDispatcher(
 {
     private readonly DeliveryOptions _options = options.Value;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Channel<(JobUpdate Update, TaskCompletionSource Recorded)> _records =
+        Channel.CreateUnbounded<(JobUpdate, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private long _delivered;
     private long _finished;
     private long _attempts;
@@ -54,7 +59,8 @@ public sealed partial class DeliveryDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = Channel.CreateBounded<LeasedJob>(new BoundedChannelOptions(_options.MaxConcurrency) { SingleWriter = true });
+        var queue = Channel.CreateBounded<DispatchItem>(new BoundedChannelOptions(_options.MaxConcurrency) { SingleWriter = true });
+        var recorder = Task.Run(RecordLoopAsync, CancellationToken.None);
         var workers = Enumerable.Range(0, _options.MaxConcurrency).Select(_ => Task.Run(() => WorkAsync(queue.Reader, stoppingToken), CancellationToken.None)).ToArray();
         try
         {
@@ -68,16 +74,18 @@ public sealed partial class DeliveryDispatcher(
         {
             queue.Writer.TryComplete();
             await Task.WhenAll(workers);
+            _records.Writer.TryComplete();
+            await recorder;
             var unstarted = new List<string>();
             while (queue.Reader.TryRead(out var left))
             {
-                unstarted.Add(left.Job.Key);
+                unstarted.Add(left.Leased.Job.Key);
             }
             await store.ReleaseAsync(unstarted, time.GetUtcNow(), CancellationToken.None);
         }
     }
 
-    private async Task LeaseLoopAsync(ChannelWriter<LeasedJob> writer, CancellationToken stop)
+    private async Task LeaseLoopAsync(ChannelWriter<DispatchItem> writer, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -97,9 +105,13 @@ public sealed partial class DeliveryDispatcher(
                 await DelayAsync(_options.PollInterval, stop);
                 continue;
             }
+            // One query for the whole batch's 1:1 chats instead of one per send.
+            var personal = batch.Where(j => j.Job.Kind == DeliveryKind.Personal).Select(j => j.Job.Target).ToList();
+            var conversations = await store.FindPersonalConversationsAsync(personal, stop);
             for (var i = 0; i < batch.Count; i++)
             {
-                if (!await writer.WaitToWriteAsync(stop).ConfigureAwait(false) || !writer.TryWrite(batch[i]))
+                var item = new DispatchItem(batch[i], conversations.GetValueOrDefault(batch[i].Job.Target), batch[i].Job.Kind == DeliveryKind.Personal);
+                if (!await writer.WaitToWriteAsync(stop).ConfigureAwait(false) || !writer.TryWrite(item))
                 {
                     await store.ReleaseAsync(batch.Skip(i).Select(j => j.Job.Key).ToList(), time.GetUtcNow(), CancellationToken.None);
                     return;
@@ -122,14 +134,15 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task WorkAsync(ChannelReader<LeasedJob> reader, CancellationToken stop)
+    private async Task WorkAsync(ChannelReader<DispatchItem> reader, CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested && reader.TryRead(out var job) || await WaitAsync(reader, stop) && reader.TryRead(out job))
+        while (!stop.IsCancellationRequested && reader.TryRead(out var item) || await WaitAsync(reader, stop) && reader.TryRead(out item))
         {
+            var job = item.Leased;
             Interlocked.Increment(ref _inFlight);
             try
             {
-                await ProcessAsync(job, stop);
+                await ProcessAsync(item, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -148,7 +161,7 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private static async Task<bool> WaitAsync(ChannelReader<LeasedJob> reader, CancellationToken stop)
+    private static async Task<bool> WaitAsync(ChannelReader<DispatchItem> reader, CancellationToken stop)
     {
         if (stop.IsCancellationRequested)
         {
@@ -164,19 +177,23 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task ProcessAsync(LeasedJob job, CancellationToken stop)
+    private async Task ProcessAsync(DispatchItem item, CancellationToken stop)
     {
+        var job = item.Leased;
         Interlocked.Increment(ref _attempts);
-        var step = await sender.SendAsync(job, stop);
+        var step = await sender.SendAsync(job, stop, item.Personal, item.Prefetched);
         DeliveryTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", step.Result.Outcome.ToString()),
             new KeyValuePair<string, object?>("kind", job.Job.Kind.ToString()));
+        // The worker takes its next job only once this one's outcome is committed: that keeps the jobs that may be
+        // sent twice after a crash to the ones in flight (at most MaxConcurrency). Commits are grouped across workers.
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _records.Writer.WriteAsync((new JobUpdate(job.Job.Key, step.Result, step.RetryAt, step.CountAttempt, step.InstallRequested), recorded), CancellationToken.None);
+        await recorded.Task;
         if (step.RetryAt is { } retryAt)
         {
-            await store.RescheduleAsync(job.Job.Key, retryAt, step.Result, step.CountAttempt, step.InstallRequested, CancellationToken.None);
             LogRescheduled(logger, job.Job.Key, step.Result.Outcome, retryAt);
             return;
         }
-        await store.CompleteAsync(job.Job.Key, step.Result, CancellationToken.None);
         Interlocked.Increment(ref _finished);
         if (step.Result.Outcome == DeliveryOutcome.Delivered)
         {
@@ -188,11 +205,38 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
+    private async Task RecordLoopAsync()
+    {
+        var batch = new List<(JobUpdate Update, TaskCompletionSource Recorded)>(512);
+        var reader = _records.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < 512 && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            try
+            {
+                await store.RecordAsync(batch.Select(b => b.Update).ToList(), CancellationToken.None);
+                batch.ForEach(b => b.Recorded.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                LogRecordFailed(logger, ex, batch.Count);
+                batch.ForEach(b => b.Recorded.TrySetException(ex));
+            }
+            batch.Clear();
+        }
+    }
+
     public override void Dispose()
     {
         _wake.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "Recording {Count} delivery outcomes failed; those jobs are retried when their leases expire.")]
+    private static partial void LogRecordFailed(ILogger logger, Exception ex, int count);
 
     [LoggerMessage(EventId = 6100, Level = LogLevel.Error, Message = "Leasing due jobs failed; retrying.")]
     private static partial void LogLeaseFailed(ILogger logger, Exception ex);

@@ -125,3 +125,6 @@ public sealed record DeliveryLogEntry(
 
 /// <summary>The status card the bot keeps up to date for one lead and one wave message.</summary>
 public sealed record ProgressCard(string WaveId, string MessageId, string LeadId, string ConversationId, string ServiceUrl, string ActivityId, bool Final);
+
+/// <summary>One attempt's result to record: finished, or back in the queue at <see cref="RetryAt"/>.</summary>
+public sealed record JobUpdate(string Key, DeliveryResult Result, DateTimeOffset? RetryAt = null, bool CountAttempt = false, bool InstallRequested = false);

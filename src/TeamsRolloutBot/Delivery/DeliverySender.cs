@@ -34,8 +34,12 @@ public sealed class DeliverySender(
     /// <summary>The plan's department targets, for the team of a channel (set by the scheduler).</summary>
     public IReadOnlyDictionary<string, DepartmentTarget> Departments { get; set; } = new Dictionary<string, DepartmentTarget>();
 
-    /// <summary>One attempt. <paramref name="stop"/> cancels waiting for a slot, never a call already made.</summary>
-    public async Task<DeliveryStep> SendAsync(LeasedJob leased, CancellationToken stop)
+    /// <summary>
+    /// One attempt. <paramref name="stop"/> cancels waiting for a slot, never a call already made. When
+    /// <paramref name="prefetched"/> is true, <paramref name="personal"/> is the user's stored 1:1 chat (or null for none),
+    /// looked up with the rest of the batch.
+    /// </summary>
+    public async Task<DeliveryStep> SendAsync(LeasedJob leased, CancellationToken stop, StoredConversation? personal = null, bool prefetched = false)
     {
         var job = leased.Job;
         var send = await SendOfAsync(job.SendKey, stop);
@@ -48,7 +52,7 @@ public sealed class DeliverySender(
             return job.Kind switch
             {
                 DeliveryKind.Channel => await SendToChannelAsync(leased, send, stop),
-                DeliveryKind.Personal => await SendPersonalAsync(leased, send, stop),
+                DeliveryKind.Personal => await SendPersonalAsync(leased, send, prefetched ? personal : await store.FindPersonalConversationAsync(job.Target, stop), stop),
                 DeliveryKind.Email => await SendEmailAsync(leased, send, stop),
                 _ => DeliveryStep.Done(DeliveryOutcome.Permanent, $"unknown kind {job.Kind}"),
             };
@@ -82,10 +86,9 @@ public sealed class DeliverySender(
             : step;
     }
 
-    private async Task<DeliveryStep> SendPersonalAsync(LeasedJob leased, PlannedSend send, CancellationToken stop)
+    private async Task<DeliveryStep> SendPersonalAsync(LeasedJob leased, PlannedSend send, StoredConversation? stored, CancellationToken stop)
     {
         var userId = leased.Job.Target;
-        var stored = await store.FindPersonalConversationAsync(userId, stop);
         ConversationReference reference;
         if (stored is { Installed: true })
         {

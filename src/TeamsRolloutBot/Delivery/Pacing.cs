@@ -14,6 +14,10 @@ public sealed class TenantPacer
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+    private readonly DateTimeOffset[] _granted;
+    private int _head;
+    private int _grantedCount;
     private DateTimeOffset _next;
     private DateTimeOffset _pausedUntil;
     private long _throttles;
@@ -23,6 +27,7 @@ public sealed class TenantPacer
         _time = time;
         _interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / options.Value.TenantRatePerSecond));
         _next = time.GetUtcNow();
+        _granted = new DateTimeOffset[Math.Max(1, (int)Math.Floor(options.Value.TenantRatePerSecond))];
     }
 
     /// <summary>How many 429 answers paused the tenant so far.</summary>
@@ -31,7 +36,10 @@ public sealed class TenantPacer
     /// <summary>When the tenant may send again after a 429 (in the past when not paused).</summary>
     public DateTimeOffset PausedUntil { get { lock (_gate) { return _pausedUntil; } } }
 
-    /// <summary>Waits for this caller's slot; slots are spaced evenly and never handed out during a pause.</summary>
+    /// <summary>
+    /// Waits for this caller's slot. Slots are spaced evenly, never handed out during a pause, and never more than
+    /// the rate within any one second of actual grant time (a thread-pool or GC stall must not release a burst).
+    /// </summary>
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -47,13 +55,28 @@ public sealed class TenantPacer
             {
                 await Task.Delay(slot - now, _time, cancellationToken);
             }
-            lock (_gate)
+            while (true)
             {
-                // A 429 that arrived while this caller waited moves it behind the pause.
-                if (_pausedUntil <= _time.GetUtcNow())
+                TimeSpan wait;
+                lock (_gate)
                 {
-                    return;
+                    now = _time.GetUtcNow();
+                    if (_pausedUntil > now)
+                    {
+                        // A 429 arrived while this caller waited: it queues again behind the pause.
+                        break;
+                    }
+                    var oldest = _granted[_head];
+                    if (_grantedCount < _granted.Length || oldest <= now - Window)
+                    {
+                        _granted[_head] = now;
+                        _head = (_head + 1) % _granted.Length;
+                        _grantedCount = Math.Min(_grantedCount + 1, _granted.Length);
+                        return;
+                    }
+                    wait = oldest + Window - now + TimeSpan.FromMilliseconds(1);
                 }
+                await Task.Delay(wait, _time, cancellationToken);
             }
         }
     }

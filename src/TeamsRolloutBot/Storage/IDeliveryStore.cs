@@ -44,6 +44,12 @@ public interface IDeliveryStore
     /// <summary>Puts a job back in the queue, due at <paramref name="dueUtc"/>, recording this attempt's outcome.</summary>
     Task RescheduleAsync(string jobKey, DateTimeOffset dueUtc, DeliveryResult result, bool countAttempt, bool installRequested, CancellationToken cancellationToken);
 
+    /// <summary>Records many attempts in one go (one transaction where the store has them): each is a complete or a reschedule.</summary>
+    Task RecordAsync(IReadOnlyCollection<JobUpdate> updates, CancellationToken cancellationToken);
+
+    /// <summary>The personal conversations of many users at once (by Entra object id); users without one are absent.</summary>
+    Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken);
+
     /// <summary>Gives leased jobs back (due at <paramref name="dueUtc"/>) without recording an attempt: a dispatcher stopping before it sent them.</summary>
     Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken);
 

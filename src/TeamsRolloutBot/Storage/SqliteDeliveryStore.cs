@@ -166,12 +166,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
 
     public async Task CompleteAsync(string jobKey, DeliveryResult result, CancellationToken cancellationToken)
     {
-        var state = result.Outcome switch
-        {
-            DeliveryOutcome.Delivered => JobState.Delivered,
-            DeliveryOutcome.Skipped => JobState.Skipped,
-            _ => JobState.Failed,
-        };
+        var state = StateOf(result.Outcome);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -202,6 +197,88 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
         command.Parameters.AddWithValue("$install", installRequested ? 1 : 0);
         command.Parameters.AddWithValue("$key", jobKey);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task RecordAsync(IReadOnlyCollection<JobUpdate> updates, CancellationToken cancellationToken)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var complete = connection.CreateCommand();
+        complete.Transaction = tx;
+        complete.CommandText = """
+            UPDATE outbox SET state = $state, outcome = $outcome, detail = $detail, status_code = $status,
+                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
+                attempts = attempts + 1, lease_owner = NULL, updated_at = $now
+            WHERE job_key = $key
+            """;
+        await using var reschedule = connection.CreateCommand();
+        reschedule.Transaction = tx;
+        reschedule.CommandText = """
+            UPDATE outbox SET state = 'Queued', due_at = $due, outcome = $outcome, detail = $detail, status_code = $status,
+                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
+                attempts = attempts + $count, install_requested = MAX(install_requested, $install), lease_owner = NULL, updated_at = $now
+            WHERE job_key = $key
+            """;
+        foreach (var update in updates)
+        {
+            var command = update.RetryAt is null ? complete : reschedule;
+            command.Parameters.Clear();
+            AddResult(command, update.Result);
+            command.Parameters.AddWithValue("$key", update.Key);
+            if (update.RetryAt is { } due)
+            {
+                command.Parameters.AddWithValue("$due", Ms(due));
+                command.Parameters.AddWithValue("$count", update.CountAttempt ? 1 : 0);
+                command.Parameters.AddWithValue("$install", update.InstallRequested ? 1 : 0);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("$state", StateOf(update.Result.Outcome).ToString());
+            }
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, StoredConversation>(StringComparer.OrdinalIgnoreCase);
+        if (userAadObjectIds.Count == 0)
+        {
+            return found;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var chunk in userAadObjectIds.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names.Add("$u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                command.Parameters.AddWithValue(names[^1], chunk[i]);
+            }
+            // Same choice as ConversationStore.FindPersonalAsync: installed first, then the newest.
+            command.CommandText = $"""
+                SELECT conversation_id, channel_id, service_url, conversation_type, tenant_id, bot_id, user_id, user_aad_object_id,
+                    team_id, team_aad_group_id, team_channel_id, locale, installed, welcomed_at
+                FROM conversations WHERE conversation_type = 'personal' AND user_aad_object_id IN ({string.Join(", ", names)})
+                ORDER BY installed ASC, updated_at ASC
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                var reference = new ConversationReference(S(1)!, S(2)!, S(0)!, S(3), S(4), S(5), S(6), S(7), S(8), S(9), S(10), S(11));
+                // Later rows win: installed and newest last.
+                found[reference.UserAadObjectId!] = new StoredConversation(reference, reader.GetInt64(12) == 1,
+                    S(13) is { } welcomed ? DateTimeOffset.Parse(welcomed, System.Globalization.CultureInfo.InvariantCulture) : null);
+            }
+        }
+        return found;
     }
 
     public async Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken)
@@ -364,6 +441,13 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
         }
         return list;
     }
+
+    private static JobState StateOf(DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Delivered => JobState.Delivered,
+        DeliveryOutcome.Skipped => JobState.Skipped,
+        _ => JobState.Failed,
+    };
 
     private static OutboxJob ReadJob(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<DeliveryKind>(r.GetString(5)),
