@@ -26,6 +26,7 @@ public static class FanoutBenchmark
         var ceiling = Option(args, "--rate", recipients <= 10_000 ? 50 : 1000);
         var concurrency = Option(args, "--concurrency", Math.Max(16, ceiling / 25));
         var teams = await FakeTeams.StartAsync(ceiling);
+        teams.KeepBodies = false;
         var folder = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
 

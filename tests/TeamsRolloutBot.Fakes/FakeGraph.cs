@@ -57,6 +57,9 @@ public sealed class FakeGraph : IAsyncDisposable
         }
     }
 
+    /// <summary>Faults injected and not yet consumed.</summary>
+    public int PendingFaults => _faults.Count;
+
     /// <summary>The next calls fail with this status (and Retry-After seconds).</summary>
     public void InjectFault(int status, int count = 1, int? retryAfterSeconds = null)
     {

@@ -26,7 +26,7 @@ public sealed class FakeTeams : IAsyncDisposable
     private readonly Queue<long> _tenantWindow = new();
     private readonly Lock _tenantGate = new();
     private readonly ConcurrentDictionary<string, Queue<long>> _conversationWindows = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(int Status, string Body, int? RetryAfter)> _faults = new();
+    private readonly ConcurrentQueue<(int Status, string Body, int? RetryAfter, TimeSpan Hang)> _faults = new();
     private WebApplication? _app;
     private long _activityIds;
     private long _throttled;
@@ -62,6 +62,9 @@ public sealed class FakeTeams : IAsyncDisposable
     /// <summary>Activities replaced in place (PUT), per conversation.</summary>
     public ConcurrentDictionary<string, int> Updates { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Keep <see cref="LastBody"/> (tests read cards from it; the benchmark turns it off to measure the bot, not the fake).</summary>
+    public bool KeepBodies { get; set; } = true;
+
     /// <summary>The last text or card body per conversation (for tests that read the status card).</summary>
     public ConcurrentDictionary<string, string> LastBody { get; } = new(StringComparer.Ordinal);
 
@@ -87,9 +90,21 @@ public sealed class FakeTeams : IAsyncDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            _faults.Enqueue((status, body, retryAfterSeconds));
+            _faults.Enqueue((status, body, retryAfterSeconds, TimeSpan.Zero));
         }
     }
+
+    /// <summary>The next calls hang this long (the bot's timeout should fire first), then fail with 503; nothing is recorded.</summary>
+    public void InjectHang(TimeSpan duration, int count = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _faults.Enqueue((503, "", null, duration));
+        }
+    }
+
+    /// <summary>Faults injected and not yet consumed.</summary>
+    public int PendingFaults => _faults.Count;
 
     public static async Task<FakeTeams> StartAsync(int tenantLimit = 50, int port = 0)
     {
@@ -124,6 +139,17 @@ public sealed class FakeTeams : IAsyncDisposable
         }
         if (_faults.TryDequeue(out var fault))
         {
+            if (fault.Hang > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(fault.Hang, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
             await WriteAsync(context, fault.Status, fault.Body, fault.RetryAfter);
             return;
         }
@@ -150,7 +176,10 @@ public sealed class FakeTeams : IAsyncDisposable
                 return;
             }
             Messages.AddOrUpdate(conversationId, 1, (_, n) => n + 1);
-            LastBody[conversationId] = body;
+            if (KeepBodies)
+            {
+                LastBody[conversationId] = body;
+            }
             await WriteJsonAsync(context, new JsonObject { ["id"] = NextId() });
         }
         else if (segments.Length >= 3 && segments[1] == "activities" && method == "PUT")
