@@ -28,6 +28,51 @@ public sealed class DeliveryContent(PlanProvider plans)
         return Placeholder(send, language);
     }
 
+    /// <summary>
+    /// The lead's status card for a wave message from the plan's <c>status</c> template, or null when there is no plan
+    /// file (the caller then uses a plain card).
+    /// </summary>
+    public Activity? RenderStatus(WaveProgress progress, double? ratePerSecond, TimeSpan? eta, DateTimeOffset now, string language)
+    {
+        if (plans.Current is not { } plan)
+        {
+            return null;
+        }
+        var lang = plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
+        var wave = plan.FindWave(progress.WaveId);
+        var parameters = new JsonObject
+        {
+            ["total"] = progress.Total,
+            ["sent"] = progress.Finished,
+            ["delivered"] = progress.Delivered,
+            ["failed"] = progress.Failed,
+            ["pending"] = progress.Queued,
+            ["ratePerMinute"] = Math.Round((ratePerSecond ?? 0) * 60, 1),
+            ["updatedAt"] = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["paused"] = false,
+        };
+        if (eta is { } remaining && progress.Queued > 0)
+        {
+            parameters["eta"] = (now + remaining).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var data = PlanCards.Base(plan) with
+        {
+            WaveId = progress.WaveId,
+            WaveName = wave is null ? progress.WaveId : new JsonObject(wave.Name.Values.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
+            MessageId = progress.MessageId,
+            Parameters = parameters,
+        };
+        try
+        {
+            var card = CardRenderer.Render(CardTemplateIds.Status, data.ToJson(), lang);
+            return Activity.CreateCard(card, $"{plan.Name}: {progress.WaveId} {progress.Finished}/{progress.Total}");
+        }
+        catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private (RolloutPlan?, ScheduledSend?) Find(string key)
     {
         var plan = plans.Current;

@@ -12,6 +12,7 @@ public sealed partial class ProgressReporter(
     DeliveryPlanSource plans,
     IDeliveryStore store,
     LeadMessenger leads,
+    DeliveryContent content,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<ProgressReporter> logger) : BackgroundService
@@ -60,7 +61,7 @@ public sealed partial class ProgressReporter(
                 {
                     continue;
                 }
-                var activity = LeadMessenger.StatusCard(p, rate, eta, final, language);
+                var activity = content.RenderStatus(p, rate, eta, now, language) ?? LeadMessenger.StatusCard(p, rate, eta, final, language);
                 if (card is null)
                 {
                     if (await leads.SendAsync(lead, activity, cancellationToken) is { } sent)

@@ -141,6 +141,33 @@ public sealed class DeliveryFlowTests
     }
 
     [Fact]
+    public async Task With_a_plan_file_members_get_the_plan_messages_card_in_their_language_and_the_lead_the_status_template()
+    {
+        var plan = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N") + ".yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(plan)!);
+        var yaml = await File.ReadAllTextAsync(Ship.RepoFiles.PathOf("samples/intune-rollout.yaml"), Ct);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await File.WriteAllTextAsync(plan, yaml, Ct);
+        await using var h = await DeliveryHarness.StartAsync(new() { ["Rollout:PlanPath"] = plan });
+        var source = h.Services.GetRequiredService<DeliveryPlanSource>();
+        var delivery = await source.CurrentAsync(Ct);
+        Assert.NotNull(delivery);
+        var send = delivery.Sends.First(s => s.WaveId == "it" && s.MessageId == "enrollment" && s.Audience == SendAudience.Members);
+        var content = h.Services.GetRequiredService<DeliveryContent>();
+
+        var nl = content.RenderTeams(send, "nl").Attachments![0].Content!.ToJsonString();
+        var en = content.RenderTeams(send, "en").Attachments![0].Content!.ToJsonString();
+        Assert.NotEqual(nl, en);
+        Assert.Contains("AdaptiveCard", nl, StringComparison.Ordinal);
+        Assert.DoesNotContain("Intune-uitrol: ", nl, StringComparison.Ordinal); // not the placeholder
+
+        var status = content.RenderStatus(new WaveProgress("it", "enrollment", 260, 100, 3, 0, 157, null), 2.5, TimeSpan.FromMinutes(1), start, "en");
+        var card = status!.Attachments![0].Content!.ToJsonString();
+        Assert.Contains("157", card, StringComparison.Ordinal);
+        Assert.Contains("260", card, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_lead_gets_one_status_card_updated_in_place_then_a_final_summary()
     {
         await using var h = await DeliveryHarness.StartAsync(tenantLimit: 50);

@@ -79,6 +79,11 @@ public sealed class DeliveryHarness : IAsyncDisposable
         builder.Services.AddBotProtocol(builder.Configuration);
         builder.Services.AddDelivery(builder.Configuration);
         harness._host = builder.Build();
+        if (settings.ContainsKey("Rollout:PlanPath"))
+        {
+            // Starts the plan provider (the delivery services stay manual: Delivery:Enabled=false).
+            await harness._host.StartAsync(TestContext.Current.CancellationToken);
+        }
         return harness;
     }
 
