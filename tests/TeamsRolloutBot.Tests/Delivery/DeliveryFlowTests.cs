@@ -168,6 +168,26 @@ public sealed class DeliveryFlowTests
     }
 
     [Fact]
+    public async Task Demo_time_in_local_Playground_mode_plays_the_sample_plans_IT_wave_in_minutes_and_is_ignored_elsewhere()
+    {
+        var sample = Ship.RepoFiles.PathOf("samples/intune-rollout.yaml");
+        var settings = new Dictionary<string, string?> { ["Rollout:PlanPath"] = sample, ["Rollout:DemoTimeScale"] = "10080" };
+        await using (var local = await DeliveryHarness.StartAsync(settings, local: true))
+        {
+            var before = DateTimeOffset.UtcNow;
+            var plan = await local.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(Ct);
+            var it = plan!.Sends.Where(s => s.WaveId == "it").Select(s => s.DueUtc).ToList();
+            Assert.InRange(plan.Sends.Min(s => s.DueUtc), before.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
+            // Four phases over three weeks and a bit: about three and a half minutes.
+            Assert.InRange(it.Max() - it.Min(), TimeSpan.FromMinutes(2.9), TimeSpan.FromMinutes(4));
+        }
+        settings["Bot:LocalPlayground"] = "false";
+        await using var production = await DeliveryHarness.StartAsync(settings);
+        var real = await production.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(Ct);
+        Assert.Equal(2027, real!.Sends.Min(s => s.DueUtc).Year);
+    }
+
+    [Fact]
     public async Task The_lead_gets_one_status_card_updated_in_place_then_a_final_summary()
     {
         await using var h = await DeliveryHarness.StartAsync(tenantLimit: 50);
