@@ -71,7 +71,7 @@ public sealed class DeliverySender(
         {
             reference = await store.FindConversationAsync(teamId, stop);
         }
-        var serviceUrl = reference?.Reference.ServiceUrl ?? _options.DefaultServiceUrl;
+        var serviceUrl = reference?.Reference.ServiceUrl ?? await DefaultServiceUrlAsync(stop);
         var tenantId = reference?.Reference.TenantId ?? bot.Value.MicrosoftAppTenantId ?? "";
         await tenant.WaitAsync(stop);
         await conversations.WaitAsync(channelId, stop);
@@ -96,7 +96,7 @@ public sealed class DeliverySender(
         }
         else
         {
-            var serviceUrl = stored?.Reference.ServiceUrl ?? _options.DefaultServiceUrl;
+            var serviceUrl = stored?.Reference.ServiceUrl ?? await DefaultServiceUrlAsync(stop);
             var tenantId = stored?.Reference.TenantId ?? bot.Value.MicrosoftAppTenantId ?? "";
             var botId = stored?.Reference.BotId ?? "28:" + (bot.Value.MicrosoftAppId ?? "bot");
             await tenant.WaitAsync(stop);
@@ -229,4 +229,11 @@ public sealed class DeliverySender(
         }
         return record?.Send;
     }
+
+    /// <summary>
+    /// Where to send when no stored conversation names a serviceUrl: Delivery:DefaultServiceUrl, except in local
+    /// Playground mode, where it is the Playground's own (the serviceUrl of the last conversation it had with the bot).
+    /// </summary>
+    private async Task<string> DefaultServiceUrlAsync(CancellationToken cancellationToken) =>
+        bot.Value.LocalPlayground && await store.LatestServiceUrlAsync(cancellationToken) is { } local ? local : _options.DefaultServiceUrl;
 }

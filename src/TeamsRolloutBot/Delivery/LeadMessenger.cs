@@ -24,7 +24,7 @@ public sealed partial class LeadMessenger(
         {
             return stored.Reference;
         }
-        var serviceUrl = stored?.Reference.ServiceUrl ?? options.Value.DefaultServiceUrl;
+        var serviceUrl = stored?.Reference.ServiceUrl ?? await DefaultServiceUrlAsync(cancellationToken);
         var tenantId = stored?.Reference.TenantId ?? bot.Value.MicrosoftAppTenantId ?? "";
         var botId = stored?.Reference.BotId ?? "28:" + (bot.Value.MicrosoftAppId ?? "bot");
         await tenant.WaitAsync(cancellationToken);
@@ -117,6 +117,13 @@ public sealed partial class LeadMessenger(
 
     private static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{Math.Max(1, t.Seconds)} s";
 
+
+    /// <summary>
+    /// Where to send when no stored conversation names a serviceUrl: Delivery:DefaultServiceUrl, except in local
+    /// Playground mode, where it is the Playground's own (the serviceUrl of the last conversation it had with the bot).
+    /// </summary>
+    private async Task<string> DefaultServiceUrlAsync(CancellationToken cancellationToken) =>
+        bot.Value.LocalPlayground && await store.LatestServiceUrlAsync(cancellationToken) is { } local ? local : options.Value.DefaultServiceUrl;
     [LoggerMessage(EventId = 6400, Level = LogLevel.Warning, Message = "Lead {Lead} cannot be reached in a 1:1 chat ({Outcome}).")]
     private static partial void LogLeadUnreachable(ILogger logger, string lead, ConnectorOutcome outcome);
 }

@@ -80,6 +80,9 @@ public interface IDeliveryStore
     /// <summary>A conversation by id (a channel, a team), or null.</summary>
     Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken);
 
+    /// <summary>The serviceUrl of the most recently updated conversation, or null when the bot knows none.</summary>
+    Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores or refreshes a conversation reference.</summary>
     Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken);
 

@@ -252,7 +252,10 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
             return found;
         }
         await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var chunk in userAadObjectIds.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(500))
+        // Entra object ids are GUIDs whose case differs between sources; the index is case-sensitive, so ask for the
+        // id as given and in both cases.
+        var variants = userAadObjectIds.SelectMany(id => new[] { id, id.ToLowerInvariant(), id.ToUpperInvariant() }).Distinct(StringComparer.Ordinal);
+        foreach (var chunk in variants.Chunk(500))
         {
             await using var command = connection.CreateCommand();
             var names = new List<string>(chunk.Length);
@@ -392,6 +395,14 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
 
     public Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
         conversations.FindAsync(conversationId, cancellationToken);
+
+    public async Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1";
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
 
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken) =>
         conversations.UpsertAsync(reference, cancellationToken);

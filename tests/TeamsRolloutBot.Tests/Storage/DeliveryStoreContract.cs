@@ -178,4 +178,40 @@ public abstract class DeliveryStoreContract
         await store.MarkConversationGoneAsync("a:chat-1", Ct);
         Assert.False((await store.FindPersonalConversationAsync("aad-1", Ct))!.Installed);
     }
+
+    [Fact]
+    public async Task Recording_a_batch_completes_and_reschedules_each_job_as_told()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1"), Job("u2"), Job("u3")], Ct);
+        var leased = await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        await store.RecordAsync(
+        [
+            new JobUpdate(leased[0].Job.Key, new DeliveryResult(DeliveryOutcome.Delivered, null, 200, "a:u1", "9")),
+            new JobUpdate(leased[1].Job.Key, new DeliveryResult(DeliveryOutcome.Throttled, "429"), Time.GetUtcNow() + TimeSpan.FromSeconds(5)),
+            new JobUpdate(leased[2].Job.Key, new DeliveryResult(DeliveryOutcome.Permanent, "BadArgument", 400)),
+        ], Ct);
+
+        Assert.Equal(JobState.Delivered, (await store.FindJobAsync(leased[0].Job.Key, Ct))!.State);
+        Assert.Equal((JobState.Queued, DeliveryOutcome.Throttled, 0), ((await store.FindJobAsync(leased[1].Job.Key, Ct))!.State,
+            (await store.FindJobAsync(leased[1].Job.Key, Ct))!.Outcome, (await store.FindJobAsync(leased[1].Job.Key, Ct))!.Attempts));
+        Assert.Equal((JobState.Failed, "BadArgument"), ((await store.FindJobAsync(leased[2].Job.Key, Ct))!.State, (await store.FindJobAsync(leased[2].Job.Key, Ct))!.Detail));
+        Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(leased[1].Job.Key, Assert.Single(await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct)).Job.Key);
+    }
+
+    [Fact]
+    public async Task Personal_conversations_are_found_for_many_users_at_once_and_the_latest_serviceUrl_is_known()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Null(await store.LatestServiceUrlAsync(Ct));
+        await store.SaveConversationAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:1", "personal", "t", "28:b", "29:1", "aad-1", null, null, null, null), Ct);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await store.SaveConversationAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/amer/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, null), Ct);
+
+        var found = await store.FindPersonalConversationsAsync(["aad-1", "AAD-2", "aad-3"], Ct);
+        Assert.Equal(["a:1", "a:2"], found.Values.Select(c => c.Reference.ConversationId).Order());
+        Assert.False(found.ContainsKey("aad-3"));
+        Assert.Equal("https://smba.trafficmanager.net/amer/", await store.LatestServiceUrlAsync(Ct));
+    }
 }
