@@ -64,6 +64,40 @@ public sealed class DeliveryFlowTests
     }
 
     [Fact]
+    public async Task Without_a_group_or_users_the_members_come_from_the_team_roster_page_by_page()
+    {
+        await using var h = await DeliveryHarness.StartAsync();
+        var roster = Enumerable.Range(1, 1200).Select(DeliveryHarness.User).ToList();
+        h.Teams.Rosters["19:team-hr@thread.tacv2"] = roster;
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", "19:team-hr@thread.tacv2", null, null, []),
+            DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+
+        await h.DeliverAsync();
+
+        Assert.All(roster, u => Assert.Equal(1, h.Teams.MessagesTo(u)));
+        Assert.Equal(1200, (await h.Store.FindSendAsync("wave-1/pre-1/hr/members", Ct))!.JobCount);
+    }
+
+    [Fact]
+    public async Task A_cached_chat_that_is_gone_is_forgotten_and_a_new_one_is_opened()
+    {
+        await using var h = await DeliveryHarness.StartAsync();
+        var user = DeliveryHarness.User(5);
+        await h.Store.SaveConversationAsync(new TeamsRolloutBot.Protocol.ConversationReference("msteams", h.Teams.ServiceUrl, "a:deleted-chat", "personal",
+            DeliveryHarness.Tenant, "28:bot", "29:x", user, null, null, null, null), Ct);
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [user]), DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+        h.Teams.InjectFault(404, 1, """{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}""");
+
+        await h.DeliverAsync();
+
+        Assert.Equal(1, h.Teams.MessagesTo(user));
+        var refreshed = await h.Store.FindPersonalConversationAsync(user, Ct);
+        Assert.Equal(FakeTeams.PersonalId(user), refreshed!.Reference.ConversationId);
+        var log = Assert.Single(await h.Store.GetDeliveryLogAsync(user, Ct));
+        Assert.Equal((DeliveryOutcome.Delivered, 2), (log.Outcome!.Value, log.Attempts));
+    }
+
+    [Fact]
     public async Task A_user_without_the_app_gets_it_installed_through_Graph_and_then_the_message()
     {
         await using var h = await DeliveryHarness.StartAsync();
