@@ -32,7 +32,8 @@ public sealed record DeliveryPlan(
     IReadOnlyList<PlannedSend> Sends,
     IReadOnlyDictionary<string, DepartmentTarget> Departments,
     IReadOnlyList<string> Leads,
-    string DefaultLanguage = "nl");
+    string DefaultLanguage = "nl",
+    string? LeadGroupId = null);
 
 /// <summary>The channel a job goes out on.</summary>
 public enum DeliveryKind

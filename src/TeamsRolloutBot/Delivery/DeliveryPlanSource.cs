@@ -82,7 +82,7 @@ public sealed partial class DeliveryPlanSource(
         var departments = plan.Departments.ToDictionary(d => d.Id, d => new DepartmentTarget(
             d.Id, d.Name.Get(plan.DefaultLanguage, plan.DefaultLanguage), d.TeamId, d.ChannelId, d.Members?.GroupId, d.Members?.Users ?? []),
             StringComparer.Ordinal);
-        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage);
+        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage, plan.Leads.GroupId);
     }
 
     /// <summary>anchor + (due − first) / scale.</summary>

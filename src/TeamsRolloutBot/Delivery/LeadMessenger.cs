@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 
@@ -14,8 +15,66 @@ public sealed partial class LeadMessenger(
     ConversationPacer conversations,
     IOptions<DeliveryOptions> options,
     IOptions<BotOptions> bot,
+    GraphGateway graph,
+    TimeProvider time,
     ILogger<LeadMessenger> logger)
 {
+    private static readonly TimeSpan LeadCacheTime = TimeSpan.FromMinutes(10);
+    private (DeliveryPlan? Plan, DateTimeOffset At, IReadOnlyList<string> Ids) _leads = (null, DateTimeOffset.MinValue, []);
+
+    /// <summary>
+    /// The leads' Entra object ids: the plan's users (a UPN is looked up in Graph) and the members of its lead group,
+    /// resolved through Graph and cached for ten minutes. Without Graph the plan's users as written.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LeadsAsync(DeliveryPlan plan, CancellationToken cancellationToken)
+    {
+        var cached = _leads;
+        if (ReferenceEquals(cached.Plan, plan) && time.GetUtcNow() - cached.At < LeadCacheTime)
+        {
+            return cached.Ids;
+        }
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var lead in plan.Leads)
+        {
+            var id = lead;
+            if (graph.IsEnabled && lead.Contains('@', StringComparison.Ordinal))
+            {
+                try
+                {
+                    id = (await graph.FindUserAsync(lead, cancellationToken))?.Id ?? lead;
+                }
+                catch (GraphCallException ex)
+                {
+                    LogLeadLookupFailed(logger, ex, lead);
+                }
+            }
+            if (seen.Add(id))
+            {
+                ids.Add(id);
+            }
+        }
+        if (graph.IsEnabled && !string.IsNullOrEmpty(plan.LeadGroupId))
+        {
+            try
+            {
+                await foreach (var user in graph.GetTransitiveUsersAsync(plan.LeadGroupId, cancellationToken))
+                {
+                    if (seen.Add(user.Id))
+                    {
+                        ids.Add(user.Id);
+                    }
+                }
+            }
+            catch (GraphCallException ex)
+            {
+                LogLeadLookupFailed(logger, ex, plan.LeadGroupId);
+            }
+        }
+        _leads = (plan, time.GetUtcNow(), ids);
+        return ids;
+    }
+
     /// <summary>The lead's 1:1 chat, opened when the bot has none stored; null when it cannot be reached.</summary>
     public async Task<ConversationReference?> ConversationOfAsync(string leadId, CancellationToken cancellationToken)
     {
@@ -75,11 +134,12 @@ public sealed partial class LeadMessenger(
             ? $"Missed send, not delivered: message '{send.MessageId}' of wave '{send.WaveId}' for department '{send.DepartmentId}' ({send.Audience}) was due {send.DueUtc:yyyy-MM-dd HH:mm} UTC while the bot was not running. {missed.Detail}"
             : $"Gemiste verzending, niet verstuurd: bericht '{send.MessageId}' van golf '{send.WaveId}' voor afdeling '{send.DepartmentId}' ({send.Audience}) stond gepland op {send.DueUtc:yyyy-MM-dd HH:mm} UTC terwijl de bot niet draaide. {missed.Detail}";
         var told = false;
-        foreach (var lead in plan.Leads)
+        var leads = await LeadsAsync(plan, cancellationToken);
+        foreach (var lead in leads)
         {
             told |= await SendAsync(lead, Activity.CreateMessage(text), cancellationToken) is not null;
         }
-        return told || plan.Leads.Count == 0;
+        return told || leads.Count == 0;
     }
 
     /// <summary>The status card of a wave message.</summary>
@@ -124,6 +184,9 @@ public sealed partial class LeadMessenger(
     /// </summary>
     private async Task<string> DefaultServiceUrlAsync(CancellationToken cancellationToken) =>
         bot.Value.LocalPlayground && await store.LatestServiceUrlAsync(cancellationToken) is { } local ? local : options.Value.DefaultServiceUrl;
+    [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Lead {Lead} could not be looked up in Graph; using the plan's value.")]
+    private static partial void LogLeadLookupFailed(ILogger logger, Exception ex, string lead);
+
     [LoggerMessage(EventId = 6400, Level = LogLevel.Warning, Message = "Lead {Lead} cannot be reached in a 1:1 chat ({Outcome}).")]
     private static partial void LogLeadUnreachable(ILogger logger, string lead, ConnectorOutcome outcome);
 }

@@ -43,7 +43,12 @@ public sealed partial class ProgressReporter(
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var plan = await plans.CurrentAsync(cancellationToken);
-        if (plan is null || plan.Leads.Count == 0)
+        if (plan is null)
+        {
+            return;
+        }
+        var leadIds = await leads.LeadsAsync(plan, cancellationToken);
+        if (leadIds.Count == 0)
         {
             return;
         }
@@ -54,7 +59,7 @@ public sealed partial class ProgressReporter(
             var rate = Rate(p, now);
             TimeSpan? eta = rate is > 0 ? TimeSpan.FromSeconds(p.Queued / rate.Value) : null;
             var language = plan.DefaultLanguage;
-            foreach (var lead in plan.Leads)
+            foreach (var lead in leadIds)
             {
                 var card = await store.FindProgressCardAsync(p.WaveId, p.MessageId, lead, cancellationToken);
                 if (card is { Final: true })

@@ -156,6 +156,25 @@ public sealed class DeliveryFlowTests
     }
 
     [Fact]
+    public async Task Missed_sends_also_reach_the_members_of_the_lead_group_and_leads_given_by_UPN()
+    {
+        await using var h = await DeliveryHarness.StartAsync();
+        var groupLead = DeliveryHarness.User(900);
+        var upnLead = DeliveryHarness.User(901);
+        h.Graph.AddGroup("leads", [new FakeUser(groupLead, "lead1@contoso.example")]);
+        h.Graph.Users[upnLead] = new FakeUser(upnLead, "anne@contoso.example");
+        var send = DeliveryHarness.Send("old", "hr", SendAudience.Channel, DateTimeOffset.UtcNow - TimeSpan.FromDays(2));
+        h.UsePlan(new DeliveryPlan("test", [send], new Dictionary<string, DepartmentTarget> { ["hr"] = new("hr", "HR", null, "19:hr@thread.tacv2", null, []) },
+            ["anne@contoso.example"], "en", "leads"));
+
+        await h.Scheduler.RunOnceAsync(Ct);
+
+        Assert.Contains("Missed send", h.Teams.LastBody[FakeTeams.PersonalId(groupLead)], StringComparison.Ordinal);
+        Assert.Contains("Missed send", h.Teams.LastBody[FakeTeams.PersonalId(upnLead)], StringComparison.Ordinal);
+        Assert.False(h.Teams.Messages.ContainsKey("19:hr@thread.tacv2"));
+    }
+
+    [Fact]
     public async Task In_local_Playground_mode_email_is_skipped_with_its_reason_and_members_come_from_the_plan()
     {
         await using var h = await DeliveryHarness.StartAsync(local: true);
