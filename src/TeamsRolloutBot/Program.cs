@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -24,6 +25,7 @@ try
     builder.Services.AddCards(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
     builder.Services.AddDelivery(builder.Configuration);
+    builder.Services.AddFeedback(builder.Configuration);
 
     var app = builder.Build();
     // Options errors surface here as a short message, before the host would log them with a stack trace.

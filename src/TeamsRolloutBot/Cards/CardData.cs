@@ -28,7 +28,7 @@ public sealed record CardData
     public JsonNode? Parameters { get; init; }
     /// <summary>A user's earlier survey answers (survey and survey-thanks cards).</summary>
     public JsonNode? Answers { get; init; }
-    /// <summary>The Entra object ids that get the card's per-user refresh (Universal Actions; at most 60).</summary>
+    /// <summary>The Teams user ids (<c>29:…</c> MRIs) that get the card's per-user refresh (Universal Actions; at most 60).</summary>
     public IReadOnlyList<string>? RecipientUserIds { get; init; }
 
     public JsonObject ToJson()

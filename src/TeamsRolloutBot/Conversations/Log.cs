@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Reply not delivered: {Outcome} ({Status})")]
     public static partial void ReplyFailed(ILogger logger, ConnectorOutcome outcome, int status);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "A lead could not be told about the invalid plan: no personal chat with the bot yet")]
+    public static partial void LeadNotReachable(ILogger logger);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Telling a lead about the invalid plan failed: {Outcome}")]
+    public static partial void LeadNotificationFailed(ILogger logger, ConnectorOutcome outcome);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Telling the leads about the invalid plan failed")]
+    public static partial void PlanNotificationFailed(ILogger logger, Exception exception);
 }

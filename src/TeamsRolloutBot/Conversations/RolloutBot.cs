@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -10,7 +11,7 @@ namespace TeamsRolloutBot.Conversations;
 /// The bot's conversation behaviour: remembers every conversation it is in, welcomes on install, answers <c>help</c>
 /// in any scope and gives a hint for anything else. In channels and group chats it speaks only when @mentioned.
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -24,6 +25,12 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
             case ActivityTypes.InstallationUpdate or ActivityTypes.ConversationUpdate when activity.IsBotInstalled():
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);
                 await WelcomeAsync(activity, cancellationToken);
+                return null;
+            case ActivityTypes.Invoke when SurveyInvokeHandler.IsSurveyAction(activity):
+                return await survey.OnInvokeAsync(activity, cancellationToken);
+            case ActivityTypes.Message when SurveyInvokeHandler.IsSurveySubmit(activity):
+                await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);
+                await ReplyAsync(activity, await survey.OnSubmitAsync(activity, cancellationToken), cancellationToken);
                 return null;
             case ActivityTypes.Message:
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);

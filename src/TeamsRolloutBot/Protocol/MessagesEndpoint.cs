@@ -75,14 +75,16 @@ public static class MessagesEndpoint
         trace?.SetTag("bot.activity.type", activity.Type);
         trace?.SetTag("bot.conversation.type", activity.Conversation?.ConversationType);
 
-        var dedupe = activity.Id is { Length: > 0 } id ? (activity.ChannelId!, activity.Conversation!.Id!, id) : default;
+        // Invokes are not deduplicated here: the caller waits for their body, and their handlers are idempotent
+        // (a survey answer, a confirmation flip), so a repeated invoke gets the same card instead of an empty answer.
+        var dedupe = activity.Id is { Length: > 0 } id && activity.Type != ActivityTypes.Invoke
+            ? (activity.ChannelId!, activity.Conversation!.Id!, id)
+            : default;
         if (dedupe != default && !await inbound.TryClaimAsync(dedupe.Item1, dedupe.Item2, dedupe.Item3, cancellationToken))
         {
             Log.Redelivered(logger, activity.Type!);
             Count(activity.Type!, 200);
-            return activity.Type == ActivityTypes.Invoke
-                ? Results.Json(new { statusCode = 200 }, statusCode: 200)
-                : Results.Ok();
+            return Results.Ok();
         }
 
         InvokeResponse? response;

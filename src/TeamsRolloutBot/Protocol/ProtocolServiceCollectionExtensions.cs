@@ -38,6 +38,7 @@ public static class ProtocolServiceCollectionExtensions
             });
 
         services.AddSingleton<RolloutBot>();
+        services.AddHostedService<PlanReloadNotifier>();
         return services;
     }
 

@@ -97,5 +97,74 @@ public static class Migrations
                 value TEXT NOT NULL
             );
             """),
+        new(80, "feedback: survey answers, history, SharePoint sync queue, survey card messages, reminders and summaries", """
+            CREATE TABLE feedback_answers (
+                survey_id TEXT NOT NULL,
+                user_aad_object_id TEXT NOT NULL,
+                user_id TEXT,
+                user_name TEXT,
+                locale TEXT,
+                wave_id TEXT,
+                department_id TEXT,
+                message_id TEXT,
+                answer_json TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                first_submitted_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (survey_id, user_aad_object_id)
+            );
+            CREATE INDEX ix_feedback_answers_scope ON feedback_answers (wave_id, department_id);
+            CREATE TABLE feedback_answer_history (
+                survey_id TEXT NOT NULL,
+                user_aad_object_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                answer_json TEXT NOT NULL,
+                submitted_at TEXT NOT NULL,
+                PRIMARY KEY (survey_id, user_aad_object_id, version)
+            );
+            CREATE TABLE feedback_sync (
+                survey_id TEXT NOT NULL,
+                user_aad_object_id TEXT NOT NULL,
+                correlation_id TEXT NOT NULL UNIQUE,
+                item_id TEXT,
+                post_started INTEGER NOT NULL DEFAULT 0,
+                synced_version INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (survey_id, user_aad_object_id)
+            );
+            CREATE INDEX ix_feedback_sync_due ON feedback_sync (next_attempt_at);
+            CREATE TABLE feedback_card_messages (
+                conversation_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                service_url TEXT NOT NULL,
+                conversation_type TEXT NOT NULL,
+                survey_id TEXT NOT NULL,
+                wave_id TEXT,
+                department_id TEXT,
+                message_id TEXT,
+                language TEXT NOT NULL,
+                user_id TEXT,
+                refresh_pending INTEGER NOT NULL DEFAULT 1,
+                generation INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (conversation_id, activity_id)
+            );
+            CREATE TABLE feedback_notices (
+                kind TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                target TEXT NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (kind, scope, target)
+            );
+            """),
     ];
 }

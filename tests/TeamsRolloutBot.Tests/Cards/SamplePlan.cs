@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
@@ -7,7 +8,7 @@ namespace TeamsRolloutBot.Tests.Cards;
 /// <summary>The sample plan (samples/intune-rollout.yaml) and every card it and the bot produce, in both languages.</summary>
 internal static class SamplePlan
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string PlanPath => Path.Combine(RepoRoot, "samples", "intune-rollout.yaml");
 
@@ -33,14 +34,5 @@ internal static class SamplePlan
                 cases.Add(new Case($"bot:{id}", id, PlanCards.Example(Plan, id).ToJson(), lang));
         }
         return cases;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TeamsRolloutBot.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Cannot find the repository root (TeamsRolloutBot.sln) above " + AppContext.BaseDirectory);
     }
 }

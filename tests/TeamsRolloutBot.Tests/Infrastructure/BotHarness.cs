@@ -57,3 +57,19 @@ public static class Auth
 {
     public static string Bearer(string token) => new AuthenticationHeaderValue("Bearer", token).ToString();
 }
+
+/// <summary>Posts activities with valid tokens to a bot built by a test's own <see cref="BotFactory"/>.</summary>
+public sealed class BotHarnessClient(BotFactory factory, FakeOpenIdServer openId)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    public async Task<HttpResponseMessage> PostAsync(JsonObject activity)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + openId.CreateToken(BotFactory.AppId, (string)activity["serviceUrl"]!));
+        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}

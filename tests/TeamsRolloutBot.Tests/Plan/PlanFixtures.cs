@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Tests.Infrastructure;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Tests.Plan;
@@ -5,7 +6,7 @@ namespace TeamsRolloutBot.Tests.Plan;
 /// <summary>The repo's sample plan and a small valid plan whose line numbers the validation tests rely on.</summary>
 internal static class PlanFixtures
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepoPaths.Root;
 
     public static string SamplePath => Path.Combine(RepoRoot, "samples", "intune-rollout.yaml");
 
@@ -77,18 +78,5 @@ internal static class PlanFixtures
         var result = Parse(yaml);
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Diagnostics));
         return result.Plan!;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "samples", "intune-rollout.yaml")) && File.Exists(Path.Combine(dir.FullName, "TeamsRolloutBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repo root with samples/intune-rollout.yaml not found above " + AppContext.BaseDirectory);
     }
 }

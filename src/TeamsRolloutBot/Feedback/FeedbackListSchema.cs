@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace TeamsRolloutBot.Feedback;
+
+/// <summary>The SharePoint list's columns (see docs/feedback.md) and the mapping of an answer to item fields.</summary>
+public static class FeedbackListSchema
+{
+    /// <summary>Every column the bot writes besides Title: name, kind (Graph column facet) and definition.</summary>
+    public static IReadOnlyList<(string Name, string Kind, JsonObject Definition)> Columns { get; } =
+    [
+        Column(SharePointListClient.CorrelationColumn, "text", new JsonObject { ["text"] = new JsonObject() }, indexed: true),
+        Column("SurveyId", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("WaveId", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("DepartmentId", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("Rating", "number", new JsonObject { ["number"] = new JsonObject { ["decimalPlaces"] = "none", ["minimum"] = 1, ["maximum"] = 5 } }),
+        Column("EnrollmentSuccess", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("Platform", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("Duration", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("Problems", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("Comment", "text", new JsonObject { ["text"] = new JsonObject { ["allowMultipleLines"] = true } }),
+        Column("ContactConsent", "boolean", new JsonObject { ["boolean"] = new JsonObject() }),
+        Column("Respondent", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("RespondentId", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("AnswerVersion", "number", new JsonObject { ["number"] = new JsonObject { ["decimalPlaces"] = "none" } }),
+        Column("SubmittedAt", "dateTime", new JsonObject { ["dateTime"] = new JsonObject { ["format"] = "dateTime" } }),
+        Column("UpdatedAt", "dateTime", new JsonObject { ["dateTime"] = new JsonObject { ["format"] = "dateTime" } }),
+    ];
+
+    /// <summary>The item fields of an answer. Respondent name and id only with the respondent's consent.</summary>
+    public static JsonObject Fields(StoredAnswer stored, string correlationId)
+    {
+        var a = stored.Answer;
+        var p = stored.Placement;
+        return new JsonObject
+        {
+            ["Title"] = $"{p.SurveyId} · {p.DepartmentId ?? "-"}",
+            [SharePointListClient.CorrelationColumn] = correlationId,
+            ["SurveyId"] = p.SurveyId,
+            ["WaveId"] = p.WaveId ?? "",
+            ["DepartmentId"] = p.DepartmentId ?? "",
+            ["Rating"] = a.Rating,
+            ["EnrollmentSuccess"] = a.Success,
+            ["Platform"] = a.Platform,
+            ["Duration"] = a.Duration ?? "",
+            ["Problems"] = string.Join(", ", a.Problems),
+            ["Comment"] = a.Comment ?? "",
+            ["ContactConsent"] = a.Consent,
+            ["Respondent"] = a.Consent ? stored.Respondent.Name ?? "" : "",
+            ["RespondentId"] = a.Consent ? stored.Respondent.AadObjectId : "",
+            ["AnswerVersion"] = stored.Version,
+            ["SubmittedAt"] = stored.FirstSubmittedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["UpdatedAt"] = stored.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>The facet that gives a Graph columnDefinition its type (text, number, boolean, dateTime, ...).</summary>
+    public static string KindOf(JsonObject column)
+    {
+        foreach (var kind in new[] { "text", "number", "boolean", "dateTime", "choice", "personOrGroup", "lookup", "currency", "calculated", "note" })
+        {
+            if (column[kind] is JsonObject)
+            {
+                return kind;
+            }
+        }
+        return "other";
+    }
+
+    private static (string, string, JsonObject) Column(string name, string kind, JsonObject facet, bool indexed = false)
+    {
+        facet["name"] = name;
+        facet["displayName"] = name;
+        if (indexed)
+        {
+            facet["indexed"] = true;
+        }
+        return (name, kind, facet);
+    }
+}
+
+/// <summary>Checks the list's columns and creates the missing ones (<c>feedback setup-list</c> and sync start-up).</summary>
+public sealed class FeedbackListSetup(SharePointListClient client, IOptions<FeedbackOptions> options)
+{
+    /// <summary>What the check found: columns created, columns already right, columns with another type (to fix by hand), or why it failed.</summary>
+    public sealed record Report(bool Enabled, IReadOnlyList<string> Created, IReadOnlyList<string> Present, IReadOnlyList<string> WrongType, string? Error)
+    {
+        public bool Ok => Enabled && Error is null && WrongType.Count == 0;
+
+        public override string ToString() => !Enabled
+            ? "SharePoint sync is off (Feedback:SharePointSiteId / Feedback:SharePointListId not set): answers are stored locally only."
+            : Error is not null ? $"SharePoint list check failed: {Error}"
+            : "SharePoint list columns: " + Present.Count.ToString(CultureInfo.InvariantCulture) + " present, "
+                + Created.Count.ToString(CultureInfo.InvariantCulture) + " created"
+                + (Created.Count > 0 ? " (" + string.Join(", ", Created) + ")" : "")
+                + (WrongType.Count > 0 ? "; wrong type, fix by hand: " + string.Join(", ", WrongType) : "") + ".";
+    }
+
+    /// <summary>Lists the columns and creates every missing one; never changes or deletes an existing column.</summary>
+    public async Task<Report> EnsureColumnsAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.SharePointEnabled)
+        {
+            return new Report(false, [], [], [], null);
+        }
+        var existing = await client.ListColumnsAsync(cancellationToken);
+        if (!existing.IsSuccess)
+        {
+            return new Report(true, [], [], [], existing.Error ?? existing.Outcome.ToString());
+        }
+        var byName = existing.Value!.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        List<string> created = [], present = [], wrong = [];
+        foreach (var (name, kind, definition) in FeedbackListSchema.Columns)
+        {
+            if (byName.TryGetValue(name, out var column))
+            {
+                (column.Kind == kind ? present : wrong).Add(column.Kind == kind ? name : $"{name} is {column.Kind}, expected {kind}");
+                continue;
+            }
+            var result = await client.CreateColumnAsync((JsonObject)definition.DeepClone(), cancellationToken);
+            if (!result.IsSuccess)
+            {
+                return new Report(true, created, present, wrong, $"creating column {name}: {result.Error ?? result.Outcome.ToString()}");
+            }
+            created.Add(name);
+        }
+        return new Report(true, created, present, wrong, null);
+    }
+}

@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Feedback;
+
+/// <summary>
+/// The timed part of feedback: <see cref="FeedbackOptions.SummaryAfterDays"/> after a wave's survey went out, each
+/// lead gets the wave's summary card 1:1; <see cref="FeedbackOptions.ReminderAfterDays"/> after it, each known
+/// non-responder gets one reminder 1:1 (the survey card again). Each send is claimed once in <c>feedback_notices</c>
+/// (kind, scope, target) before it is made, so nobody gets the same notice twice, and its outcome is recorded:
+/// sent, no-conversation (the bot has no 1:1 chat with the person), or failed with the connector's outcome.
+/// </summary>
+public sealed partial class FeedbackNotifier(
+    FeedbackStore store,
+    FeedbackSummaryService summaries,
+    SurveyCards cards,
+    ISurveyAudience audience,
+    ConversationStore conversations,
+    ConnectorClient connector,
+    PlanProvider plans,
+    IOptions<FeedbackOptions> options,
+    TimeProvider time,
+    ILogger<FeedbackNotifier> logger)
+{
+    public const string SummaryKind = "summary";
+    public const string ReminderKind = "reminder";
+
+    /// <summary>Notices are due from their time until this long after it; a bot started much later does not send stale ones.</summary>
+    public static readonly TimeSpan DueWindow = TimeSpan.FromDays(14);
+
+    /// <summary>Sends every summary and reminder that is due now; the number of notices sent.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (plans.Current is not { } plan)
+        {
+            return 0;
+        }
+        var now = time.GetUtcNow();
+        var sent = 0;
+        foreach (var survey in SurveySchedule.Of(plan))
+        {
+            if (options.Value.SummaryAfterDays > 0 && IsDue(survey.SentAtUtc + TimeSpan.FromDays(options.Value.SummaryAfterDays), now))
+            {
+                sent += await SendSummariesAsync(plan, survey, cancellationToken);
+            }
+            if (options.Value.ReminderAfterDays > 0 && IsDue(survey.SentAtUtc + TimeSpan.FromDays(options.Value.ReminderAfterDays), now))
+            {
+                sent += await SendRemindersAsync(survey, cancellationToken);
+            }
+        }
+        return sent;
+    }
+
+    private static bool IsDue(DateTimeOffset dueAt, DateTimeOffset now) => now >= dueAt && now < dueAt + DueWindow;
+
+    private async Task<int> SendSummariesAsync(RolloutPlan plan, WaveSurvey survey, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        FeedbackSummary? figures = null;
+        foreach (var lead in plan.Leads.Users.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (!await store.TryClaimNoticeAsync(SummaryKind, survey.WaveId, lead, cancellationToken))
+            {
+                continue;
+            }
+            figures ??= await summaries.ComputeAsync(survey.WaveId, null, cancellationToken);
+            if (await SendAsync(SummaryKind, survey.WaveId, lead, locale =>
+                {
+                    var language = cards.LanguageFor(locale);
+                    return Activity.CreateCard(summaries.Render(figures, language), CardStrings.Text(language, "feedbackSummary.summaryText"));
+                }, cancellationToken))
+            {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    private async Task<int> SendRemindersAsync(WaveSurvey survey, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        var answered = (await store.ListAsync(null, null, cancellationToken))
+            .Where(a => a.Placement.SurveyId == survey.SurveyId)
+            .Select(a => a.Respondent.AadObjectId)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var departmentId in survey.DepartmentIds)
+        {
+            var recipients = await audience.GetRecipientsAsync(survey.WaveId, departmentId, cancellationToken);
+            foreach (var user in recipients.UserIds ?? [])
+            {
+                if (answered.Contains(user) || !await store.TryClaimNoticeAsync(ReminderKind, survey.SurveyId, user, cancellationToken))
+                {
+                    continue;
+                }
+                var placement = new SurveyPlacement(survey.SurveyId, survey.WaveId, departmentId, survey.MessageId);
+                if (await SendAsync(ReminderKind, survey.SurveyId, user, locale =>
+                    {
+                        var language = cards.LanguageFor(locale);
+                        var text = CardStrings.Text(language, "feedback.reminderText");
+                        var activity = Activity.CreateCard(cards.Survey(placement, null, [], null, language), text);
+                        activity.Text = text;
+                        return activity;
+                    }, cancellationToken))
+                {
+                    sent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    /// <summary>Sends one claimed notice 1:1 and records the outcome. A throttled send gives the claim back so a later pass retries it.</summary>
+    private async Task<bool> SendAsync(string kind, string scope, string target, Func<string?, Activity> build, CancellationToken cancellationToken)
+    {
+        var conversation = await conversations.FindPersonalAsync(target, cancellationToken);
+        if (conversation is not { Installed: true })
+        {
+            var why = conversation is null
+                ? "the bot has no personal chat with this person (app not installed for them, or a UPN instead of an Entra object id)"
+                : "the bot was removed from this person's personal chat";
+            await store.CompleteNoticeAsync(kind, scope, target, "no-conversation", why, cancellationToken);
+            FeedbackTelemetry.Notice(kind, "no-conversation");
+            Log.NoticeNotSent(logger, kind, scope, "no-conversation");
+            return false;
+        }
+        var reference = conversation.Reference;
+        var activity = build(reference.Locale);
+        var result = await connector.SendToConversationAsync(reference.ServiceUrl, reference.ConversationId, activity, cancellationToken);
+        if (result.IsSuccess)
+        {
+            await store.CompleteNoticeAsync(kind, scope, target, "sent", result.Value?.Id, cancellationToken);
+            FeedbackTelemetry.Notice(kind, "sent");
+            Log.NoticeSent(logger, kind, scope);
+            return true;
+        }
+        if (result.Outcome == ConnectorOutcome.Throttled)
+        {
+            // Certainly not delivered: give the claim back for the next pass.
+            await store.ReleaseNoticeAsync(kind, scope, target, cancellationToken);
+            FeedbackTelemetry.Notice(kind, "throttled");
+            Log.NoticeNotSent(logger, kind, scope, "throttled, retried on the next pass");
+            return false;
+        }
+        await store.CompleteNoticeAsync(kind, scope, target, "failed", $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}".Trim(), cancellationToken);
+        FeedbackTelemetry.Notice(kind, "failed");
+        Log.NoticeNotSent(logger, kind, scope, result.Outcome.ToString());
+        return false;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1830, Level = LogLevel.Information, Message = "Feedback {Kind} for {Scope} sent")]
+        public static partial void NoticeSent(ILogger logger, string kind, string scope);
+
+        [LoggerMessage(EventId = 1831, Level = LogLevel.Warning, Message = "Feedback {Kind} for {Scope} not sent: {Reason}")]
+        public static partial void NoticeNotSent(ILogger logger, string kind, string scope, string reason);
+    }
+}
+
+/// <summary>The feedback background loop: SharePoint copy, card refresh lists, then due summaries and reminders; woken by new answers.</summary>
+public sealed partial class FeedbackWorker(
+    FeedbackSync sync, SurveyCardRefresher refresher, FeedbackNotifier notifier, FeedbackWorkSignal signal,
+    IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await RunStepAsync("sharepoint", () => sync.RunOnceAsync(stoppingToken), stoppingToken);
+            await RunStepAsync("card-refresh", () => refresher.RunOnceAsync(stoppingToken), stoppingToken);
+            await RunStepAsync("notices", () => notifier.RunOnceAsync(stoppingToken), stoppingToken);
+            try
+            {
+                await signal.WaitAsync(options.Value.SyncInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunStepAsync(string step, Func<Task<int>> run, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A broken step (database busy, bad plan) must not stop the loop; the next pass tries again.
+            Log.StepFailed(logger, step, ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1840, Level = LogLevel.Error, Message = "Feedback background step {Step} failed; retried on the next pass")]
+        public static partial void StepFailed(ILogger logger, string step, Exception exception);
+    }
+}

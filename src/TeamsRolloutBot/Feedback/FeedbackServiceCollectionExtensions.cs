@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace TeamsRolloutBot.Feedback;
+
+/// <summary>Wiring of the feedback feature.</summary>
+public static class FeedbackServiceCollectionExtensions
+{
+    /// <summary>
+    /// Options (validated at start-up), the answer store, survey cards and invoke handler, the SharePoint list client,
+    /// summaries and export, and the background worker (SharePoint copy, card refresh lists, summaries, reminders).
+    /// Needs AddBotStorage, AddRolloutPlan and AddBotProtocol. Survey recipients come from the plan until another
+    /// <see cref="ISurveyAudience"/> (delivery) is registered before this call.
+    /// </summary>
+    public static IServiceCollection AddFeedback(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISurveyAudience, PlanSurveyAudience>();
+        services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<SurveyCards>();
+        services.AddSingleton<FeedbackWorkSignal>();
+        services.AddSingleton<SurveyInvokeHandler>();
+        services.AddSingleton<GraphTokenSource>();
+        // No retry handler: the durable queue in FeedbackSync owns retries and Retry-After waits.
+        services.AddHttpClient<SharePointListClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddTransient<FeedbackListSetup>();
+        services.AddSingleton<FeedbackSync>();
+        services.AddSingleton<SurveyCardRefresher>();
+        services.AddSingleton<FeedbackSummaryService>();
+        services.AddSingleton<FeedbackNotifier>();
+        services.AddHostedService<FeedbackWorker>();
+        return services;
+    }
+}

@@ -1,0 +1,417 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Feedback;
+
+/// <summary>Which survey an answer belongs to and where the card came from (the card's action data).</summary>
+public sealed record SurveyPlacement(string SurveyId, string? WaveId, string? DepartmentId, string? MessageId);
+
+/// <summary>Who answered: Entra object id (the key), the bot-specific <c>29:</c> id (for refresh.userIds), name and locale.</summary>
+public sealed record SurveyRespondent(string AadObjectId, string? UserId, string? Name, string? Locale);
+
+/// <summary>The Teams message that carried a survey card, so its per-user refresh list can be kept current.</summary>
+public sealed record SurveyCardMessage(
+    string ConversationId, string ActivityId, string ServiceUrl, string ConversationType, SurveyPlacement Placement, string Language, string? UserId)
+{
+    /// <summary>Counts changes: an update only clears the pending flag when no newer answer arrived meanwhile.</summary>
+    public long Generation { get; init; }
+}
+
+/// <summary>A stored current answer with its sync state.</summary>
+public sealed record StoredAnswer(
+    SurveyPlacement Placement,
+    SurveyRespondent Respondent,
+    SurveyAnswer Answer,
+    int Version,
+    DateTimeOffset FirstSubmittedAt,
+    DateTimeOffset UpdatedAt,
+    string? ListItemId,
+    int SyncedVersion,
+    int SyncAttempts,
+    string? SyncError);
+
+/// <summary>One earlier or current version of an answer.</summary>
+public sealed record AnswerVersion(int Version, SurveyAnswer Answer, DateTimeOffset SubmittedAt);
+
+/// <summary>The result of storing a submission: whether it changed anything, and the answer's version.</summary>
+public sealed record SaveResult(bool Changed, int Version);
+
+/// <summary>One answer due for copying to the SharePoint list.</summary>
+public sealed record SyncWork(StoredAnswer Stored, string CorrelationId, bool PostStarted);
+
+/// <summary>How far the SharePoint copy is: answers synced, waiting, and waiting after at least one failure.</summary>
+public sealed record SyncCounts(int Synced, int Pending, int Failing);
+
+/// <summary>A reminder or summary send, claimed once per key and ended with its outcome.</summary>
+public sealed record FeedbackNotice(string Kind, string Scope, string Target, string State, string? Detail, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// The survey tables in the SQLite file: one current answer per user per survey (edits kept as numbered history),
+/// the durable SharePoint sync queue, the survey card messages whose refresh list must be updated, and the
+/// once-only reminder and summary claims.
+/// </summary>
+public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
+{
+    /// <summary>
+    /// Stores a valid submission at once. The same answers again (a redelivery or a second click) change nothing and add
+    /// no history; other answers become the next version, and the SharePoint copy is queued.
+    /// </summary>
+    public async Task<SaveResult> SaveAsync(SurveyPlacement placement, SurveyRespondent respondent, SurveyAnswer answer, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var json = answer.ToCanonicalJson();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: concurrent submissions of one user serialize here instead of both reading the same version.
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        int? current = null;
+        string? currentJson = null;
+        await using (var read = Command(connection, tx, "SELECT version, answer_json FROM feedback_answers WHERE survey_id = $s AND user_aad_object_id = $u"))
+        {
+            read.Parameters.AddWithValue("$s", placement.SurveyId);
+            read.Parameters.AddWithValue("$u", respondent.AadObjectId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                current = reader.GetInt32(0);
+                currentJson = reader.GetString(1);
+            }
+        }
+        if (current is { } same && currentJson == json)
+        {
+            await tx.CommitAsync(cancellationToken);
+            return new SaveResult(false, same);
+        }
+        var version = (current ?? 0) + 1;
+        await using (var upsert = Command(connection, tx, """
+            INSERT INTO feedback_answers (survey_id, user_aad_object_id, user_id, user_name, locale, wave_id, department_id, message_id,
+                answer_json, version, first_submitted_at, updated_at)
+            VALUES ($s, $u, $uid, $name, $locale, $wave, $dept, $msg, $json, $v, $now, $now)
+            ON CONFLICT (survey_id, user_aad_object_id) DO UPDATE SET
+                user_id = COALESCE(excluded.user_id, user_id), user_name = COALESCE(excluded.user_name, user_name),
+                locale = COALESCE(excluded.locale, locale), wave_id = COALESCE(excluded.wave_id, wave_id),
+                department_id = COALESCE(excluded.department_id, department_id), message_id = COALESCE(excluded.message_id, message_id),
+                answer_json = excluded.answer_json, version = excluded.version, updated_at = excluded.updated_at
+            """))
+        {
+            upsert.Parameters.AddWithValue("$s", placement.SurveyId);
+            upsert.Parameters.AddWithValue("$u", respondent.AadObjectId);
+            upsert.Parameters.AddWithValue("$uid", Db(respondent.UserId));
+            upsert.Parameters.AddWithValue("$name", Db(respondent.Name));
+            upsert.Parameters.AddWithValue("$locale", Db(respondent.Locale));
+            upsert.Parameters.AddWithValue("$wave", Db(placement.WaveId));
+            upsert.Parameters.AddWithValue("$dept", Db(placement.DepartmentId));
+            upsert.Parameters.AddWithValue("$msg", Db(placement.MessageId));
+            upsert.Parameters.AddWithValue("$json", json);
+            upsert.Parameters.AddWithValue("$v", version);
+            upsert.Parameters.AddWithValue("$now", now);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var history = Command(connection, tx, """
+            INSERT INTO feedback_answer_history (survey_id, user_aad_object_id, version, answer_json, submitted_at) VALUES ($s, $u, $v, $json, $now)
+            """))
+        {
+            history.Parameters.AddWithValue("$s", placement.SurveyId);
+            history.Parameters.AddWithValue("$u", respondent.AadObjectId);
+            history.Parameters.AddWithValue("$v", version);
+            history.Parameters.AddWithValue("$json", json);
+            history.Parameters.AddWithValue("$now", now);
+            await history.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // The correlation id is fixed with the first version, before any POST, so a lost response can be found again.
+        // A new version does not jump the queue past a Retry-After that is still running.
+        await using (var sync = Command(connection, tx, """
+            INSERT INTO feedback_sync (survey_id, user_aad_object_id, correlation_id, next_attempt_at, updated_at) VALUES ($s, $u, $c, $now, $now)
+            ON CONFLICT (survey_id, user_aad_object_id) DO UPDATE SET
+                next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
+            """))
+        {
+            sync.Parameters.AddWithValue("$s", placement.SurveyId);
+            sync.Parameters.AddWithValue("$u", respondent.AadObjectId);
+            sync.Parameters.AddWithValue("$c", Guid.NewGuid().ToString("D"));
+            sync.Parameters.AddWithValue("$now", now);
+            await sync.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        return new SaveResult(true, version);
+    }
+
+    /// <summary>A user's current answer to a survey, or null.</summary>
+    public async Task<StoredAnswer?> FindAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken)
+    {
+        var list = await QueryAnswersAsync("a.survey_id = $s AND a.user_aad_object_id = $u", cancellationToken,
+            ("$s", surveyId), ("$u", userAadObjectId));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <summary>Current answers, optionally of one wave and/or department, newest first.</summary>
+    public Task<IReadOnlyList<StoredAnswer>> ListAsync(string? waveId, string? departmentId, CancellationToken cancellationToken) =>
+        QueryAnswersAsync("($w IS NULL OR a.wave_id = $w) AND ($d IS NULL OR a.department_id = $d)", cancellationToken,
+            ("$w", waveId), ("$d", departmentId));
+
+    /// <summary>Every version of a user's answer, oldest first.</summary>
+    public async Task<IReadOnlyList<AnswerVersion>> HistoryAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT version, answer_json, submitted_at FROM feedback_answer_history WHERE survey_id = $s AND user_aad_object_id = $u ORDER BY version
+            """);
+        command.Parameters.AddWithValue("$s", surveyId);
+        command.Parameters.AddWithValue("$u", userAadObjectId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = new List<AnswerVersion>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), Time(reader.GetString(2))));
+        }
+        return versions;
+    }
+
+    /// <summary>The <c>29:</c> ids of the most recent respondents of a survey in one department (for a channel card's refresh list).</summary>
+    public async Task<IReadOnlyList<string>> RecentRespondentIdsAsync(string surveyId, string? departmentId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT user_id FROM feedback_answers
+            WHERE survey_id = $s AND user_id IS NOT NULL AND ($d IS NULL OR department_id = $d)
+            ORDER BY updated_at DESC LIMIT $n
+            """);
+        command.Parameters.AddWithValue("$s", surveyId);
+        command.Parameters.AddWithValue("$d", Db(departmentId));
+        command.Parameters.AddWithValue("$n", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    // ---- SharePoint sync queue ----
+
+    /// <summary>Answers whose newest version is not in the list yet and whose next attempt is due.</summary>
+    public async Task<IReadOnlyList<SyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            {AnswerSelect} WHERE s.synced_version < a.version AND s.next_attempt_at <= $now ORDER BY s.next_attempt_at LIMIT $n
+            """);
+        command.Parameters.AddWithValue("$now", Now());
+        command.Parameters.AddWithValue("$n", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var work = new List<SyncWork>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            work.Add(new SyncWork(ReadAnswer(reader), reader.GetString(reader.GetOrdinal("correlation_id")), reader.GetInt64(reader.GetOrdinal("post_started")) == 1));
+        }
+        return work;
+    }
+
+    /// <summary>Recorded before the POST: after a crash the next attempt looks the item up by correlation id first.</summary>
+    public Task MarkPostStartedAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE feedback_sync SET post_started = 1, updated_at = $now WHERE survey_id = $s AND user_aad_object_id = $u",
+            cancellationToken, ("$s", surveyId), ("$u", userAadObjectId));
+
+    /// <summary>Stores the list item id and the version now in the list; clears the failure count.</summary>
+    public Task MarkSyncedAsync(string surveyId, string userAadObjectId, string itemId, int version, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE feedback_sync SET item_id = $item, synced_version = MAX(synced_version, $v), attempts = 0, last_error = NULL, updated_at = $now
+            WHERE survey_id = $s AND user_aad_object_id = $u
+            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$item", itemId), ("$v", version));
+
+    /// <summary>Stores the item id found or created, without claiming a version (used before a PATCH).</summary>
+    public Task SetItemIdAsync(string surveyId, string userAadObjectId, string? itemId, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE feedback_sync SET item_id = $item, post_started = CASE WHEN $item IS NULL THEN 0 ELSE post_started END, updated_at = $now
+            WHERE survey_id = $s AND user_aad_object_id = $u
+            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$item", itemId));
+
+    /// <summary>Records a failed attempt and when to try again.</summary>
+    public Task MarkSyncFailedAsync(string surveyId, string userAadObjectId, string error, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE feedback_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now
+            WHERE survey_id = $s AND user_aad_object_id = $u
+            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", error.Length > 500 ? error[..500] : error), ("$next", Iso(nextAttempt)));
+
+    /// <summary>Counts for the summary and the health of the SharePoint copy.</summary>
+    public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT
+                COALESCE(SUM(CASE WHEN s.synced_version >= a.version THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.synced_version < a.version AND s.attempts = 0 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.synced_version < a.version AND s.attempts > 0 THEN 1 ELSE 0 END), 0)
+            FROM feedback_answers a JOIN feedback_sync s ON s.survey_id = a.survey_id AND s.user_aad_object_id = a.user_aad_object_id
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new SyncCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+    }
+
+    // ---- survey card messages (per-user refresh lists) ----
+
+    /// <summary>Remembers a survey card message and marks its refresh list for an update.</summary>
+    public Task TouchCardMessageAsync(SurveyCardMessage message, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            INSERT INTO feedback_card_messages (conversation_id, activity_id, service_url, conversation_type, survey_id, wave_id, department_id,
+                message_id, language, user_id, refresh_pending, attempts, next_attempt_at, updated_at)
+            VALUES ($c, $a, $url, $type, $s, $w, $d, $m, $lang, $user, 1, 0, $now, $now)
+            ON CONFLICT (conversation_id, activity_id) DO UPDATE SET
+                service_url = excluded.service_url, refresh_pending = 1, generation = generation + 1, attempts = 0,
+                next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
+            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$url", message.ServiceUrl),
+            ("$type", message.ConversationType), ("$s", message.Placement.SurveyId), ("$w", message.Placement.WaveId),
+            ("$d", message.Placement.DepartmentId), ("$m", message.Placement.MessageId), ("$lang", message.Language), ("$user", message.UserId));
+
+    /// <summary>Card messages whose refresh list is out of date.</summary>
+    public async Task<IReadOnlyList<SurveyCardMessage>> DueCardMessagesAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT * FROM feedback_card_messages WHERE refresh_pending = 1 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $n
+            """);
+        command.Parameters.AddWithValue("$now", Now());
+        command.Parameters.AddWithValue("$n", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var messages = new List<SurveyCardMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
+            messages.Add(new SurveyCardMessage(S("conversation_id")!, S("activity_id")!, S("service_url")!, S("conversation_type")!,
+                new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")), S("language")!, S("user_id"))
+            {
+                Generation = reader.GetInt64(reader.GetOrdinal("generation")),
+            });
+        }
+        return messages;
+    }
+
+    /// <summary>
+    /// Ends a refresh-list update: done (the next update of this message not before <paramref name="quietUntil"/>), or
+    /// retry at <paramref name="retryAt"/> (null: give up, with the error kept). When a newer answer touched the message
+    /// meanwhile, it stays pending for another update.
+    /// </summary>
+    public Task CompleteCardMessageAsync(SurveyCardMessage message, string? error, DateTimeOffset? retryAt, DateTimeOffset quietUntil, CancellationToken cancellationToken) =>
+        ExecuteAsync("""
+            UPDATE feedback_card_messages SET
+                refresh_pending = CASE WHEN generation <> $gen THEN 1 WHEN $e IS NULL OR $next IS NULL THEN 0 ELSE 1 END,
+                attempts = CASE WHEN $e IS NULL THEN 0 ELSE attempts + 1 END,
+                next_attempt_at = CASE WHEN $e IS NULL THEN $quiet ELSE COALESCE($next, next_attempt_at) END,
+                last_error = $e, updated_at = $now
+            WHERE conversation_id = $c AND activity_id = $a
+            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", error),
+            ("$next", retryAt is { } r ? Iso(r) : null), ("$quiet", Iso(quietUntil)));
+
+    // ---- reminders and summaries ----
+
+    /// <summary>Claims a notice (kind, scope, target) once: true only for the first caller ever.</summary>
+    public async Task<bool> TryClaimNoticeAsync(string kind, string scope, string target, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            INSERT INTO feedback_notices (kind, scope, target, state, created_at, updated_at) VALUES ($k, $s, $t, 'sending', $now, $now)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.AddWithValue("$k", kind);
+        command.Parameters.AddWithValue("$s", scope);
+        command.Parameters.AddWithValue("$t", target);
+        command.Parameters.AddWithValue("$now", Now());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Records how a claimed notice ended (sent, no-conversation, failed: outcome).</summary>
+    public Task CompleteNoticeAsync(string kind, string scope, string target, string state, string? detail, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE feedback_notices SET state = $state, detail = $detail, updated_at = $now WHERE kind = $k AND scope = $s AND target = $t",
+            cancellationToken, ("$k", kind), ("$s", scope), ("$t", target), ("$state", state), ("$detail", detail));
+
+    /// <summary>Gives a claim back (the send certainly did not happen), so a later pass may try again.</summary>
+    public Task ReleaseNoticeAsync(string kind, string scope, string target, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM feedback_notices WHERE kind = $k AND scope = $s AND target = $t",
+            cancellationToken, ("$k", kind), ("$s", scope), ("$t", target));
+
+    /// <summary>The notices of one kind (all scopes when <paramref name="scope"/> is null).</summary>
+    public async Task<IReadOnlyList<FeedbackNotice>> NoticesAsync(string kind, string? scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT * FROM feedback_notices WHERE kind = $k AND ($s IS NULL OR scope = $s) ORDER BY created_at, target");
+        command.Parameters.AddWithValue("$k", kind);
+        command.Parameters.AddWithValue("$s", Db(scope));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var notices = new List<FeedbackNotice>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
+            notices.Add(new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), Time(S("updated_at")!)));
+        }
+        return notices;
+    }
+
+    private const string AnswerSelect = """
+        SELECT a.*, s.correlation_id, s.item_id, s.post_started, s.synced_version, s.attempts, s.last_error
+        FROM feedback_answers a JOIN feedback_sync s ON s.survey_id = a.survey_id AND s.user_aad_object_id = a.user_aad_object_id
+        """;
+
+    private async Task<IReadOnlyList<StoredAnswer>> QueryAnswersAsync(string where, CancellationToken cancellationToken, params (string Name, string? Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"{AnswerSelect} WHERE {where} ORDER BY a.updated_at DESC, a.user_aad_object_id");
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, Db(value));
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var answers = new List<StoredAnswer>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            answers.Add(ReadAnswer(reader));
+        }
+        return answers;
+    }
+
+    private static StoredAnswer ReadAnswer(SqliteDataReader r)
+    {
+        string? S(string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
+        return new StoredAnswer(
+            new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")),
+            new SurveyRespondent(S("user_aad_object_id")!, S("user_id"), S("user_name"), S("locale")),
+            SurveyAnswer.FromCanonicalJson(S("answer_json")!),
+            r.GetInt32(r.GetOrdinal("version")),
+            Time(S("first_submitted_at")!),
+            Time(S("updated_at")!),
+            S("item_id"),
+            r.GetInt32(r.GetOrdinal("synced_version")),
+            r.GetInt32(r.GetOrdinal("attempts")),
+            S("last_error"));
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql);
+        command.Parameters.AddWithValue("$now", Now());
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, Db(value));
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private string Now() => Iso(time.GetUtcNow());
+
+    /// <summary>UTC, round-trip format: sorts as text in the same order as in time.</summary>
+    internal static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static object Db(object? value) => value ?? DBNull.Value;
+}

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Protocol;
+
+namespace TeamsRolloutBot.Feedback;
+
+/// <summary>
+/// Copies stored answers to the SharePoint list: the durable queue is <c>feedback_sync</c> (one row per answer: the
+/// correlation id, the list item id once known, the version in the list, failed attempts and the next attempt time).
+/// A new answer is POSTed once; its item id is stored and every edit PATCHes that item. The correlation id is written
+/// into the item and recorded as "POST started" before the POST, so after a crash or a lost response the item is looked
+/// up by it instead of being created twice. 429 and 5xx wait (Retry-After when given, else exponential backoff up to
+/// <see cref="FeedbackOptions.MaxSyncBackoff"/>); nothing is ever dropped.
+/// </summary>
+public sealed partial class FeedbackSync(
+    FeedbackStore store, SharePointListClient client, FeedbackListSetup setup, IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackSync> logger)
+    : IDisposable
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _columnsChecked;
+    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+
+    /// <summary>One pass over the due answers (at most <paramref name="limit"/>); the number copied. Passes never overlap.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken, int limit = 100)
+    {
+        if (!options.Value.SharePointEnabled)
+        {
+            return 0;
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (time.GetUtcNow() < _pausedUntil)
+            {
+                return 0;
+            }
+            if (!_columnsChecked && options.Value.EnsureListColumns)
+            {
+                var report = await setup.EnsureColumnsAsync(cancellationToken);
+                _columnsChecked = report.Error is null;
+                var text = report.ToString();
+                Log.ListChecked(logger, text);
+            }
+            var copied = 0;
+            foreach (var work in await store.DueSyncAsync(limit, cancellationToken))
+            {
+                var failure = await SyncOneAsync(work, cancellationToken);
+                FeedbackTelemetry.Copy(failure?.Outcome.ToString() ?? "Success");
+                if (failure is null)
+                {
+                    copied++;
+                    continue;
+                }
+                var attempts = work.Stored.SyncAttempts;
+                var backoff = TimeSpan.FromTicks(Math.Min(options.Value.MaxSyncBackoff.Ticks, FirstBackoff.Ticks * (1L << Math.Min(attempts, 20))));
+                var wait = failure.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
+                var next = time.GetUtcNow() + wait;
+                await store.MarkSyncFailedAsync(work.Stored.Placement.SurveyId, work.Stored.Respondent.AadObjectId, failure.Error ?? failure.Outcome.ToString(), next, cancellationToken);
+                Log.SyncFailed(logger, failure.Outcome, failure.Status ?? 0, failure.Error ?? "", attempts + 1, next);
+                if (failure.Outcome is GraphOutcome.Throttled or GraphOutcome.Transient)
+                {
+                    // Graph is throttling or unreachable: the rest would fail the same way, and its Retry-After is service-wide.
+                    _pausedUntil = next;
+                    break;
+                }
+            }
+            if (copied > 0)
+            {
+                Log.Synced(logger, copied);
+            }
+            return copied;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Null when the answer's current version is now in the list; else the failed call.</summary>
+    private async Task<GraphResult<bool>?> SyncOneAsync(SyncWork work, CancellationToken cancellationToken)
+    {
+        var stored = work.Stored;
+        var (survey, user) = (stored.Placement.SurveyId, stored.Respondent.AadObjectId);
+        var itemId = stored.ListItemId;
+        if (itemId is null && work.PostStarted)
+        {
+            // An earlier POST may have created the item without us learning its id.
+            var found = await client.FindItemAsync(work.CorrelationId, cancellationToken);
+            if (!found.IsSuccess)
+            {
+                return found.As<bool>();
+            }
+            if (found.Value is { } existing)
+            {
+                itemId = existing;
+                await store.SetItemIdAsync(survey, user, itemId, cancellationToken);
+                Log.ItemRecovered(logger, itemId);
+            }
+        }
+        var fields = FeedbackListSchema.Fields(stored, work.CorrelationId);
+        if (itemId is null)
+        {
+            await store.MarkPostStartedAsync(survey, user, cancellationToken);
+            var created = await client.CreateItemAsync(fields, cancellationToken);
+            if (!created.IsSuccess)
+            {
+                return created.As<bool>();
+            }
+            await store.MarkSyncedAsync(survey, user, created.Value!, stored.Version, cancellationToken);
+            return null;
+        }
+        var updated = await client.UpdateItemAsync(itemId, fields, cancellationToken);
+        if (updated.Outcome == GraphOutcome.NotFound)
+        {
+            // Someone deleted the item in SharePoint: forget it; the next attempt looks up the correlation id, then creates it again.
+            await store.SetItemIdAsync(survey, user, null, cancellationToken);
+            await store.MarkPostStartedAsync(survey, user, cancellationToken);
+            return updated with { Error = $"list item {itemId} no longer exists; it will be created again" };
+        }
+        if (!updated.IsSuccess)
+        {
+            return updated;
+        }
+        await store.MarkSyncedAsync(survey, user, itemId, stored.Version, cancellationToken);
+        return null;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1810, Level = LogLevel.Information, Message = "{Report}")]
+        public static partial void ListChecked(ILogger logger, string report);
+
+        [LoggerMessage(EventId = 1811, Level = LogLevel.Information, Message = "{Count} survey answer(s) copied to the SharePoint list")]
+        public static partial void Synced(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 1812, Level = LogLevel.Warning, Message = "SharePoint copy of a survey answer failed: {Outcome} {Status} {Error}; attempt {Attempts}, next at {Next:O}. The answer stays queued.")]
+        public static partial void SyncFailed(ILogger logger, GraphOutcome outcome, int status, string error, int attempts, DateTimeOffset next);
+
+        [LoggerMessage(EventId = 1813, Level = LogLevel.Information, Message = "Found list item {ItemId} created by an earlier attempt; no new item is created")]
+        public static partial void ItemRecovered(ILogger logger, string itemId);
+    }
+}
+
+/// <summary>
+/// Keeps each survey card's <c>refresh.userIds</c> current: after an answer, the message the user answered is PUT again
+/// with the same survey content and the recent respondents of that department (at most 60) in its refresh list, so those
+/// users see their thank-you card when Teams loads the message again; everyone else keeps the survey.
+/// </summary>
+public sealed partial class SurveyCardRefresher(
+    FeedbackStore store, SurveyCards cards, ConnectorClient connector, TimeProvider time, ILogger<SurveyCardRefresher> logger)
+{
+    /// <summary>
+    /// One message is updated at most this often: answers arriving meanwhile are folded into the next update, so a busy
+    /// channel does not spend Teams' per-conversation rate limit (about 60 operations per 30 s) on refresh lists.
+    /// </summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(15);
+
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var updated = 0;
+        foreach (var message in await store.DueCardMessagesAsync(50, cancellationToken))
+        {
+            IReadOnlyList<string> ids = message.ConversationType == "personal"
+                ? message.UserId is { } user ? [user] : []
+                : await store.RecentRespondentIdsAsync(message.Placement.SurveyId, message.Placement.DepartmentId, SurveyCards.MaxRefreshUserIds, cancellationToken);
+            var card = cards.Survey(message.Placement, null, ids, null, message.Language);
+            var result = await connector.UpdateActivityAsync(message.ServiceUrl, message.ConversationId, message.ActivityId, Activity.CreateCard(card), cancellationToken);
+            if (result.IsSuccess)
+            {
+                updated++;
+                await store.CompleteCardMessageAsync(message, null, null, time.GetUtcNow() + MinInterval, cancellationToken);
+                continue;
+            }
+            DateTimeOffset? retry = result.Outcome is ConnectorOutcome.Throttled or ConnectorOutcome.Transient
+                ? time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1))
+                : null;
+            await store.CompleteCardMessageAsync(message, $"{result.Outcome} {(int?)result.StatusCode} {result.ErrorCode}", retry, time.GetUtcNow() + MinInterval, cancellationToken);
+            Log.RefreshFailed(logger, result.Outcome, (int?)result.StatusCode ?? 0, retry is not null);
+        }
+        return updated;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1820, Level = LogLevel.Warning, Message = "Survey card refresh list not updated: {Outcome} ({Status}); retry: {Retry}")]
+        public static partial void RefreshFailed(ILogger logger, ConnectorOutcome outcome, int status, bool retry);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TeamsRolloutBot.Feedback;
+
+/// <summary>One employee's valid answers to the post-enrollment survey (input ids and values as in docs/cards.md).</summary>
+public sealed record SurveyAnswer(
+    int Rating,
+    string Success,
+    string Platform,
+    string? Duration,
+    IReadOnlyList<string> Problems,
+    string? Comment,
+    bool Consent)
+{
+    public static readonly IReadOnlyList<string> SuccessValues = ["yes", "partly", "no"];
+    public static readonly IReadOnlyList<string> PlatformValues = ["windows", "ios", "android", "macos", "other"];
+    public static readonly IReadOnlyList<string> DurationValues = ["under15", "15to30", "30to60", "over60"];
+    public static readonly IReadOnlyList<string> ProblemValues = ["signin", "instructions", "apps", "slow", "other"];
+
+    /// <summary>The answers as the survey cards' <c>answers</c> data (strings, problems comma-separated).</summary>
+    public JsonObject ToCardValues() => new()
+    {
+        ["rating"] = Rating.ToString(CultureInfo.InvariantCulture),
+        ["success"] = Success,
+        ["platform"] = Platform,
+        ["duration"] = Duration ?? "",
+        ["problems"] = string.Join(",", Problems),
+        ["comment"] = Comment ?? "",
+        ["consent"] = Consent ? "true" : "false",
+    };
+
+    /// <summary>A canonical JSON form: two submissions with the same answers give the same text.</summary>
+    public string ToCanonicalJson() => new JsonObject
+    {
+        ["rating"] = Rating,
+        ["success"] = Success,
+        ["platform"] = Platform,
+        ["duration"] = Duration,
+        ["problems"] = new JsonArray([.. Problems.Select(p => (JsonNode?)p)]),
+        ["comment"] = Comment,
+        ["consent"] = Consent,
+    }.ToJsonString();
+
+    /// <summary>Reads the canonical JSON form back.</summary>
+    public static SurveyAnswer FromCanonicalJson(string json)
+    {
+        var o = JsonNode.Parse(json)!.AsObject();
+        return new SurveyAnswer(
+            o["rating"]!.GetValue<int>(),
+            o["success"]!.GetValue<string>(),
+            o["platform"]!.GetValue<string>(),
+            o["duration"]?.GetValue<string>(),
+            [.. o["problems"]!.AsArray().Select(p => p!.GetValue<string>())],
+            o["comment"]?.GetValue<string>(),
+            o["consent"]!.GetValue<bool>());
+    }
+}
+
+/// <summary>What was wrong with one input of a submission; <see cref="TextKey"/> is a key under <c>feedback.errors</c> in the card strings.</summary>
+public sealed record SurveyFieldError(string Field, string TextKey, IReadOnlyDictionary<string, string> Values);
+
+/// <summary>A parsed submission: the valid answer, or the errors and the values as sent (to show the card again with them).</summary>
+public sealed record SurveySubmission(SurveyAnswer? Answer, IReadOnlyList<SurveyFieldError> Errors, JsonObject Values)
+{
+    public bool IsValid => Answer is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// Reads and checks the survey inputs of an <c>Action.Execute</c> (or <c>Action.Submit</c>) payload. Teams sends choice
+/// values as strings, a multi-select as "a,b", the toggle as "true"/"false"; inputs left empty are missing or "".
+/// </summary>
+public static class SurveyAnswerParser
+{
+    public static SurveySubmission Parse(JsonElement? data, int commentMaxLength)
+    {
+        var errors = new List<SurveyFieldError>();
+        var values = new JsonObject();
+        string? Read(string field)
+        {
+            if (data is not { ValueKind: JsonValueKind.Object } d || !d.TryGetProperty(field, out var v))
+            {
+                return null;
+            }
+            var text = v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+                JsonValueKind.Array => string.Join(",", v.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText())),
+                _ => null,
+            };
+            text = text?.Trim();
+            values[field] = text ?? "";
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+        void Error(string field, string key, params (string Name, string Value)[] args) =>
+            errors.Add(new SurveyFieldError(field, key, args.ToDictionary(a => a.Name, a => a.Value)));
+
+        var ratingText = Read("rating");
+        var rating = 0;
+        if (ratingText is null)
+        {
+            Error("rating", "required");
+        }
+        else if (!int.TryParse(ratingText, NumberStyles.None, CultureInfo.InvariantCulture, out rating) || rating is < 1 or > 5)
+        {
+            Error("rating", "rating", ("value", Shorten(ratingText)));
+        }
+
+        var success = Choice("success", Read("success"), SurveyAnswer.SuccessValues, required: true);
+        var platform = Choice("platform", Read("platform"), SurveyAnswer.PlatformValues, required: true);
+        var duration = Choice("duration", Read("duration"), SurveyAnswer.DurationValues, required: false);
+
+        var problems = new List<string>();
+        if (Read("problems") is { } problemText)
+        {
+            foreach (var problem in problemText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var known = SurveyAnswer.ProblemValues.FirstOrDefault(p => string.Equals(p, problem, StringComparison.OrdinalIgnoreCase));
+                if (known is null)
+                {
+                    Error("problems", "choice", ("value", Shorten(problem)));
+                    break;
+                }
+                if (!problems.Contains(known))
+                {
+                    problems.Add(known);
+                }
+            }
+        }
+        // One canonical order, so "apps,signin" and "signin,apps" are the same answer.
+        problems.Sort((a, b) => IndexOf(SurveyAnswer.ProblemValues, a).CompareTo(IndexOf(SurveyAnswer.ProblemValues, b)));
+
+        var comment = Read("comment");
+        if (comment is not null)
+        {
+            comment = new string([.. comment.Where(c => !char.IsControl(c) || c is '\n' or '\r' or '\t')]).Replace("\r\n", "\n", StringComparison.Ordinal);
+            if (comment.Length > commentMaxLength)
+            {
+                Error("comment", "commentTooLong",
+                    ("length", comment.Length.ToString(CultureInfo.InvariantCulture)), ("max", commentMaxLength.ToString(CultureInfo.InvariantCulture)));
+            }
+            if (comment.Length == 0)
+            {
+                comment = null;
+            }
+        }
+
+        var consent = false;
+        if (Read("consent") is { } consentText)
+        {
+            if (consentText.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                consent = true;
+            }
+            else if (!consentText.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                Error("consent", "choice", ("value", Shorten(consentText)));
+            }
+        }
+
+        var answer = errors.Count == 0
+            ? new SurveyAnswer(rating, success!, platform!, duration, problems, comment, consent)
+            : null;
+        return new SurveySubmission(answer, errors, values);
+
+        string? Choice(string field, string? value, IReadOnlyList<string> allowed, bool required)
+        {
+            if (value is null)
+            {
+                if (required)
+                {
+                    Error(field, "required");
+                }
+                return null;
+            }
+            var known = allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                Error(field, "choice", ("value", Shorten(value)));
+            }
+            return known;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+            {
+                return i;
+            }
+        }
+        return list.Count;
+    }
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

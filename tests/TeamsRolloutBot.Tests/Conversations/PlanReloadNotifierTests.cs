@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Tests.Infrastructure;
+
+namespace TeamsRolloutBot.Tests.Conversations;
+
+/// <summary>A broken plan edit is reported to the leads in their personal chat, and the last valid plan stays in force.</summary>
+public sealed class PlanReloadNotifierTests : IAsyncLifetime
+{
+    private const string LeadId = "3f9c1a52-7d0e-4b8e-9a51-2c6f0e1d4b77";
+    private FakeOpenIdServer _openId = null!;
+    private FakeConnector _connector = null!;
+    private BotFactory _factory = null!;
+    private BotHarnessClient _bot = null!;
+    private string _planPath = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _openId = await FakeOpenIdServer.StartNewAsync();
+        _connector = await FakeConnector.StartNewAsync();
+        var dir = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        _planPath = Path.Combine(dir, "plan.yaml");
+        var sample = await File.ReadAllTextAsync(RepoPaths.SamplePlan, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(_planPath, sample.Replace("00000000-0000-0000-0000-0000000000aa", LeadId, StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        _factory = new BotFactory(_openId, _connector, new() { ["Rollout:PlanPath"] = _planPath, ["Rollout:WatchPlanFile"] = "false" });
+        _bot = new BotHarnessClient(_factory, _openId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _connector.DisposeAsync();
+        await _openId.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_invalid_edit_is_reported_to_the_lead_and_the_old_plan_stays()
+    {
+        var hello = TestActivities.PersonalMessage(_connector.ServiceUrl, "hi");
+        hello["from"]!["aadObjectId"] = LeadId;
+        using (await _bot.PostAsync(hello)) { }
+        var before = _connector.Calls.Count;
+
+        var plans = _factory.Services.GetRequiredService<PlanProvider>();
+        var running = plans.Current!;
+        var broken = (await File.ReadAllTextAsync(_planPath, TestContext.Current.CancellationToken)).Replace("timeZone: Europe/Amsterdam", "timeZone: Europe/Amsterdamm", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(_planPath, broken, TestContext.Current.CancellationToken);
+        var result = await plans.ReloadAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(result.IsValid);
+        Assert.Same(running, plans.Current);
+        var calls = await _connector.WaitForCallsAsync(before + 1);
+        var text = calls.Skip(before).Single().Json!["text"]!.GetValue<string>();
+        Assert.Contains("plan.yaml", text, StringComparison.Ordinal);
+        Assert.Contains("1 error", text, StringComparison.Ordinal);
+        Assert.Contains("Europe/Amsterdamm", text, StringComparison.Ordinal);
+        Assert.Contains("stays in force", text, StringComparison.Ordinal);
+        Assert.Contains(":6:", text, StringComparison.Ordinal);
+    }
+}
