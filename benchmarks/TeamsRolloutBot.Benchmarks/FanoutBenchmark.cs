@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -46,8 +48,10 @@ public static class FanoutBenchmark
         });
         builder.Services.AddBotStorage(builder.Configuration);
         builder.Services.AddRolloutPlan(builder.Configuration);
+        builder.Services.AddCards(builder.Configuration);
         builder.Services.AddBotProtocol(builder.Configuration);
         builder.Services.AddDelivery(builder.Configuration);
+        builder.Services.AddFeedback(builder.Configuration);
         using var host = builder.Build();
         var services = host.Services;
 

@@ -40,6 +40,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliveryDispatcher>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<ProgressReporter>();
+        // Before AddFeedback: survey response rates count the people the survey was delivered to.
+        services.TryAddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
         if (configuration.GetValue("Delivery:Enabled", true))
         {
             services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());

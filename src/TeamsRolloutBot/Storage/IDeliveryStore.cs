@@ -65,6 +65,9 @@ public interface IDeliveryStore
     /// <summary>Every job for one recipient (Entra object id, mail address or channel id), newest first.</summary>
     Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveryLogAsync(string target, CancellationToken cancellationToken);
 
+    /// <summary>The people (Entra object ids) a wave message was delivered to 1:1 in one department, and whether any 1:1 job exists for it.</summary>
+    Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken);
+
     /// <summary>One job's log entry by its key, or null.</summary>
     Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken);
 

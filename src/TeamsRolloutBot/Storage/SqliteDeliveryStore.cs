@@ -352,6 +352,31 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
     public async Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveryLogAsync(string target, CancellationToken cancellationToken) =>
         await QueryLogAsync("SELECT * FROM outbox WHERE target = $p ORDER BY id DESC", target, cancellationToken);
 
+    public async Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT target, state FROM outbox
+            WHERE wave_id = $w AND message_id = $m AND department_id = $d AND kind = 'Personal'
+            """;
+        command.Parameters.AddWithValue("$w", waveId);
+        command.Parameters.AddWithValue("$m", messageId);
+        command.Parameters.AddWithValue("$d", departmentId);
+        var delivered = new List<string>();
+        var any = false;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            any = true;
+            if (reader.GetString(1) == nameof(JobState.Delivered))
+            {
+                delivered.Add(reader.GetString(0));
+            }
+        }
+        return (any, delivered);
+    }
+
     public async Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken) =>
         await QueryLogAsync("SELECT * FROM outbox WHERE job_key = $p", jobKey, cancellationToken) is [var found, ..] ? found : null;
 

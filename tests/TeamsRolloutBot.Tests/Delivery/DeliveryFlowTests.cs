@@ -221,6 +221,26 @@ public sealed class DeliveryFlowTests
     }
 
     [Fact]
+    public async Task Survey_response_rates_count_the_people_the_survey_was_delivered_to()
+    {
+        await using var h = await DeliveryHarness.StartAsync(new() { ["Rollout:PlanPath"] = Ship.RepoFiles.PathOf("samples/intune-rollout.yaml") });
+        var audience = h.Services.GetRequiredService<TeamsRolloutBot.Feedback.ISurveyAudience>();
+        var before = await audience.GetRecipientsAsync("it", "it", Ct);
+        Assert.Equal((260, TeamsRolloutBot.Feedback.SurveyRecipientSource.PlanExpectedSize), (before.Count!.Value, before.Source));
+
+        var send = new PlannedSend("it/post-enrollment/it/members", "it", "post-enrollment", "it", SendAudience.Members, DateTimeOffset.UtcNow, "survey");
+        var jobs = Enumerable.Range(1, 3).Select(i => DeliveryScheduler.Job(send, DeliveryKind.Personal, DeliveryHarness.User(i), "nl")).ToList();
+        await h.Store.EnqueueAsync(jobs, Ct);
+        await h.Store.CompleteAsync(jobs[0].Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await h.Store.CompleteAsync(jobs[1].Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await h.Store.CompleteAsync(jobs[2].Key, new DeliveryResult(DeliveryOutcome.BotBlocked), Ct);
+
+        var after = await audience.GetRecipientsAsync("it", "it", Ct);
+        Assert.Equal(TeamsRolloutBot.Feedback.SurveyRecipientSource.Delivered, after.Source);
+        Assert.Equal([DeliveryHarness.User(1), DeliveryHarness.User(2)], after.UserIds);
+    }
+
+    [Fact]
     public async Task Demo_time_in_local_Playground_mode_plays_the_sample_plans_IT_wave_in_minutes_and_is_ignored_elsewhere()
     {
         var sample = Ship.RepoFiles.PathOf("samples/intune-rollout.yaml");

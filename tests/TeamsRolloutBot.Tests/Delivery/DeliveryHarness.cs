@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -76,8 +78,10 @@ public sealed class DeliveryHarness : IAsyncDisposable
         builder.Services.AddSingleton<TokenCredential>(new StaticTokenCredential("test-token"));
         builder.Services.AddBotStorage(builder.Configuration);
         builder.Services.AddRolloutPlan(builder.Configuration);
+        builder.Services.AddCards(builder.Configuration);
         builder.Services.AddBotProtocol(builder.Configuration);
         builder.Services.AddDelivery(builder.Configuration);
+        builder.Services.AddFeedback(builder.Configuration);
         harness._host = builder.Build();
         if (settings.ContainsKey("Rollout:PlanPath"))
         {
