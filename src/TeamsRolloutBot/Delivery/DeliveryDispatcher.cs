@@ -24,6 +24,7 @@ public sealed partial class DeliveryDispatcher(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Channel<(JobUpdate Update, TaskCompletionSource Recorded)> _records =
         Channel.CreateUnbounded<(JobUpdate, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
     private long _delivered;
     private long _finished;
     private long _attempts;
@@ -80,6 +81,7 @@ public sealed partial class DeliveryDispatcher(
             while (queue.Reader.TryRead(out var left))
             {
                 unstarted.Add(left.Leased.Job.Key);
+                _held.TryRemove(left.Leased.Job.Key, out _);
             }
             await store.ReleaseAsync(unstarted, time.GetUtcNow(), CancellationToken.None);
         }
@@ -110,10 +112,18 @@ public sealed partial class DeliveryDispatcher(
             var conversations = await store.FindPersonalConversationsAsync(personal, stop);
             for (var i = 0; i < batch.Count; i++)
             {
+                if (!_held.TryAdd(batch[i].Job.Key, 0))
+                {
+                    // Its lease ran out while a worker here is still sending it (long retries inside the connector
+                    // pipeline): that worker records it; sending it again would be a duplicate.
+                    continue;
+                }
                 var item = new DispatchItem(batch[i], conversations.GetValueOrDefault(batch[i].Job.Target), batch[i].Job.Kind == DeliveryKind.Personal);
                 if (!await writer.WaitToWriteAsync(stop).ConfigureAwait(false) || !writer.TryWrite(item))
                 {
-                    await store.ReleaseAsync(batch.Skip(i).Select(j => j.Job.Key).ToList(), time.GetUtcNow(), CancellationToken.None);
+                    _held.TryRemove(batch[i].Job.Key, out _);
+                    var unsent = batch.Skip(i).Select(j => j.Job.Key).Where(key => !_held.ContainsKey(key)).ToList();
+                    await store.ReleaseAsync(unsent, time.GetUtcNow(), CancellationToken.None);
                     return;
                 }
             }
@@ -156,6 +166,7 @@ public sealed partial class DeliveryDispatcher(
             }
             finally
             {
+                _held.TryRemove(job.Job.Key, out _);
                 Interlocked.Decrement(ref _inFlight);
             }
         }

@@ -114,4 +114,21 @@ public sealed class DeliveryFaultTests
             Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(await h.Store.GetDeliveryLogAsync(member.Mail!, Ct)).Outcome);
         }
     }
+
+    [Fact]
+    public async Task A_send_slower_than_its_lease_is_not_sent_a_second_time_by_the_same_process()
+    {
+        await using var h = await DeliveryHarness.StartAsync(new() { ["Delivery:LeaseDuration"] = "00:00:01", ["Bot:ConnectorTimeout"] = "00:00:10" });
+        h.Teams.Latency = TimeSpan.FromSeconds(2.5);
+        var user = DeliveryHarness.User(1);
+        await h.Store.SaveConversationAsync(new TeamsRolloutBot.Protocol.ConversationReference("msteams", h.Teams.ServiceUrl, FakeTeams.PersonalId(user), "personal",
+            DeliveryHarness.Tenant, "28:bot", "29:u", user, null, null, null, null), Ct);
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [user]), DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+
+        await h.DeliverAsync();
+        await Task.Delay(3000, Ct); // a second send, if one had started, would have arrived by now
+
+        Assert.Equal(1, h.Teams.MessagesTo(user));
+        Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(await h.Store.GetDeliveryLogAsync(user, Ct)).Outcome);
+    }
 }
