@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
@@ -24,6 +25,7 @@ try
     builder.Services.AddRolloutPlan(builder.Configuration);
     builder.Services.AddCards(builder.Configuration);
     builder.Services.AddBotProtocol(builder.Configuration);
+    builder.Services.AddDelivery(builder.Configuration);
     builder.Services.AddFeedback(builder.Configuration);
     builder.Services.AddLeadCommands(builder.Configuration);
 

@@ -37,6 +37,66 @@ public static class Migrations
             );
             CREATE INDEX ix_inbound_received ON inbound_activities (received_at);
             """),
+        new(2, "delivery: planned sends, outbox, progress cards", """
+            CREATE TABLE planned_sends (
+                send_key TEXT NOT NULL PRIMARY KEY,
+                wave_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                department_id TEXT NOT NULL,
+                audience TEXT NOT NULL,
+                due_at INTEGER NOT NULL,
+                template TEXT NOT NULL,
+                phase TEXT NOT NULL,
+                subject TEXT,
+                state TEXT NOT NULL,
+                job_count INTEGER NOT NULL DEFAULT 0,
+                detail TEXT,
+                reported_at INTEGER,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_planned_sends_state_due ON planned_sends (state, due_at);
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                job_key TEXT NOT NULL UNIQUE,
+                send_key TEXT NOT NULL,
+                wave_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                department_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                target TEXT NOT NULL,
+                language TEXT,
+                state TEXT NOT NULL,
+                due_at INTEGER NOT NULL,
+                lease_owner TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                install_requested INTEGER NOT NULL DEFAULT 0,
+                outcome TEXT,
+                detail TEXT,
+                status_code INTEGER,
+                conversation_id TEXT,
+                activity_id TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_outbox_state_due ON outbox (state, due_at);
+            CREATE INDEX ix_outbox_target ON outbox (target);
+            CREATE INDEX ix_outbox_wave ON outbox (wave_id, message_id, state);
+            CREATE TABLE progress_cards (
+                wave_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                lead_id TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                service_url TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                final INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (wave_id, message_id, lead_id)
+            );
+            CREATE TABLE delivery_settings (
+                key TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """),
         // Issue 7 (lead commands) numbers its migrations from 70, so parallel features can append without colliding.
         new(70, "lead commands: audit log, confirmations, wave control", """
             CREATE TABLE command_audit (

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary>
+/// Turns a planned send into what is sent: the plan message's Adaptive Card (<see cref="CardRenderer"/>, in the
+/// recipient's language when the plan has it) for Teams, an HTML e-mail. A send that is not in the plan file (a plan
+/// given in code, as the benchmark does) gets a plain card naming the wave, message and phase.
+/// </summary>
+public sealed class DeliveryContent(PlanProvider plans)
+{
+    private readonly Lock _gate = new();
+    private (RolloutPlan? Plan, Dictionary<string, ScheduledSend> Sends) _index = (null, []);
+
+    /// <summary>The Teams activity for a send, in the recipient's language. Throws <see cref="CardTemplateException"/> or <see cref="ArgumentException"/> when the plan's card cannot be rendered.</summary>
+    public Activity RenderTeams(PlannedSend send, string? language)
+    {
+        if (Find(send.Key) is ({ } plan, { } scheduled))
+        {
+            var lang = language is not null && plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
+            var card = CardRenderer.Render(scheduled.Message.Template, PlanCards.ForSend(plan, scheduled).ToJson(), lang);
+            return Activity.CreateCard(card, $"{plan.Name}: {scheduled.Wave.Name.Get(lang, plan.DefaultLanguage)}");
+        }
+        return Placeholder(send, language);
+    }
+
+    /// <summary>
+    /// The lead's status card for a wave message from the plan's <c>status</c> template, or null when there is no plan
+    /// file (the caller then uses a plain card).
+    /// </summary>
+    public Activity? RenderStatus(WaveProgress progress, double? ratePerSecond, TimeSpan? eta, DateTimeOffset now, string language)
+    {
+        if (plans.Current is not { } plan)
+        {
+            return null;
+        }
+        var lang = plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
+        var wave = plan.FindWave(progress.WaveId);
+        var parameters = new JsonObject
+        {
+            ["total"] = progress.Total,
+            ["sent"] = progress.Finished,
+            ["delivered"] = progress.Delivered,
+            ["failed"] = progress.Failed,
+            ["pending"] = progress.Queued,
+            ["ratePerMinute"] = Math.Round((ratePerSecond ?? 0) * 60, 1),
+            ["updatedAt"] = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["paused"] = false,
+        };
+        if (eta is { } remaining && progress.Queued > 0)
+        {
+            parameters["eta"] = (now + remaining).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var data = PlanCards.Base(plan) with
+        {
+            WaveId = progress.WaveId,
+            WaveName = wave is null ? progress.WaveId : new JsonObject(wave.Name.Values.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
+            MessageId = progress.MessageId,
+            Parameters = parameters,
+        };
+        try
+        {
+            var card = CardRenderer.Render(CardTemplateIds.Status, data.ToJson(), lang);
+            return Activity.CreateCard(card, $"{plan.Name}: {progress.WaveId} {progress.Finished}/{progress.Total}");
+        }
+        catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private (RolloutPlan?, ScheduledSend?) Find(string key)
+    {
+        var plan = plans.Current;
+        if (plan is null)
+        {
+            return (null, null);
+        }
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_index.Plan, plan))
+            {
+                _index = (plan, ScheduleExpander.Expand(plan).ToDictionary(s => s.Key, StringComparer.Ordinal));
+            }
+            return _index.Sends.TryGetValue(key, out var scheduled) ? (plan, scheduled) : (null, null);
+        }
+    }
+
+    private static Activity Placeholder(PlannedSend send, string? language)
+    {
+        var en = language == "en";
+        var title = Title(send, en);
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = "1.5",
+            ["body"] = new JsonArray(
+                new JsonObject { ["type"] = "TextBlock", ["text"] = title, ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
+                new JsonObject { ["type"] = "TextBlock", ["text"] = en ? $"Wave: {send.WaveId}" : $"Golf: {send.WaveId}", ["wrap"] = true, ["isSubtle"] = true }),
+        };
+        return Activity.CreateCard(card, title);
+    }
+
+    /// <summary>The subject and HTML body of an e-mail send.</summary>
+    public (string Subject, string Html) RenderEmail(PlannedSend send, string? language)
+    {
+        var en = language == "en";
+        var title = send.Subject ?? Title(send, en);
+        return (title, $"<html><body><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(en ? "Wave" : "Golf")}: {WebUtility.HtmlEncode(send.WaveId)}</p></body></html>");
+    }
+
+    private static string Title(PlannedSend send, bool en) =>
+        (en ? "Intune rollout: " : "Intune-uitrol: ") + (string.IsNullOrEmpty(send.Phase) ? send.MessageId : $"{send.Phase} ({send.MessageId})");
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary><c>Rollout:DemoTimeScale</c>: how much faster than real time the schedule runs in local Playground mode.</summary>
+public sealed class DemoOptions
+{
+    /// <summary>1 (or unset) = real time; 10080 = one plan week per minute. Honoured only with <c>Bot:LocalPlayground=true</c>.</summary>
+    public double DemoTimeScale { get; set; } = 1;
+}
+
+/// <summary>
+/// The current plan as delivery sees it: the schedule expanded into <see cref="PlannedSend"/>s (recomputed when the
+/// plan reloads), its departments and leads. With a demo time scale the schedule is compressed around the moment the
+/// demo first started (kept in the store, so a restart continues the same demo).
+/// </summary>
+public sealed partial class DeliveryPlanSource(
+    PlanProvider plans, IDeliveryStore store, IOptions<DemoOptions> demo, IOptions<BotOptions> bot, TimeProvider time, ILogger<DeliveryPlanSource> logger)
+{
+    private readonly Lock _gate = new();
+    private RolloutPlan? _source;
+    private DeliveryPlan? _plan;
+    private DateTimeOffset? _anchor;
+
+    /// <summary>The override used by tests and the benchmark instead of the plan file.</summary>
+    public DeliveryPlan? Override { get; set; }
+
+    /// <summary>The effective time scale (1 unless in local Playground mode).</summary>
+    public double TimeScale => bot.Value.LocalPlayground && demo.Value.DemoTimeScale > 1 ? demo.Value.DemoTimeScale : 1;
+
+    /// <summary>The plan to deliver now, or null when there is no valid plan.</summary>
+    public async Task<DeliveryPlan?> CurrentAsync(CancellationToken cancellationToken)
+    {
+        if (Override is { } overridden)
+        {
+            return overridden;
+        }
+        var current = plans.Current;
+        if (current is null)
+        {
+            return null;
+        }
+        lock (_gate)
+        {
+            if (ReferenceEquals(current, _source) && _plan is not null)
+            {
+                return _plan;
+            }
+        }
+        if (demo.Value.DemoTimeScale > 1 && !bot.Value.LocalPlayground)
+        {
+            LogDemoIgnored(logger);
+        }
+        var scale = TimeScale;
+        if (scale > 1 && _anchor is null)
+        {
+            var stored = await store.GetOrAddSettingAsync("demo.anchor", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+            _anchor = DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture);
+        }
+        var plan = Convert(current, scale, _anchor);
+        lock (_gate)
+        {
+            _source = current;
+            _plan = plan;
+        }
+        return plan;
+    }
+
+    /// <summary>Maps the plan's schedule; with <paramref name="scale"/> above 1 the offsets from the first send shrink by that factor.</summary>
+    public static DeliveryPlan Convert(RolloutPlan plan, double scale, DateTimeOffset? anchor)
+    {
+        var schedule = ScheduleExpander.Expand(plan);
+        var first = schedule.Count == 0 ? DateTimeOffset.MinValue : schedule.Min(s => s.Utc);
+        var sends = schedule.Select(s => new PlannedSend(
+            s.Key, s.WaveId, s.MessageId, s.DepartmentId, s.Audience,
+            scale > 1 && anchor is { } start ? Compress(s.Utc, first, start, scale) : s.Utc,
+            s.Message.Template, s.Message.Phase.ToString())).ToList();
+        var departments = plan.Departments.ToDictionary(d => d.Id, d => new DepartmentTarget(
+            d.Id, d.Name.Get(plan.DefaultLanguage, plan.DefaultLanguage), d.TeamId, d.ChannelId, d.Members?.GroupId, d.Members?.Users ?? []),
+            StringComparer.Ordinal);
+        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage, plan.Leads.GroupId);
+    }
+
+    /// <summary>anchor + (due − first) / scale.</summary>
+    public static DateTimeOffset Compress(DateTimeOffset due, DateTimeOffset first, DateTimeOffset anchor, double scale) =>
+        anchor + TimeSpan.FromTicks((long)((due - first).Ticks / scale));
+
+    [LoggerMessage(EventId = 6300, Level = LogLevel.Warning, Message = "Rollout:DemoTimeScale is ignored: it is honoured only with Bot:LocalPlayground=true. The schedule runs in real time.")]
+    private static partial void LogDemoIgnored(ILogger logger);
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Graph;
+using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Recipients;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary>Wiring of durable, paced delivery.</summary>
+public static class DeliveryServiceCollectionExtensions
+{
+    /// <summary>
+    /// The delivery store, pacing, Graph, recipient resolution, the scheduler, the dispatcher and the progress
+    /// reporter. Call after <c>AddBotStorage</c>, <c>AddRolloutPlan</c> and <c>AddBotProtocol</c> (the 429 observer
+    /// goes inside the connector's resilience pipeline, so it sees retried 429s too).
+    /// </summary>
+    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection("Delivery")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
+        services.AddOptions<GraphOptions>().Bind(configuration.GetSection("Graph")).ValidateOnStart()
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.IsLoopback),
+                "Graph:BaseUrl must be an absolute https URL (http only on loopback).");
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Rollout")).ValidateOnStart()
+            .Validate(o => o.DemoTimeScale is >= 1 and <= 1_000_000, "Rollout:DemoTimeScale must be between 1 and 1000000 (10080 = one plan week per minute).");
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<IDeliveryStore, SqliteDeliveryStore>();
+        services.AddSingleton<TenantPacer>();
+        services.AddSingleton<ConversationPacer>();
+        services.AddTransient<ThrottleObserver>();
+        services.AddHttpClient<ConnectorClient>().AddHttpMessageHandler<ThrottleObserver>();
+        services.AddSingleton<GraphGateway>();
+        services.AddSingleton<RecipientResolver>();
+        services.AddSingleton<DeliveryContent>();
+        services.AddSingleton<DeliveryPlanSource>();
+        services.AddSingleton<DeliverySender>();
+        services.AddSingleton<LeadMessenger>();
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddSingleton<DeliveryScheduler>();
+        services.AddSingleton<ProgressReporter>();
+        // Before AddFeedback: survey response rates count the people the survey was delivered to.
+        services.TryAddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
+        if (configuration.GetValue("Delivery:Enabled", true))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+            services.AddHostedService(sp => sp.GetRequiredService<DeliveryScheduler>());
+            services.AddHostedService(sp => sp.GetRequiredService<ProgressReporter>());
+        }
+        return services;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Graph;
+using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary>Posts to the leads' 1:1 chats (status cards, summaries, missed-send reports), paced like every other send.</summary>
+public sealed partial class LeadMessenger(
+    IDeliveryStore store,
+    ConnectorClient connector,
+    TenantPacer tenant,
+    ConversationPacer conversations,
+    IOptions<DeliveryOptions> options,
+    IOptions<BotOptions> bot,
+    GraphGateway graph,
+    TimeProvider time,
+    ILogger<LeadMessenger> logger)
+{
+    private static readonly TimeSpan LeadCacheTime = TimeSpan.FromMinutes(10);
+    private (DeliveryPlan? Plan, DateTimeOffset At, IReadOnlyList<string> Ids) _leads = (null, DateTimeOffset.MinValue, []);
+
+    /// <summary>
+    /// The leads' Entra object ids: the plan's users (a UPN is looked up in Graph) and the members of its lead group,
+    /// resolved through Graph and cached for ten minutes. Without Graph the plan's users as written.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LeadsAsync(DeliveryPlan plan, CancellationToken cancellationToken)
+    {
+        var cached = _leads;
+        if (ReferenceEquals(cached.Plan, plan) && time.GetUtcNow() - cached.At < LeadCacheTime)
+        {
+            return cached.Ids;
+        }
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var lead in plan.Leads)
+        {
+            var id = lead;
+            if (graph.IsEnabled && lead.Contains('@', StringComparison.Ordinal))
+            {
+                try
+                {
+                    id = (await graph.FindUserAsync(lead, cancellationToken))?.Id ?? lead;
+                }
+                catch (GraphCallException ex)
+                {
+                    LogLeadLookupFailed(logger, ex, lead);
+                }
+            }
+            if (seen.Add(id))
+            {
+                ids.Add(id);
+            }
+        }
+        if (graph.IsEnabled && !string.IsNullOrEmpty(plan.LeadGroupId))
+        {
+            try
+            {
+                await foreach (var user in graph.GetTransitiveUsersAsync(plan.LeadGroupId, cancellationToken))
+                {
+                    if (seen.Add(user.Id))
+                    {
+                        ids.Add(user.Id);
+                    }
+                }
+            }
+            catch (GraphCallException ex)
+            {
+                LogLeadLookupFailed(logger, ex, plan.LeadGroupId);
+            }
+        }
+        _leads = (plan, time.GetUtcNow(), ids);
+        return ids;
+    }
+
+    /// <summary>The lead's 1:1 chat, opened when the bot has none stored; null when it cannot be reached.</summary>
+    public async Task<ConversationReference?> ConversationOfAsync(string leadId, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindPersonalConversationAsync(leadId, cancellationToken);
+        if (stored is { Installed: true })
+        {
+            return stored.Reference;
+        }
+        var serviceUrl = stored?.Reference.ServiceUrl ?? await DefaultServiceUrlAsync(cancellationToken);
+        var tenantId = stored?.Reference.TenantId ?? bot.Value.MicrosoftAppTenantId ?? "";
+        var botId = stored?.Reference.BotId ?? "28:" + (bot.Value.MicrosoftAppId ?? "bot");
+        await tenant.WaitAsync(cancellationToken);
+        var created = await connector.CreatePersonalConversationAsync(serviceUrl, botId, leadId, tenantId, cancellationToken);
+        if (!created.IsSuccess || created.Value?.Id is not { Length: > 0 } id)
+        {
+            LogLeadUnreachable(logger, leadId, created.Outcome);
+            return null;
+        }
+        var reference = new ConversationReference("msteams", created.Value.ServiceUrl ?? serviceUrl, id, "personal", tenantId, botId, leadId, leadId, null, null, null, null);
+        await store.SaveConversationAsync(reference, cancellationToken);
+        return reference;
+    }
+
+    /// <summary>Sends a new message to a lead; returns its conversation and activity id, or null when it failed.</summary>
+    public async Task<(ConversationReference Conversation, string ActivityId)?> SendAsync(string leadId, Activity activity, CancellationToken cancellationToken)
+    {
+        if (await ConversationOfAsync(leadId, cancellationToken) is not { } conversation)
+        {
+            return null;
+        }
+        await tenant.WaitAsync(cancellationToken);
+        await conversations.WaitAsync(conversation.ConversationId, cancellationToken);
+        var result = await connector.SendToConversationAsync(conversation.ServiceUrl, conversation.ConversationId, activity, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            LogLeadUnreachable(logger, leadId, result.Outcome);
+            return null;
+        }
+        return (conversation, result.Value?.Id ?? "");
+    }
+
+    /// <summary>Replaces a message sent earlier (the status card); false when it failed.</summary>
+    public async Task<bool> UpdateAsync(ProgressCard card, Activity activity, CancellationToken cancellationToken)
+    {
+        await tenant.WaitAsync(cancellationToken);
+        await conversations.WaitAsync(card.ConversationId, cancellationToken);
+        var result = await connector.UpdateActivityAsync(card.ServiceUrl, card.ConversationId, card.ActivityId, activity, cancellationToken);
+        return result.IsSuccess;
+    }
+
+    /// <summary>Tells every lead that a send was missed (too late after downtime); true when at least one lead was told.</summary>
+    public async Task<bool> ReportMissedAsync(DeliveryPlan plan, PlannedSendRecord missed, CancellationToken cancellationToken)
+    {
+        var en = plan.DefaultLanguage == "en";
+        var send = missed.Send;
+        var text = en
+            ? $"Missed send, not delivered: message '{send.MessageId}' of wave '{send.WaveId}' for department '{send.DepartmentId}' ({send.Audience}) was due {send.DueUtc:yyyy-MM-dd HH:mm} UTC while the bot was not running. {missed.Detail}"
+            : $"Gemiste verzending, niet verstuurd: bericht '{send.MessageId}' van golf '{send.WaveId}' voor afdeling '{send.DepartmentId}' ({send.Audience}) stond gepland op {send.DueUtc:yyyy-MM-dd HH:mm} UTC terwijl de bot niet draaide. {missed.Detail}";
+        var told = false;
+        var leads = await LeadsAsync(plan, cancellationToken);
+        foreach (var lead in leads)
+        {
+            told |= await SendAsync(lead, Activity.CreateMessage(text), cancellationToken) is not null;
+        }
+        return told || leads.Count == 0;
+    }
+
+    /// <summary>The status card of a wave message.</summary>
+    public static Activity StatusCard(WaveProgress p, double? ratePerSecond, TimeSpan? eta, bool final, string language)
+    {
+        var en = language == "en";
+        string T(string nl, string english) => en ? english : nl;
+        var facts = new JsonArray(
+            Fact(T("Verstuurd", "Sent"), p.Finished),
+            Fact(T("Afgeleverd", "Delivered"), p.Delivered),
+            Fact(T("Mislukt", "Failed"), p.Failed),
+            Fact(T("Overgeslagen", "Skipped"), p.Skipped),
+            Fact(T("Wachtend", "Pending"), p.Queued));
+        if (!final)
+        {
+            facts.Add(new JsonObject { ["title"] = T("Tempo", "Rate"), ["value"] = ratePerSecond is { } r ? $"{r.ToString("0.0", CultureInfo.InvariantCulture)} msg/s" : "—" });
+            facts.Add(new JsonObject { ["title"] = T("Klaar over", "ETA"), ["value"] = eta is { } e ? Duration(e) : "—" });
+        }
+        var title = final
+            ? T($"Afgerond: golf {p.WaveId}, bericht {p.MessageId}", $"Finished: wave {p.WaveId}, message {p.MessageId}")
+            : T($"Bezig: golf {p.WaveId}, bericht {p.MessageId}", $"In progress: wave {p.WaveId}, message {p.MessageId}");
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = "1.5",
+            ["body"] = new JsonArray(
+                new JsonObject { ["type"] = "TextBlock", ["text"] = title, ["size"] = "Medium", ["weight"] = "Bolder", ["wrap"] = true },
+                new JsonObject { ["type"] = "FactSet", ["facts"] = facts }),
+        };
+        return Activity.CreateCard(card, title);
+    }
+
+    private static JsonObject Fact(string title, int value) => new() { ["title"] = title, ["value"] = value.ToString(CultureInfo.InvariantCulture) };
+
+    private static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{Math.Max(1, t.Seconds)} s";
+
+
+    /// <summary>
+    /// Where to send when no stored conversation names a serviceUrl: Delivery:DefaultServiceUrl, except in local
+    /// Playground mode, where it is the Playground's own (the serviceUrl of the last conversation it had with the bot).
+    /// </summary>
+    private async Task<string> DefaultServiceUrlAsync(CancellationToken cancellationToken) =>
+        bot.Value.LocalPlayground && await store.LatestServiceUrlAsync(cancellationToken) is { } local ? local : options.Value.DefaultServiceUrl;
+    [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Lead {Lead} could not be looked up in Graph; using the plan's value.")]
+    private static partial void LogLeadLookupFailed(ILogger logger, Exception ex, string lead);
+
+    [LoggerMessage(EventId = 6400, Level = LogLevel.Warning, Message = "Lead {Lead} cannot be reached in a 1:1 chat ({Outcome}).")]
+    private static partial void LogLeadUnreachable(ILogger logger, string lead, ConnectorOutcome outcome);
+}

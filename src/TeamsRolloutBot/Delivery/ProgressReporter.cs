@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary>
+/// While a wave message goes out, keeps one status card per lead up to date in place (sent, delivered, failed,
+/// pending, rate, ETA); when nothing is pending any more the card turns into the final summary and the lead gets a
+/// short summary message (a notification the in-place update does not give).
+/// </summary>
+public sealed partial class ProgressReporter(
+    DeliveryPlanSource plans,
+    IDeliveryStore store,
+    LeadMessenger leads,
+    DeliveryContent content,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<ProgressReporter> logger) : BackgroundService
+{
+    private readonly Dictionary<(string, string), (int Finished, DateTimeOffset At, double? Rate)> _last = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.ProgressInterval, time, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogProgressFailed(logger, ex);
+            }
+        }
+    }
+
+    /// <summary>One pass over the wave messages with pending or recently finished jobs.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var plan = await plans.CurrentAsync(cancellationToken);
+        if (plan is null)
+        {
+            return;
+        }
+        var leadIds = await leads.LeadsAsync(plan, cancellationToken);
+        if (leadIds.Count == 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        foreach (var p in await store.GetProgressAsync(now - options.Value.ProgressInterval * 3, cancellationToken))
+        {
+            var final = p.Queued == 0;
+            var rate = Rate(p, now);
+            TimeSpan? eta = rate is > 0 ? TimeSpan.FromSeconds(p.Queued / rate.Value) : null;
+            var language = plan.DefaultLanguage;
+            foreach (var lead in leadIds)
+            {
+                var card = await store.FindProgressCardAsync(p.WaveId, p.MessageId, lead, cancellationToken);
+                if (card is { Final: true })
+                {
+                    continue;
+                }
+                var activity = content.RenderStatus(p, rate, eta, now, language) ?? LeadMessenger.StatusCard(p, rate, eta, final, language);
+                if (card is null)
+                {
+                    if (await leads.SendAsync(lead, activity, cancellationToken) is { } sent)
+                    {
+                        await store.SaveProgressCardAsync(new ProgressCard(p.WaveId, p.MessageId, lead, sent.Conversation.ConversationId,
+                            sent.Conversation.ServiceUrl, sent.ActivityId, final), cancellationToken);
+                    }
+                }
+                else if (await leads.UpdateAsync(card, activity, cancellationToken))
+                {
+                    if (final)
+                    {
+                        await store.SaveProgressCardAsync(card with { Final = true }, cancellationToken);
+                        var summary = language == "en"
+                            ? $"Wave {p.WaveId}, message {p.MessageId} finished: {p.Delivered} delivered, {p.Failed} failed, {p.Skipped} skipped."
+                            : $"Golf {p.WaveId}, bericht {p.MessageId} afgerond: {p.Delivered} afgeleverd, {p.Failed} mislukt, {p.Skipped} overgeslagen.";
+                        await leads.SendAsync(lead, Protocol.Activity.CreateMessage(summary), cancellationToken);
+                    }
+                }
+            }
+        }
+    }
+
+    private double? Rate(WaveProgress p, DateTimeOffset now)
+    {
+        var key = (p.WaveId, p.MessageId);
+        double? rate = null;
+        if (_last.TryGetValue(key, out var last) && now > last.At)
+        {
+            var measured = (p.Finished - last.Finished) / (now - last.At).TotalSeconds;
+            rate = last.Rate is { } previous ? (previous + measured) / 2 : measured;
+        }
+        _last[key] = (p.Finished, now, rate);
+        return rate;
+    }
+
+    [LoggerMessage(EventId = 6500, Level = LogLevel.Error, Message = "Updating the leads' status cards failed; retrying at the next interval.")]
+    private static partial void LogProgressFailed(ILogger logger, Exception ex);
+}

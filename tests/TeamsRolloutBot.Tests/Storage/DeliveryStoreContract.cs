@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="IDeliveryStore"/> must do. An implementation's test class derives from this and supplies
+/// <see cref="CreateStoreAsync"/>; the Azure Storage implementation must pass the same suite.
+/// </summary>
+public abstract class DeliveryStoreContract
+{
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2027, 7, 5, 7, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A new, empty store whose clock is <see cref="Time"/>.</summary>
+    protected abstract Task<IDeliveryStore> CreateStoreAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private PlannedSend Send(string key = "it/pre-1/it/members", TimeSpan? dueIn = null) =>
+        new(key, "it", "pre-1", "it", SendAudience.Members, Time.GetUtcNow() + (dueIn ?? TimeSpan.Zero), "pre-enrollment", "PreEnrollment");
+
+    private OutboxJob Job(string target, TimeSpan? dueIn = null, string send = "it/pre-1/it/members") =>
+        new($"{send}|personal|{target}", send, "it", "pre-1", "it", DeliveryKind.Personal, target, "nl", Time.GetUtcNow() + (dueIn ?? TimeSpan.Zero));
+
+    [Fact]
+    public async Task Enqueuing_the_same_key_twice_adds_the_job_once()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Equal(2, await store.EnqueueAsync([Job("u1"), Job("u2")], Ct));
+        Assert.Equal(1, await store.EnqueueAsync([Job("u1"), Job("u3")], Ct));
+
+        var leased = await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(["u1", "u2", "u3"], leased.Select(j => j.Job.Target).Order());
+    }
+
+    [Fact]
+    public async Task A_leased_job_is_not_handed_out_again_until_its_lease_expires()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1"), Job("u2")], Ct);
+
+        var first = await store.LeaseAsync("a", 1, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        var second = await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        Assert.Single(first);
+        Assert.Single(second);
+        Assert.NotEqual(first[0].Job.Key, second[0].Job.Key);
+        Assert.Empty(await store.LeaseAsync("c", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+
+        Time.Advance(TimeSpan.FromSeconds(61));
+        var again = await store.LeaseAsync("c", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        Assert.Equal(2, again.Count);
+    }
+
+    [Fact]
+    public async Task A_job_is_not_leased_before_it_is_due()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("later", TimeSpan.FromHours(1))], Ct);
+        Assert.Empty(await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromHours(1), await store.NextDueAsync(Ct));
+        Time.Advance(TimeSpan.FromHours(1));
+        Assert.Single(await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+    }
+
+    [Fact]
+    public async Task A_completed_job_is_never_leased_again_and_its_outcome_is_in_the_recipients_log()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1"), Job("u2")], Ct);
+        var leased = await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromSeconds(10), Ct);
+        await store.CompleteAsync(leased[0].Job.Key, new DeliveryResult(DeliveryOutcome.Delivered, null, 200, "a:u1", "act-1"), Ct);
+        await store.CompleteAsync(leased[1].Job.Key, new DeliveryResult(DeliveryOutcome.BotBlocked, "ConversationBlockedByUser", 403), Ct);
+
+        Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty(await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromSeconds(10), Ct));
+        Assert.Null(await store.NextDueAsync(Ct));
+
+        var log = Assert.Single(await store.GetDeliveryLogAsync(leased[1].Job.Target, Ct));
+        Assert.Equal(JobState.Failed, log.State);
+        Assert.Equal(DeliveryOutcome.BotBlocked, log.Outcome);
+        Assert.Equal("ConversationBlockedByUser", log.Detail);
+        var delivered = await store.FindJobAsync(leased[0].Job.Key, Ct);
+        Assert.Equal(JobState.Delivered, delivered!.State);
+        Assert.Equal("act-1", delivered.ActivityId);
+        Assert.Equal(1, delivered.Attempts);
+    }
+
+    [Fact]
+    public async Task A_rescheduled_job_comes_back_at_its_new_time_with_the_attempt_counted()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1")], Ct);
+        var leased = Assert.Single(await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+        await store.RescheduleAsync(leased.Job.Key, Time.GetUtcNow() + TimeSpan.FromSeconds(30),
+            new DeliveryResult(DeliveryOutcome.Transient, "502", 502), countAttempt: true, installRequested: true, Ct);
+
+        Assert.Empty(await store.LeaseAsync("a", 10, Time.GetUtcNow() + TimeSpan.FromSeconds(29), TimeSpan.FromMinutes(1), Ct));
+        var again = Assert.Single(await store.LeaseAsync("a", 10, Time.GetUtcNow() + TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal(1, again.Attempts);
+        Assert.True(again.InstallRequested);
+        Assert.Equal(DeliveryOutcome.Transient, (await store.FindJobAsync(leased.Job.Key, Ct))!.Outcome);
+    }
+
+    [Fact]
+    public async Task Released_jobs_are_due_again_at_once()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1")], Ct);
+        var leased = Assert.Single(await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(10), Ct));
+        await store.ReleaseAsync([leased.Job.Key], Time.GetUtcNow(), Ct);
+        Assert.Single(await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(10), Ct));
+    }
+
+    [Fact]
+    public async Task Progress_counts_each_state_per_wave_message()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1"), Job("u2"), Job("u3"), Job("u4")], Ct);
+        var leased = await store.LeaseAsync("a", 3, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        await store.CompleteAsync(leased[0].Job.Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await store.CompleteAsync(leased[1].Job.Key, new DeliveryResult(DeliveryOutcome.RecipientGone, "404"), Ct);
+        await store.CompleteAsync(leased[2].Job.Key, new DeliveryResult(DeliveryOutcome.Skipped, "local"), Ct);
+
+        var progress = Assert.Single(await store.GetProgressAsync(Time.GetUtcNow() - TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal(("it", "pre-1", 4, 1, 1, 1, 1), (progress.WaveId, progress.MessageId, progress.Total, progress.Delivered, progress.Failed, progress.Skipped, progress.Queued));
+    }
+
+    [Fact]
+    public async Task Planned_sends_are_registered_once_and_keep_their_state()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Equal(2, await store.RegisterSendsAsync([Send("a"), Send("b", TimeSpan.FromDays(1))], Ct));
+        Assert.Equal(0, await store.RegisterSendsAsync([Send("a"), Send("b", TimeSpan.FromDays(1))], Ct));
+
+        var due = Assert.Single(await store.GetDueSendsAsync(Time.GetUtcNow(), Ct));
+        Assert.Equal("a", due.Send.Key);
+        await store.MarkSendAsync("a", PlannedSendState.Expanded, 12, null, Ct);
+        await store.RegisterSendsAsync([Send("a")], Ct);
+        Assert.Empty(await store.GetDueSendsAsync(Time.GetUtcNow(), Ct));
+        Assert.Equal((PlannedSendState.Expanded, 12), ((await store.FindSendAsync("a", Ct))!.State, (await store.FindSendAsync("a", Ct))!.JobCount));
+    }
+
+    [Fact]
+    public async Task Missed_sends_are_listed_until_reported()
+    {
+        var store = await CreateStoreAsync();
+        await store.RegisterSendsAsync([Send("a")], Ct);
+        await store.MarkSendAsync("a", PlannedSendState.Missed, 0, "too late", Ct);
+        Assert.Equal("too late", Assert.Single(await store.GetUnreportedMissedAsync(Ct)).Detail);
+        await store.MarkMissedReportedAsync("a", Time.GetUtcNow(), Ct);
+        Assert.Empty(await store.GetUnreportedMissedAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Progress_cards_and_settings_are_kept()
+    {
+        var store = await CreateStoreAsync();
+        var card = new ProgressCard("it", "pre-1", "lead", "a:lead", "https://smba.trafficmanager.net/teams/", "act-9", false);
+        await store.SaveProgressCardAsync(card, Ct);
+        await store.SaveProgressCardAsync(card with { Final = true }, Ct);
+        Assert.Equal(card with { Final = true }, await store.FindProgressCardAsync("it", "pre-1", "lead", Ct));
+        Assert.Equal("first", await store.GetOrAddSettingAsync("k", "first", Ct));
+        Assert.Equal("first", await store.GetOrAddSettingAsync("k", "second", Ct));
+    }
+
+    [Fact]
+    public async Task Conversation_references_are_cached_and_can_be_marked_gone()
+    {
+        var store = await CreateStoreAsync();
+        var reference = new ConversationReference("msteams", "https://smba.trafficmanager.net/teams/", "a:chat-1", "personal", "t", "28:bot", "29:u", "aad-1", null, null, null, "nl-NL");
+        await store.SaveConversationAsync(reference, Ct);
+        var found = await store.FindPersonalConversationAsync("aad-1", Ct);
+        Assert.Equal("a:chat-1", found!.Reference.ConversationId);
+        Assert.True(found.Installed);
+        await store.MarkConversationGoneAsync("a:chat-1", Ct);
+        Assert.False((await store.FindPersonalConversationAsync("aad-1", Ct))!.Installed);
+    }
+
+    [Fact]
+    public async Task Recording_a_batch_completes_and_reschedules_each_job_as_told()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1"), Job("u2"), Job("u3")], Ct);
+        var leased = await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        await store.RecordAsync(
+        [
+            new JobUpdate(leased[0].Job.Key, new DeliveryResult(DeliveryOutcome.Delivered, null, 200, "a:u1", "9")),
+            new JobUpdate(leased[1].Job.Key, new DeliveryResult(DeliveryOutcome.Throttled, "429"), Time.GetUtcNow() + TimeSpan.FromSeconds(5)),
+            new JobUpdate(leased[2].Job.Key, new DeliveryResult(DeliveryOutcome.Permanent, "BadArgument", 400)),
+        ], Ct);
+
+        Assert.Equal(JobState.Delivered, (await store.FindJobAsync(leased[0].Job.Key, Ct))!.State);
+        Assert.Equal((JobState.Queued, DeliveryOutcome.Throttled, 0), ((await store.FindJobAsync(leased[1].Job.Key, Ct))!.State,
+            (await store.FindJobAsync(leased[1].Job.Key, Ct))!.Outcome, (await store.FindJobAsync(leased[1].Job.Key, Ct))!.Attempts));
+        Assert.Equal((JobState.Failed, "BadArgument"), ((await store.FindJobAsync(leased[2].Job.Key, Ct))!.State, (await store.FindJobAsync(leased[2].Job.Key, Ct))!.Detail));
+        Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(leased[1].Job.Key, Assert.Single(await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct)).Job.Key);
+    }
+
+    [Fact]
+    public async Task Personal_conversations_are_found_for_many_users_at_once_and_the_latest_serviceUrl_is_known()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Null(await store.LatestServiceUrlAsync(Ct));
+        await store.SaveConversationAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:1", "personal", "t", "28:b", "29:1", "aad-1", null, null, null, null), Ct);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await store.SaveConversationAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/amer/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, null), Ct);
+
+        var found = await store.FindPersonalConversationsAsync(["aad-1", "AAD-2", "aad-3"], Ct);
+        Assert.Equal(["a:1", "a:2"], found.Values.Select(c => c.Reference.ConversationId).Order());
+        Assert.False(found.ContainsKey("aad-3"));
+        Assert.Equal("https://smba.trafficmanager.net/amer/", await store.LatestServiceUrlAsync(Ct));
+    }
+}
