@@ -5,9 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
-using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Fakes;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -52,6 +53,7 @@ public static class FanoutBenchmark
         builder.Services.AddBotProtocol(builder.Configuration);
         builder.Services.AddDelivery(builder.Configuration);
         builder.Services.AddFeedback(builder.Configuration);
+        builder.Services.AddLeadCommands(builder.Configuration);
         using var host = builder.Build();
         var services = host.Services;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Fakes;
@@ -82,6 +83,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
         builder.Services.AddBotProtocol(builder.Configuration);
         builder.Services.AddDelivery(builder.Configuration);
         builder.Services.AddFeedback(builder.Configuration);
+        builder.Services.AddLeadCommands(builder.Configuration);
         harness._host = builder.Build();
         if (settings.ContainsKey("Rollout:PlanPath"))
         {
