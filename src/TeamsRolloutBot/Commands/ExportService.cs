@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Commands;
 
@@ -21,6 +23,7 @@ public sealed class ExportService(
     AuditLog audit,
     ConnectorClient connector,
     IHttpClientFactory httpClients,
+    IServiceProvider services,
     CommandTexts texts,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<ExportService> logger)
@@ -157,15 +160,25 @@ public sealed class ExportService(
         {
             statuses[wave.Id] = await waves.GetStatusAsync(wave, cancellationToken);
         }
-        // The commands do not read delivery records yet: say so instead of guessing per row.
-        var deliveryState = "not read by the commands in this version";
-        var rows = LeadCommands.Effective(plan, statuses).Select(s => (IReadOnlyList<string?>)
-        [
-            s.WaveId, s.MessageId, s.DepartmentId, s.Audience.ToString().ToLowerInvariant(),
-            s.Local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            s.Utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            statuses[s.WaveId].State.ToString().ToLowerInvariant(), deliveryState, s.TimeAdjustment,
-        ]).ToList();
+        // The delivery engine's record of each planned send (same key), when the engine is there.
+        var store = services.GetService<IDeliveryStore>();
+        var rows = new List<IReadOnlyList<string?>>();
+        foreach (var s in LeadCommands.Effective(plan, statuses))
+        {
+            var record = store is null ? null : await store.FindSendAsync(s.Key, cancellationToken);
+            var deliveryState = store is null ? "no delivery engine"
+                : record is null ? "not registered yet"
+                : record.State == PlannedSendState.Expanded ? $"expanded ({record.JobCount} job(s))"
+                : record.State.ToString().ToLowerInvariant();
+            rows.Add(
+            [
+                s.WaveId, s.MessageId, s.DepartmentId, s.Audience.ToString().ToLowerInvariant(),
+                s.Local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                s.Utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                statuses[s.WaveId].State.ToString().ToLowerInvariant(), deliveryState,
+                string.Join("; ", new[] { record?.Detail, s.TimeAdjustment }.Where(d => !string.IsNullOrEmpty(d))),
+            ]);
+        }
         return (Csv.Write(DeliveryHeaders, rows), rows.Count);
     }
 

@@ -24,8 +24,8 @@ public sealed record WaveStatus(
     string? ChangedBy,
     DeliveryCounts? Deliveries);
 
-/// <summary>Delivery progress of a wave, from the delivery engine.</summary>
-public sealed record DeliveryCounts(int Delivered, int Failed, int Pending);
+/// <summary>Delivery progress of a wave, from the delivery engine's outbox (one job per channel post or person).</summary>
+public sealed record DeliveryCounts(int Delivered, int Failed, int Pending, int Skipped = 0);
 
 /// <summary>How a wave action went.</summary>
 public enum WaveActionOutcome

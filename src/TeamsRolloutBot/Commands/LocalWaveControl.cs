@@ -7,9 +7,10 @@ namespace TeamsRolloutBot.Commands;
 /// <summary>
 /// The stand-in for the delivery engine: records each wave's state and start date (table <c>wave_control</c>) so the
 /// leads' decisions survive restarts and can be handed to the engine, and counts recipients from the plan and Graph.
-/// It sends nothing, and <see cref="DeliveryAvailable"/> says so.
+/// It sends nothing and the delivery engine does not read its states yet: <see cref="DeliveryAvailable"/> says so.
+/// When the delivery engine's store is there, the counts of its outbox are reported with the status.
 /// </summary>
-public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient graph, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
+public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
 {
     public bool DeliveryAvailable => false;
 
@@ -56,8 +57,19 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
     public Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken) =>
         Task.FromResult(new SendNowResult(false, 0));
 
-    public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken) =>
-        (await ReadAsync(wave, cancellationToken)).Status;
+    public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken)
+    {
+        var status = (await ReadAsync(wave, cancellationToken)).Status;
+        if (services.GetService<IDeliveryStore>() is not { } store)
+        {
+            return status;
+        }
+        var progress = (await store.GetProgressAsync(DateTimeOffset.MinValue, cancellationToken)).Where(p => p.WaveId == wave.Id).ToList();
+        return status with
+        {
+            Deliveries = new DeliveryCounts(progress.Sum(p => p.Delivered), progress.Sum(p => p.Failed), progress.Sum(p => p.Queued), progress.Sum(p => p.Skipped)),
+        };
+    }
 
     private async Task<(WaveStatus Status, DateOnly? StoredStart)> ReadAsync(Wave wave, CancellationToken cancellationToken)
     {

@@ -90,7 +90,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         Assert.Contains("State: scheduled", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Planned sends: 3 in total, 3 still ahead", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Next send: 2027-08-02 09:30: `prepare` to Big", reply.Text, StringComparison.Ordinal);
-        Assert.Contains("Deliveries: not shown here in this version", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Deliveries: 0 delivered, 0 failed, 0 waiting, 0 skipped", reply.Text, StringComparison.Ordinal);
         var commands = reply.Actions.Select(a => a["data"]!["command"]!.GetValue<string>()).ToList();
         Assert.Equal(["wave pause main", "wave cancel main", "status main"], commands);
     }

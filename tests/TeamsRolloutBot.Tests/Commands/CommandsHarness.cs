@@ -101,6 +101,8 @@ public sealed class CommandsHarness : IAsyncLifetime
             ["Rollout:WatchPlanFile"] = "false",
             ["Graph:BaseUrl"] = Graph.BaseUrl,
             ["Commands:ConfirmAbove"] = "50",
+            // The delivery engine's store is there (counts, export), its scheduler does not run: tests seed what it recorded.
+            ["Delivery:Enabled"] = "false",
         });
         Factory = _bot.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
             services.AddKeyedSingleton<TimeProvider>(CommandsClock.Key, Clock)));

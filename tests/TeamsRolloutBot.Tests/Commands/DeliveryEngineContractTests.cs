@@ -59,7 +59,7 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
         Assert.Equal(("enroll", "small", "Lotte Lead"), (message, string.Join(",", departments), actor));
 
         var status = await AskAsync("status pilot");
-        Assert.Contains("Deliveries: 7 delivered, 1 failed, 2 pending", status.Text, StringComparison.Ordinal);
+        Assert.Contains("Deliveries: 7 delivered, 1 failed, 2 waiting, 0 skipped", status.Text, StringComparison.Ordinal);
 
         var paused = await AskAsync("wave pause pilot");
         Assert.Contains("is paused", paused.Text, StringComparison.Ordinal);

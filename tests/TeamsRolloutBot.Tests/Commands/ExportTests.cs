@@ -65,7 +65,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("wave,message,department,audience,planned_local,planned_utc,wave_state,delivery_state,detail", lines[0]);
         Assert.Equal(13, lines.Length);
-        Assert.Contains("pilot,prepare,small,channel,2027-07-05 09:30,2027-07-05T07:30:00Z,scheduled,not read by the commands in this version,", lines);
+        Assert.Contains("pilot,prepare,small,channel,2027-07-05 09:30,2027-07-05T07:30:00Z,scheduled,not registered yet,", lines);
 
         var card = Assert.Single(bot.Connector.Calls.Skip(before)).Json!;
         var file = card["attachments"]![0]!;
