@@ -32,6 +32,7 @@ public static class CommandsServiceCollectionExtensions
 
         services.AddSingleton<LeadGraphClient>();
         services.AddSingleton<CommandTexts>();
+        services.AddSingleton<WaveStates>();
         services.AddSingleton<LeadDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ConfirmationStore>();

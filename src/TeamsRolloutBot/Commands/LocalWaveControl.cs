@@ -12,7 +12,8 @@ namespace TeamsRolloutBot.Commands;
 /// </summary>
 public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
 {
-    public bool DeliveryAvailable => false;
+    /// <summary>True when the delivery engine is part of this app: it reads these states (<see cref="WaveStates"/>).</summary>
+    public bool DeliveryAvailable => services.GetService<IDeliveryStore>() is not null;
 
     public async Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken)
     {

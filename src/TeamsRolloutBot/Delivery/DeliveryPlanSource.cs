@@ -19,10 +19,12 @@ public sealed class DemoOptions
 /// demo first started (kept in the store, so a restart continues the same demo).
 /// </summary>
 public sealed partial class DeliveryPlanSource(
-    PlanProvider plans, IDeliveryStore store, IOptions<DemoOptions> demo, IOptions<BotOptions> bot, TimeProvider time, ILogger<DeliveryPlanSource> logger)
+    PlanProvider plans, IDeliveryStore store, IOptions<DemoOptions> demo, IOptions<BotOptions> bot, TimeProvider time, ILogger<DeliveryPlanSource> logger,
+    IServiceProvider services)
 {
     private readonly Lock _gate = new();
     private RolloutPlan? _source;
+    private string? _statesKey;
     private DeliveryPlan? _plan;
     private DateTimeOffset? _anchor;
 
@@ -35,9 +37,14 @@ public sealed partial class DeliveryPlanSource(
     /// <summary>The plan to deliver now, or null when there is no valid plan.</summary>
     public async Task<DeliveryPlan?> CurrentAsync(CancellationToken cancellationToken)
     {
+        // The leads' wave commands (Commands/WaveStates): held waves send nothing, moved waves start on their new date.
+        var states = services.GetService<TeamsRolloutBot.Commands.WaveStates>() is { } waveStates
+            ? await waveStates.ReadAllAsync(cancellationToken)
+            : new Dictionary<string, (TeamsRolloutBot.Commands.WaveState State, DateOnly? Start)>();
+        var statesKey = string.Join(";", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.State}/{s.Value.Start}"));
         if (Override is { } overridden)
         {
-            return overridden;
+            return WithoutHeld(overridden, states);
         }
         var current = plans.Current;
         if (current is null)
@@ -46,7 +53,7 @@ public sealed partial class DeliveryPlanSource(
         }
         lock (_gate)
         {
-            if (ReferenceEquals(current, _source) && _plan is not null)
+            if (ReferenceEquals(current, _source) && _statesKey == statesKey && _plan is not null)
             {
                 return _plan;
             }
@@ -61,14 +68,21 @@ public sealed partial class DeliveryPlanSource(
             var stored = await store.GetOrAddSettingAsync("demo.anchor", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), cancellationToken);
             _anchor = DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture);
         }
-        var plan = Convert(current, scale, _anchor);
+        var plan = WithoutHeld(Convert(TeamsRolloutBot.Commands.WaveStates.WithStarts(current, states), scale, _anchor), states);
         lock (_gate)
         {
             _source = current;
+            _statesKey = statesKey;
             _plan = plan;
         }
         return plan;
     }
+
+    /// <summary>The plan without the sends of paused or cancelled waves: they stay registered and unsent until resumed.</summary>
+    private static DeliveryPlan WithoutHeld(DeliveryPlan plan, IReadOnlyDictionary<string, (TeamsRolloutBot.Commands.WaveState State, DateOnly? Start)> states) =>
+        states.Values.Any(s => TeamsRolloutBot.Commands.WaveStates.IsHeld(s.State))
+            ? plan with { Sends = [.. plan.Sends.Where(s => !(states.TryGetValue(s.WaveId, out var state) && TeamsRolloutBot.Commands.WaveStates.IsHeld(state.State)))] }
+            : plan;
 
     /// <summary>Maps the plan's schedule; with <paramref name="scale"/> above 1 the offsets from the first send shrink by that factor.</summary>
     public static DeliveryPlan Convert(RolloutPlan plan, double scale, DateTimeOffset? anchor)

@@ -147,7 +147,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             UPDATE outbox SET lease_owner = $owner, due_at = $until, updated_at = $now
-            WHERE id IN (SELECT id FROM outbox WHERE state = 'Queued' AND due_at <= $now ORDER BY due_at, id LIMIT $max)
+            WHERE id IN (SELECT id FROM outbox WHERE state = 'Queued' AND due_at <= $now
+                AND wave_id NOT IN ({TeamsRolloutBot.Commands.WaveStates.HeldWaveIdsSql}) ORDER BY due_at, id LIMIT $max)
             RETURNING {JobColumns}
             """;
         var until = nowUtc + leaseFor;
@@ -320,7 +321,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationSto
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MIN(due_at) FROM outbox WHERE state = 'Queued'";
+        // Jobs of paused or cancelled waves (lead commands) are not due until the wave is resumed.
+        command.CommandText = $"SELECT MIN(due_at) FROM outbox WHERE state = 'Queued' AND wave_id NOT IN ({TeamsRolloutBot.Commands.WaveStates.HeldWaveIdsSql})";
         return await command.ExecuteScalarAsync(cancellationToken) is long ms ? FromMs(ms) : null;
     }
 

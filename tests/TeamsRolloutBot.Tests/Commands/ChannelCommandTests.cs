@@ -37,10 +37,10 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
     [Fact]
     public async Task Wave_pause_resume_and_cancel_work_from_a_channel()
     {
-        Assert.Contains("is marked paused", (await AskInChannelAsync("golf pauzeer winter")).Text, StringComparison.Ordinal);
-        Assert.Contains("is marked resumed", (await AskInChannelAsync("wave resume winter")).Text, StringComparison.Ordinal);
-        Assert.Contains("is marked cancelled", (await AskInChannelAsync("wave cancel winter")).Text, StringComparison.Ordinal);
-        Assert.Contains("Wave **Autumn** is marked as starting on 2027-09-13.", (await AskInChannelAsync("wave start autumn 2027-09-13")).Text, StringComparison.Ordinal);
+        Assert.Contains("is paused", (await AskInChannelAsync("golf pauzeer winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("is resumed", (await AskInChannelAsync("wave resume winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("is cancelled", (await AskInChannelAsync("wave cancel winter")).Text, StringComparison.Ordinal);
+        Assert.Contains("Wave **Autumn** starts on 2027-09-13.", (await AskInChannelAsync("wave start autumn 2027-09-13")).Text, StringComparison.Ordinal);
     }
 
     [Fact]

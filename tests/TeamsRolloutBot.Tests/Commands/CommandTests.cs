@@ -78,7 +78,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         Assert.Contains("Rollout status: Commands test rollout", reply.Text, StringComparison.Ordinal);
         Assert.Contains("**Pilot wave** (`pilot`):", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Recent lead actions", reply.Text, StringComparison.Ordinal);
-        Assert.Contains("do not change when scheduled messages go out", reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not follow", reply.Text, StringComparison.Ordinal);
         Assert.Contains(reply.Actions, a => a["data"]!["command"]!.GetValue<string>() == "status main");
     }
 

@@ -147,7 +147,7 @@ public sealed class WaveStartConfirmationTests(CommandsHarness bot) : IClassFixt
         Assert.Equal("application/vnd.microsoft.card.adaptive", body!["type"]!.GetValue<string>());
         var card = Reply.Visible(body["value"]!);
         Assert.Contains("Confirmed by Lotte Lead at 2027-07-01 10:00.", card, StringComparison.Ordinal);
-        Assert.Contains("Wave **Main wave** is marked as starting on 2027-08-09.", card, StringComparison.Ordinal);
+        Assert.Contains("Wave **Main wave** starts on 2027-08-09.", card, StringComparison.Ordinal);
         Assert.Empty(Reply.AllActions(body["value"]!));
 
         var after = await bot.AskAsync("status main");
