@@ -55,8 +55,27 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
             : new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Cancelled, stored, actor, cancellationToken));
     }
 
-    public Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken) =>
-        Task.FromResult(new SendNowResult(false, 0));
+    /// <summary>
+    /// With the delivery engine: records the request (once per request id) for the engine's next scheduler pass, which
+    /// expands and sends it like a scheduled send. Without it: nothing is sent.
+    /// </summary>
+    public async Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken)
+    {
+        if (!DeliveryAvailable || services.GetService<PlanProvider>()?.Current is not { } plan)
+        {
+            return new SendNowResult(false, 0);
+        }
+        // The wave whose card texts apply: one that sends this message to the first department, else the first that sends it.
+        var wave = plan.Waves.FirstOrDefault(w => w.EffectiveMessages.Any(m => m.Id == message.Id) && w.DepartmentIds.Contains(departments[0].Id))
+            ?? plan.Waves.FirstOrDefault(w => w.EffectiveMessages.Any(m => m.Id == message.Id));
+        if (wave is null)
+        {
+            return new SendNowResult(false, 0);
+        }
+        await services.GetRequiredService<WaveStates>().AddSendNowAsync(requestId, wave.Id, message.Id, [.. departments.Select(d => d.Id)], actor, time.GetUtcNow(), cancellationToken);
+        var routes = message.Audience == MessageAudience.Both ? 2 : 1;
+        return new SendNowResult(true, departments.Count * routes);
+    }
 
     public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken)
     {

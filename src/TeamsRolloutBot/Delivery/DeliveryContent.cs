@@ -86,7 +86,9 @@ public sealed class DeliveryContent(PlanProvider plans)
             {
                 _index = (plan, ScheduleExpander.Expand(plan).ToDictionary(s => s.Key, StringComparer.Ordinal));
             }
-            return _index.Sends.TryGetValue(key, out var scheduled) ? (plan, scheduled) : (null, null);
+            // A lead's "send ... now" has its own key (…/now-<request>): its content is that of the scheduled send it repeats.
+            var nowSuffix = key.IndexOf("/now-", StringComparison.Ordinal);
+            return _index.Sends.TryGetValue(nowSuffix > 0 ? key[..nowSuffix] : key, out var scheduled) ? (plan, scheduled) : (null, null);
         }
     }
 

@@ -41,7 +41,11 @@ public sealed partial class DeliveryPlanSource(
         var states = services.GetService<TeamsRolloutBot.Commands.WaveStates>() is { } waveStates
             ? await waveStates.ReadAllAsync(cancellationToken)
             : new Dictionary<string, (TeamsRolloutBot.Commands.WaveState State, DateOnly? Start)>();
-        var statesKey = string.Join(";", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.State}/{s.Value.Start}"));
+        var sendNow = services.GetService<TeamsRolloutBot.Commands.WaveStates>() is { } requests
+            ? await requests.ReadSendNowAsync(cancellationToken)
+            : [];
+        var statesKey = string.Join(";", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.State}/{s.Value.Start}"))
+            + "|" + sendNow.Count.ToString(CultureInfo.InvariantCulture);
         if (Override is { } overridden)
         {
             return WithoutHeld(overridden, states);
@@ -68,7 +72,8 @@ public sealed partial class DeliveryPlanSource(
             var stored = await store.GetOrAddSettingAsync("demo.anchor", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), cancellationToken);
             _anchor = DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture);
         }
-        var plan = WithoutHeld(Convert(TeamsRolloutBot.Commands.WaveStates.WithStarts(current, states), scale, _anchor), states);
+        var converted = Convert(TeamsRolloutBot.Commands.WaveStates.WithStarts(current, states), scale, _anchor);
+        var plan = WithoutHeld(converted with { Sends = [.. converted.Sends, .. SendNowSends(current, sendNow)] }, states);
         lock (_gate)
         {
             _source = current;
@@ -76,6 +81,33 @@ public sealed partial class DeliveryPlanSource(
             _plan = plan;
         }
         return plan;
+    }
+
+    /// <summary>The leads' <c>send ... now</c> requests as sends due when they were asked for (each key unique per request).</summary>
+    private static IEnumerable<PlannedSend> SendNowSends(RolloutPlan plan, IReadOnlyList<TeamsRolloutBot.Commands.WaveStates.SendNow> requests)
+    {
+        foreach (var request in requests)
+        {
+            if (plan.FindWave(request.WaveId)?.EffectiveMessages.FirstOrDefault(m => m.Id == request.MessageId) is not { } message)
+            {
+                continue;
+            }
+            IEnumerable<SendAudience> routes = message.Audience switch
+            {
+                MessageAudience.Channel => [SendAudience.Channel],
+                MessageAudience.Members => [SendAudience.Members],
+                MessageAudience.Both => [SendAudience.Channel, SendAudience.Members],
+                _ => [SendAudience.Email],
+            };
+            foreach (var department in request.DepartmentIds)
+            {
+                foreach (var route in routes)
+                {
+                    yield return new PlannedSend(TeamsRolloutBot.Commands.WaveStates.SendNowKey(request, department, route), request.WaveId, message.Id,
+                        department, route, request.CreatedAt, message.Template, message.Phase.ToString());
+                }
+            }
+        }
     }
 
     /// <summary>The plan without the sends of paused or cancelled waves: they stay registered and unsent until resumed.</summary>

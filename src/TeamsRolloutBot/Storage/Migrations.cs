@@ -132,6 +132,16 @@ public static class Migrations
                 updated_by TEXT
             );
             """),
+        new(71, "lead commands: messages sent now, outside the schedule", """
+            CREATE TABLE command_sends (
+                request_id TEXT NOT NULL PRIMARY KEY,
+                wave_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                department_ids TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            """),
         new(80, "feedback: survey answers, history, SharePoint sync queue, survey card messages, reminders and summaries", """
             CREATE TABLE feedback_answers (
                 survey_id TEXT NOT NULL,

@@ -25,7 +25,7 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
     [InlineData("status main", "Wave status: Main wave")]
     [InlineData("feedback small", "Feedback on enrollment")]
     [InlineData("export feedback", "only hand over in a personal chat")]
-    [InlineData("send enroll to small now", "Not sent: sending a message outside the schedule is not available in this version")]
+    [InlineData("send enroll to small now", "Sending `enroll` to Small: 1 send(s) queued")]
     [InlineData("send enroll to main now", "People: exactly 120")]
     [InlineData("wave start main", "Start wave **Main wave** on 2027-08-02?")]
     public async Task Each_command_is_answered_in_the_channel_thread(string text, string expected)

@@ -32,13 +32,12 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
         var second = await bot.InvokeAsync(bot.CardAction("confirm", Data(id)));
 
         Assert.Contains("Confirmed by Lotte Lead", Reply.Visible(first.Body!["value"]!), StringComparison.Ordinal);
-        // The send itself is honest: there is no delivery engine in this version.
-        Assert.Contains("Not sent: sending a message outside the schedule is not available in this version", Reply.Visible(first.Body!["value"]!), StringComparison.Ordinal);
+        Assert.Contains("Sending `enroll` to Big: 1 send(s) queued", Reply.Visible(first.Body!["value"]!), StringComparison.Ordinal);
         Assert.Equal(200, redelivered.Status);
         Assert.Contains("Already confirmed by Lotte Lead at 2027-07-01 10:00; nothing was done again.", Reply.Visible(second.Body!["value"]!), StringComparison.Ordinal);
 
         Assert.Equal(1, await AuditCountAsync("send enroll to big now", AuditResults.Confirmed));
-        Assert.Equal(1, await AuditCountAsync("send enroll to big now", AuditResults.Failed));
+        Assert.Equal(1, await AuditCountAsync("send enroll to big now", AuditResults.Done));
     }
 
     [Fact]
@@ -84,11 +83,11 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
     }
 
     [Fact]
-    public async Task A_small_send_needs_no_confirmation_and_says_honestly_that_nothing_was_sent()
+    public async Task A_small_send_needs_no_confirmation_and_is_queued_for_the_delivery_engine()
     {
         var before = bot.Connector.Calls.Count;
         var reply = await bot.AskAsync("send enroll to small now");
-        Assert.Contains("Not sent: sending a message outside the schedule is not available in this version. Nothing of `enroll` went to Small.", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Sending `enroll` to Small: 1 send(s) queued", reply.Text, StringComparison.Ordinal);
         // The only connector call is the reply itself.
         Assert.Single(bot.Connector.Calls.Skip(before));
     }

@@ -54,7 +54,7 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
     public async Task Sends_go_to_the_engine_and_status_shows_its_counts()
     {
         var sent = await AskAsync("send enroll to small now");
-        Assert.Contains("Sending `enroll` to Small: 3 message(s) queued.", sent.Text, StringComparison.Ordinal);
+        Assert.Contains("Sending `enroll` to Small: 3 send(s) queued;", sent.Text, StringComparison.Ordinal);
         var (_, message, departments, actor) = Assert.Single(_engine.SendNow);
         Assert.Equal(("enroll", "small", "Lotte Lead"), (message, string.Join(",", departments), actor));
 

@@ -89,3 +89,58 @@ public sealed class WavePlanSourceTests(CommandsHarness bot) : IClassFixture<Com
         Assert.Contains(resumed, s => s.Key == "autumn/prepare/small/channel" && s.DueUtc == new DateTimeOffset(2027, 9, 13, 7, 30, 0, TimeSpan.Zero));
     }
 }
+
+/// <summary><c>send ... now</c> goes through the delivery engine: expanded on its next pass, sent once per request.</summary>
+public sealed class SendNowDeliveryTests(CommandsHarness bot) : IClassFixture<CommandsHarness>
+{
+    [Fact]
+    public async Task A_send_now_request_becomes_a_delivery_send_once_even_when_confirmed_twice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var small = await bot.AskAsync("send enroll to small now");
+        Assert.Contains("Sending `enroll` to Small: 1 send(s) queued", small.Text, StringComparison.Ordinal);
+
+        var card = await bot.AskAsync("send prepare to main now");
+        var id = card.Actions.First(a => a["verb"]!.GetValue<string>() == "confirm")["data"]!["confirmationId"]!.GetValue<string>();
+        await bot.InvokeAsync(bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
+        await bot.InvokeAsync(bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
+
+        var sends = (await bot.Factory.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(ct))!.Sends
+            .Where(s => s.Key.Contains("/now-", StringComparison.Ordinal)).ToList();
+        // enroll (members) to small; prepare (channel and members) to big, once for the one confirmation.
+        Assert.Single(sends, s => s.MessageId == "enroll" && s.DepartmentId == "small" && s.Audience == SendAudience.Members);
+        Assert.Equal(2, sends.Count(s => s.MessageId == "prepare" && s.DepartmentId == "big" && s.Key.EndsWith("/now-" + id, StringComparison.Ordinal)));
+        Assert.Equal(3, sends.Count);
+        Assert.All(sends, s => Assert.True(s.DueUtc <= DateTimeOffset.UtcNow.AddYears(1)));
+    }
+}
+
+/// <summary>End to end: a send-now request is delivered by the engine to every member once, and a repeat of the request adds nothing.</summary>
+public sealed class SendNowEndToEndTests
+{
+    [Fact]
+    public async Task Send_now_reaches_every_member_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var users = Enumerable.Range(1, 3).Select(DeliveryHarness.User).ToList();
+        var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var planPath = Path.Combine(folder, "plan.yaml");
+        await File.WriteAllTextAsync(planPath, CommandsHarness.Plan.Replace(
+            "members: { users: [00000000-0000-0000-0000-0000000000c1, 00000000-0000-0000-0000-0000000000c2, 00000000-0000-0000-0000-0000000000c3] }",
+            $"members: {{ users: [{string.Join(", ", users)}] }}", StringComparison.Ordinal), ct);
+        await using var h = await DeliveryHarness.StartAsync(new Dictionary<string, string?> { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
+        var plan = h.Services.GetRequiredService<PlanProvider>().Current!;
+        var waves = h.Services.GetRequiredService<IWaveControl>();
+        var enroll = plan.FindWave("pilot")!.EffectiveMessages.Single(m => m.Id == "enroll");
+
+        var result = await waves.SendNowAsync("request-1", enroll, [plan.FindDepartment("small")!], "Lotte Lead", ct);
+        Assert.True(result.Queued);
+        await h.DeliverAsync();
+        await waves.SendNowAsync("request-1", enroll, [plan.FindDepartment("small")!], "Lotte Lead", ct);
+        await h.DeliverAsync(TimeSpan.FromSeconds(2));
+
+        Assert.All(users, u => Assert.Equal(1, h.Teams.MessagesTo(u)));
+        Assert.Equal(new DeliveryCounts(3, 0, 0, 0), (await waves.GetStatusAsync(plan.FindWave("pilot")!, ct)).Deliveries);
+    }
+}
