@@ -625,7 +625,7 @@ public sealed class LeadCommands(
                     ? texts.Format(language, "status.next", Time(next.Local), next.MessageId, next.Department.Name.Get(language, plan.DefaultLanguage))
                     : texts.Get(language, "status.next.none")),
                 (texts.Get(language, "status.fact.deliveries"), status.Deliveries is { } d
-                    ? texts.Format(language, "status.deliveries", d.Delivered, d.Failed, d.Pending, d.Skipped)
+                    ? texts.Format(language, status.State == WaveState.Cancelled ? "status.deliveries.cancelled" : "status.deliveries", d.Delivered, d.Failed, d.Pending, d.Skipped)
                     : texts.Get(language, "status.deliveries.unavailable")),
                 (texts.Get(language, "status.fact.changed"), status.ChangedAt is { } changed
                     ? texts.Format(language, "status.changed", Time(Local(plan, changed)), status.ChangedBy ?? "")
