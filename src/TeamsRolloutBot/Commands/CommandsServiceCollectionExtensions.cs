@@ -7,8 +7,8 @@ public static class CommandsServiceCollectionExtensions
 {
     /// <summary>
     /// The lead commands: options (<c>Commands:</c>, validated at start), lead directory (plan + Graph), audit log,
-    /// confirmations, the wave control stand-in (replaced by the delivery engine's <see cref="IWaveControl"/> when it is
-    /// registered first), exports.
+    /// confirmations, wave control (<see cref="LocalWaveControl"/> and <see cref="WaveStates"/>, which the delivery engine
+    /// reads; an <see cref="IWaveControl"/> registered first replaces it), exports.
     /// </summary>
     public static IServiceCollection AddLeadCommands(this IServiceCollection services, IConfiguration configuration)
     {

@@ -47,12 +47,12 @@ public sealed record SendNowResult(bool Queued, int Jobs);
 public sealed record RecipientCount(int People, int ChannelPosts, bool Exact, IReadOnlyList<string> UncountedDepartments);
 
 /// <summary>
-/// What the lead commands need from the delivery engine (issue 6). <see cref="LocalWaveControl"/> is the honest stand-in
-/// until it is wired: it keeps wave state in SQLite and never claims that something was sent.
+/// What the lead commands need from wave delivery. <see cref="LocalWaveControl"/> implements it over the shared SQLite
+/// file, which the delivery engine reads; another implementation can replace it (registered before AddLeadCommands).
 /// </summary>
 public interface IWaveControl
 {
-    /// <summary>False while no delivery engine is wired: commands then say so instead of pretending to send.</summary>
+    /// <summary>True when a delivery engine follows these states; false: commands say the states are only recorded.</summary>
     bool DeliveryAvailable { get; }
 
     /// <summary>Starts a wave on <paramref name="startDate"/> (the plan's date when null).</summary>

@@ -5,10 +5,10 @@ using TeamsRolloutBot.Storage;
 namespace TeamsRolloutBot.Commands;
 
 /// <summary>
-/// The stand-in for the delivery engine: records each wave's state and start date (table <c>wave_control</c>) so the
-/// leads' decisions survive restarts and can be handed to the engine, and counts recipients from the plan and Graph.
-/// It sends nothing and the delivery engine does not read its states yet: <see cref="DeliveryAvailable"/> says so.
-/// When the delivery engine's store is there, the counts of its outbox are reported with the status.
+/// Wave control over the shared SQLite file: records each wave's state and start date (table <c>wave_control</c>) and
+/// send-now requests (<c>command_sends</c>), which the delivery engine follows through <see cref="WaveStates"/>; counts
+/// recipients from the plan and Graph, and delivery progress from the engine's outbox. Without the delivery engine
+/// registered, <see cref="DeliveryAvailable"/> is false: states are only recorded and nothing is sent.
 /// </summary>
 public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
 {
