@@ -27,6 +27,7 @@ ENV ASPNETCORE_URLS=http://+:3978 \
     Storage__Provider=Sqlite \
     Storage__SqlitePath=/data/rollout.db \
     DOTNET_NOLOGO=1 \
+    DOTNET_GCgen0size=0x1000000 \
     ASPNETCORE_HTTP_PORTS=
 VOLUME /data
 EXPOSE 3978

@@ -102,6 +102,8 @@ say "Starting the bot on http://127.0.0.1:$bot_port (local Playground mode, plan
   export Bot__LocalPlayground=true
   export Rollout__PlanPath="$plan"
   export Storage__SqlitePath="$db"
+  # Scheduled sends that go out before the Playground has talked to the bot need its connector address.
+  export Delivery__DefaultServiceUrl="${Delivery__DefaultServiceUrl:-http://localhost:$pg_port/_connector}"
   export Telemetry__Exporter="${Telemetry__Exporter:-none}"
   exec dotnet "$bot_dll"
 ) > >(sed -u 's/^/[bot] /') 2>&1 &

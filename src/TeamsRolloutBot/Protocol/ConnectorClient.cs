@@ -170,6 +170,8 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
                 => ConnectorOutcome.BotBlocked,
             403 when Contains(body, "BotNotInConversationRoster") => ConnectorOutcome.RecipientGone,
             404 => ConnectorOutcome.RecipientGone,
+            // The code says the target does not exist, whatever the status (the Agents Playground answers these with 500).
+            _ when code is "ConversationNotFound" or "UserNotFound" => ConnectorOutcome.RecipientGone,
             408 or 412 or >= 500 => ConnectorOutcome.Transient,
             _ => ConnectorOutcome.Permanent,
         };

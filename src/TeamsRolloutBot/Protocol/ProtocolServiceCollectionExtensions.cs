@@ -32,7 +32,7 @@ public static class ProtocolServiceCollectionExtensions
                     UseJitter = true,
                     Delay = TimeSpan.FromMilliseconds(500),
                     ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => ValueTask.FromResult(ConnectorRetry.ShouldRetry(args.Outcome, options.MaxShortRetryWait)),
+                    ShouldHandle = args => ConnectorRetry.ShouldRetryAsync(args.Outcome, options.MaxShortRetryWait),
                 });
                 pipeline.AddTimeout(options.ConnectorTimeout);
             });
@@ -60,7 +60,7 @@ public static class ProtocolServiceCollectionExtensions
 /// <summary>Which connector responses the in-process retry may wait out: throttling and gateway errors with a short wait.</summary>
 internal static class ConnectorRetry
 {
-    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxWait)
+    public static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, TimeSpan maxWait)
     {
         if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
@@ -74,6 +74,16 @@ internal static class ConnectorRetry
         if (status is not (429 or 412 or 500 or 502 or 503 or 504))
         {
             return false;
+        }
+        if (status == 500)
+        {
+            // A 500 that names a missing conversation or user will not get better by retrying.
+            await response.Content.LoadIntoBufferAsync();
+            var body = await response.Content.ReadAsStringAsync();
+            if (body.Contains("ConversationNotFound", StringComparison.Ordinal) || body.Contains("UserNotFound", StringComparison.Ordinal))
+            {
+                return false;
+            }
         }
         // A long Retry-After goes back to the caller as Throttled, to be scheduled durably instead of blocking here.
         return ConnectorClient.RetryAfter(response) is not { } wait || wait <= maxWait;

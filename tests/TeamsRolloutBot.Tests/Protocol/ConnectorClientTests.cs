@@ -54,6 +54,8 @@ public sealed class ConnectorClientTests(BotHarness bot) : IClassFixture<BotHarn
     [InlineData(403, """{"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\"}"}""", ConnectorOutcome.BotBlocked)]
     [InlineData(403, """{"error":{"code":"BotNotInConversationRoster","message":"The bot is not part of the conversation roster."}}""", ConnectorOutcome.RecipientGone)]
     [InlineData(404, """{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}""", ConnectorOutcome.RecipientGone)]
+    [InlineData(500, """{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}""", ConnectorOutcome.RecipientGone)]
+    [InlineData(500, """{"error":{"code":"UserNotFound","message":"User not found."}}""", ConnectorOutcome.RecipientGone)]
     [InlineData(400, """{"error":{"code":"BadArgument","message":"Unknown activity type"}}""", ConnectorOutcome.Permanent)]
     [InlineData(413, """{"error":{"code":"MessageSizeTooBig"}}""", ConnectorOutcome.Permanent)]
     [InlineData(401, """{"error":{"code":"BotNotRegistered"}}""", ConnectorOutcome.Permanent)]
