@@ -110,7 +110,8 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
 
     public async Task<RecipientCount> CountRecipientsAsync(IReadOnlyList<PlanMessage> messages, IReadOnlyList<Department> departments, CancellationToken cancellationToken)
     {
-        var toMembers = messages.Any(m => m.Audience is MessageAudience.Members or MessageAudience.Both or MessageAudience.Email);
+        // People reached: the departments' members, also for a channel post (it is posted where they all read it).
+        var toMembers = messages.Count > 0;
         var channelMessages = messages.Count(m => m.Audience is MessageAudience.Channel or MessageAudience.Both);
         var people = 0;
         var uncounted = new List<string>();

@@ -178,3 +178,27 @@ public sealed class ConcurrentConfirmationTests(CommandsHarness bot) : IClassFix
         Assert.Equal(1, await AuditCountAsync("wave start main 2027-07-01", AuditResults.Done));
     }
 }
+
+/// <summary>A channel post reaches everyone in the department's channel: it is counted and confirmed like a 1:1 send.</summary>
+public sealed class ChannelPostConfirmationTests(CommandsHarness bot) : IClassFixture<CommandsHarness>
+{
+    [Fact]
+    public async Task A_channel_only_message_to_a_large_department_asks_for_confirmation()
+    {
+        var original = await File.ReadAllTextAsync(bot.PlanPath, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(bot.PlanPath, original.Replace("    audience: members\n", "    audience: channel\n", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.Contains("loaded", (await bot.AskAsync("plan reload")).Text, StringComparison.Ordinal);
+            var reply = await bot.AskAsync("send enroll to big now");
+            Assert.Contains("People: exactly 120", reply.Text, StringComparison.Ordinal);
+            Assert.Contains("Channel posts: 1", reply.Text, StringComparison.Ordinal);
+            Assert.Contains(reply.Actions, a => a["verb"]!.GetValue<string>() == "confirm");
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(bot.PlanPath, original, TestContext.Current.CancellationToken);
+            await bot.AskAsync("plan reload");
+        }
+    }
+}
