@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -47,13 +48,7 @@ public static class FanoutBenchmark
             ["Delivery:DefaultServiceUrl"] = teams.ServiceUrl,
             ["Delivery:PollInterval"] = "00:00:00.050",
         });
-        builder.Services.AddBotStorage(builder.Configuration);
-        builder.Services.AddRolloutPlan(builder.Configuration);
-        builder.Services.AddCards(builder.Configuration);
-        builder.Services.AddBotProtocol(builder.Configuration);
-        builder.Services.AddDelivery(builder.Configuration);
-        builder.Services.AddFeedback(builder.Configuration);
-        builder.Services.AddLeadCommands(builder.Configuration);
+        builder.Services.AddRolloutBot(builder.Configuration);
         using var host = builder.Build();
         var services = host.Services;
 

@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
-using TeamsRolloutBot.Commands;
-using TeamsRolloutBot.Delivery;
-using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -21,13 +18,7 @@ try
     builder.UseBotUrls();
     builder.AddBotTelemetry();
     builder.Services.AddProblemDetails();
-    builder.Services.AddBotStorage(builder.Configuration);
-    builder.Services.AddRolloutPlan(builder.Configuration);
-    builder.Services.AddCards(builder.Configuration);
-    builder.Services.AddBotProtocol(builder.Configuration);
-    builder.Services.AddDelivery(builder.Configuration);
-    builder.Services.AddFeedback(builder.Configuration);
-    builder.Services.AddLeadCommands(builder.Configuration);
+    builder.Services.AddRolloutBot(builder.Configuration);
 
     var app = builder.Build();
     // Options errors surface here as a short message, before the host would log them with a stack trace.

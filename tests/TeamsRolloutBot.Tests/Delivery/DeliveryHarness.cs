@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Hosting;
 using System.Globalization;
 using Azure.Core;
 using Microsoft.Extensions.Configuration;
@@ -77,13 +78,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<TokenCredential>(new StaticTokenCredential("test-token"));
-        builder.Services.AddBotStorage(builder.Configuration);
-        builder.Services.AddRolloutPlan(builder.Configuration);
-        builder.Services.AddCards(builder.Configuration);
-        builder.Services.AddBotProtocol(builder.Configuration);
-        builder.Services.AddDelivery(builder.Configuration);
-        builder.Services.AddFeedback(builder.Configuration);
-        builder.Services.AddLeadCommands(builder.Configuration);
+        builder.Services.AddRolloutBot(builder.Configuration);
         harness._host = builder.Build();
         if (settings.ContainsKey("Rollout:PlanPath"))
         {

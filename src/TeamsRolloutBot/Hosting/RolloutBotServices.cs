@@ -1,0 +1,25 @@
+using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+
+namespace TeamsRolloutBot.Hosting;
+
+/// <summary>Every feature of the bot, in the order they depend on each other; the web host, tests and benchmarks share it.</summary>
+public static class RolloutBotServices
+{
+    public static IServiceCollection AddRolloutBot(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddBotStorage(configuration);
+        services.AddRolloutPlan(configuration);
+        services.AddCards(configuration);
+        services.AddBotProtocol(configuration);
+        // Delivery before Feedback: it registers the survey audience Feedback counts response rates against.
+        services.AddDelivery(configuration);
+        services.AddFeedback(configuration);
+        services.AddLeadCommands(configuration);
+        return services;
+    }
+}
