@@ -27,9 +27,17 @@ public sealed class AzureTableDeliveryStore : IDeliveryStore
     private readonly TableClient _cards;
     private readonly TableClient _conversations;
     private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task<IReadOnlySet<string>>>? _heldWaves;
+    private readonly ConversationStore? _local;
 
-    /// <summary>A store on the tables <paramref name="tablePrefix"/>Sends, …Jobs, …Settings, …Cards, …Conversations.</summary>
-    public AzureTableDeliveryStore(TableServiceClient service, string tablePrefix, TimeProvider time)
+    /// <summary>
+    /// A store on the tables <paramref name="tablePrefix"/>Sends, …Jobs, …Settings, …Cards, …Conversations.
+    /// <paramref name="heldWaves"/> names the waves a lead paused or cancelled (their jobs are neither leased nor due);
+    /// <paramref name="localConversations"/> is the instance's own conversation cache (install events land there),
+    /// read when the table has no reference and kept in step on every save.
+    /// </summary>
+    public AzureTableDeliveryStore(TableServiceClient service, string tablePrefix, TimeProvider time,
+        Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null, ConversationStore? localConversations = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         _sends = service.GetTableClient(tablePrefix + "Sends");
@@ -38,6 +46,8 @@ public sealed class AzureTableDeliveryStore : IDeliveryStore
         _cards = service.GetTableClient(tablePrefix + "Cards");
         _conversations = service.GetTableClient(tablePrefix + "Conversations");
         _time = time;
+        _heldWaves = heldWaves;
+        _local = localConversations;
     }
 
     /// <summary>Creates the tables that do not exist yet (idempotent; every instance may call it at start).</summary>
@@ -152,7 +162,9 @@ public sealed class AzureTableDeliveryStore : IDeliveryStore
             return [];
         }
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)} and DueAt le {Ms(nowUtc)}");
+        var held = await HeldAsync(cancellationToken);
         var candidates = (await QueryAsync(_jobs, filter, cancellationToken))
+            .Where(e => !held.Contains(e.GetString("WaveId")))
             .OrderBy(e => e.GetInt64("DueAt")).ThenBy(e => e.GetInt64("CreatedAt")).ThenBy(e => e.RowKey, StringComparer.Ordinal);
         var until = nowUtc + leaseFor;
         var leased = new List<LeasedJob>(max);
@@ -259,7 +271,8 @@ public sealed class AzureTableDeliveryStore : IDeliveryStore
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)}");
-        var queued = await QueryAsync(_jobs, filter, cancellationToken, ["DueAt"]);
+        var held = await HeldAsync(cancellationToken);
+        var queued = (await QueryAsync(_jobs, filter, cancellationToken, ["DueAt", "WaveId"])).Where(e => !held.Contains(e.GetString("WaveId"))).ToList();
         return queued.Count == 0 ? null : FromMs(queued.Min(e => e.GetInt64("DueAt")!.Value));
     }
 
@@ -321,12 +334,17 @@ public sealed class AzureTableDeliveryStore : IDeliveryStore
     {
         var filter = TableClient.CreateQueryFilter($"ConversationType eq {"personal"} and AadLower eq {userAadObjectId.ToLowerInvariant()}");
         var list = await QueryAsync(_conversations, filter, cancellationToken);
-        return list.Count == 0 ? null : ReadConversation(list.OrderByDescending(e => e.GetBoolean("Installed") == true)
+        if (list.Count == 0)
+        {
+            return _local is null ? null : await _local.FindPersonalAsync(userAadObjectId, cancellationToken);
+        }
+        return ReadConversation(list.OrderByDescending(e => e.GetBoolean("Installed") == true)
             .ThenByDescending(e => e.GetInt64("UpdatedAt")).First());
     }
 
     public async Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
-        await GetAsync(_conversations, "conv", Encode(conversationId), cancellationToken) is { } e ? ReadConversation(e) : null;
+        await GetAsync(_conversations, "conv", Encode(conversationId), cancellationToken) is { } e ? ReadConversation(e)
+            : _local is null ? null : await _local.FindAsync(conversationId, cancellationToken);
 
     public async Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken) =>
         (await GetAsync(_settings, Meta, "latestServiceUrl", cancellationToken))?.GetString("Value");
@@ -358,17 +376,30 @@ public sealed class AzureTableDeliveryStore : IDeliveryStore
                 return true;
             }, cancellationToken);
         }
+        if (_local is not null)
+        {
+            await _local.UpsertAsync(reference, cancellationToken);
+        }
         await _settings.UpsertEntityAsync(new TableEntity(Meta, "latestServiceUrl") { ["Value"] = reference.ServiceUrl, ["UpdatedAt"] = now },
             TableUpdateMode.Replace, cancellationToken);
     }
 
-    public Task MarkConversationGoneAsync(string conversationId, CancellationToken cancellationToken) =>
-        MutateAsync(_conversations, "conv", Encode(conversationId), e =>
+    public async Task MarkConversationGoneAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        if (_local is not null)
+        {
+            await _local.MarkUninstalledAsync(conversationId, cancellationToken);
+        }
+        await MutateAsync(_conversations, "conv", Encode(conversationId), e =>
         {
             e["Installed"] = false;
             e["UpdatedAt"] = Now();
             return true;
         }, cancellationToken);
+    }
+
+    private async Task<IReadOnlySet<string>> HeldAsync(CancellationToken cancellationToken) =>
+        _heldWaves is null ? new HashSet<string>() : await _heldWaves(cancellationToken);
 
     private static async Task<bool> TryAddAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
     {
