@@ -17,6 +17,9 @@ public sealed class AzureStorageOptions
 
     /// <summary><c>Storage:TablePrefix</c>: prefix of the table names (letters and digits), so several bots can share an account.</summary>
     public string TablePrefix { get; set; } = "rolloutbot";
+
+    /// <summary><c>Storage:ImportFromSqlite</c>: on the first start with AzureStorage, copy the delivery state of the SQLite file (<c>Storage:SqlitePath</c>) into the tables.</summary>
+    public bool ImportFromSqlite { get; set; } = true;
 }
 
 /// <summary>Wiring of <c>Storage:Provider=AzureStorage</c>.</summary>
@@ -58,10 +61,24 @@ public static class AzureStorageServiceCollectionExtensions
     }
 }
 
-/// <summary>Creates the store's tables when the app starts (every instance may; creation is idempotent).</summary>
-internal sealed class AzureTablesInitializer(AzureTableDeliveryStore store) : IHostedService
+/// <summary>
+/// Creates the store's tables when the app starts (every instance may; creation is idempotent) and, the first time,
+/// copies the SQLite file's delivery state into them, before the scheduler and dispatcher start.
+/// </summary>
+internal sealed partial class AzureTablesInitializer(AzureTableDeliveryStore store, SqliteDatabase database, IOptions<AzureStorageOptions> options,
+    ILogger<AzureTablesInitializer> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => store.EnsureCreatedAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.EnsureCreatedAsync(cancellationToken);
+        if (options.Value.ImportFromSqlite && await store.ImportFromSqliteOnceAsync(database, cancellationToken) is { } copied)
+        {
+            LogImported(logger, copied.Sends, copied.Jobs);
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Information, Message = "AzureStorage: copied the SQLite file's delivery state into the tables ({Sends} planned sends, {Jobs} jobs).")]
+    private static partial void LogImported(ILogger logger, int sends, int jobs);
 }

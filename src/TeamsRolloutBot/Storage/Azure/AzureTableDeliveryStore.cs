@@ -15,7 +15,7 @@ namespace TeamsRolloutBot.Storage.Azure;
 /// and retried (or, for a lease, the job is left to the instance that won). Times are Unix milliseconds.
 /// Keys are stored base64url-encoded as row keys, because plan keys contain characters Table Storage forbids (<c>/</c>).
 /// </summary>
-public sealed class AzureTableDeliveryStore : IDeliveryStore
+public sealed partial class AzureTableDeliveryStore : IDeliveryStore
 {
     private const string Sends = "sends";
     private const string Jobs = "jobs";
