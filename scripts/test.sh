@@ -6,8 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export NUGET_CERT_REVOCATION_MODE=offline DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# npm folders with a lockfile: the Playground, the card renderers, the manifest validator.
-for dir in tools/playground tests/cards-js; do
+# npm folders with a lockfile: the Playground, the card renderers, the manifest validator, Azurite (AzureStorage tests).
+for dir in tools/playground tests/cards-js tools/azurite; do
   if [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "npm ci failed in $dir" >&2; exit 1; }
   fi

@@ -46,12 +46,17 @@ public static class ProtocolServiceCollectionExtensions
     public static IServiceCollection AddBotStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart()
-            .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase),
-                "Storage:Provider: only 'Sqlite' is available in this version.")
+            .Validate(o => o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) || o.Provider.Equals("AzureStorage", StringComparison.OrdinalIgnoreCase),
+                "Storage:Provider must be 'Sqlite' or 'AzureStorage'.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath must name the database file.");
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<InboundActivityLog>();
+        if (string.Equals(configuration["Storage:Provider"], "AzureStorage", StringComparison.OrdinalIgnoreCase))
+        {
+            // Delivery state (outbox, planned sends, progress, conversations) in Azure Table Storage; see docs/operations.md.
+            Storage.Azure.AzureStorageServiceCollectionExtensions.AddAzureDeliveryStore(services, configuration);
+        }
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Microsoft.Data.Sqlite;
+
+namespace TeamsRolloutBot.Storage.Azure;
+
+/// <summary>The one-time copy of a SQLite deployment's delivery state into the tables (migration to AzureStorage).</summary>
+public sealed partial class AzureTableDeliveryStore
+{
+    /// <summary>Setting that records which start copied the SQLite file; present means the copy was claimed.</summary>
+    public const string ImportMarker = "sqlite-import";
+
+    /// <summary>
+    /// Copies planned sends (with their states), the outbox and delivery log, status cards, delivery settings and
+    /// conversation references from the SQLite file, unless a copy was claimed before (by any instance). Returns
+    /// (sends, jobs) copied, or null when another start already claimed the copy.
+    /// </summary>
+    public async Task<(int Sends, int Jobs)?> ImportFromSqliteOnceAsync(SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var claim = Guid.NewGuid().ToString("N");
+        if (await GetOrAddSettingAsync(ImportMarker, claim, cancellationToken) != claim)
+        {
+            return null;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var sends = await CopyAsync(connection, _sends, "SELECT * FROM planned_sends", r => new TableEntity(Sends, Encode(Str(r, "send_key")!))
+        {
+            ["SendKey"] = Str(r, "send_key"), ["WaveId"] = Str(r, "wave_id"), ["MessageId"] = Str(r, "message_id"),
+            ["DepartmentId"] = Str(r, "department_id"), ["Audience"] = Str(r, "audience"), ["DueAt"] = Long(r, "due_at"),
+            ["Template"] = Str(r, "template"), ["Phase"] = Str(r, "phase"), ["Subject"] = Str(r, "subject"), ["State"] = Str(r, "state"),
+            ["JobCount"] = (int)(Long(r, "job_count") ?? 0), ["Detail"] = Str(r, "detail"), ["ReportedAt"] = Long(r, "reported_at"),
+            ["UpdatedAt"] = Long(r, "updated_at"),
+        }, cancellationToken);
+        var jobs = await CopyAsync(connection, _jobs, "SELECT * FROM outbox", r => new TableEntity(Jobs, Encode(Str(r, "job_key")!))
+        {
+            ["JobKey"] = Str(r, "job_key"), ["SendKey"] = Str(r, "send_key"), ["WaveId"] = Str(r, "wave_id"), ["MessageId"] = Str(r, "message_id"),
+            ["DepartmentId"] = Str(r, "department_id"), ["Kind"] = Str(r, "kind"), ["Target"] = Str(r, "target"), ["Language"] = Str(r, "language"),
+            // SQLite keeps only the current due time (a lease moves it); it is the best planned time there is.
+            ["PlannedAt"] = Long(r, "due_at"), ["DueAt"] = Long(r, "due_at"), ["State"] = Str(r, "state"), ["LeaseOwner"] = Str(r, "lease_owner"),
+            ["Attempts"] = (int)(Long(r, "attempts") ?? 0), ["InstallRequested"] = Long(r, "install_requested") == 1,
+            ["Outcome"] = Str(r, "outcome"), ["Detail"] = Str(r, "detail"), ["StatusCode"] = (int?)Long(r, "status_code"),
+            ["ConversationId"] = Str(r, "conversation_id"), ["ActivityId"] = Str(r, "activity_id"),
+            ["CreatedAt"] = Long(r, "created_at"), ["UpdatedAt"] = Long(r, "updated_at"),
+        }, cancellationToken);
+        await CopyAsync(connection, _cards, "SELECT * FROM progress_cards", r => new TableEntity(
+            Encode(Str(r, "wave_id") + "\n" + Str(r, "message_id")), Encode(Str(r, "lead_id")!))
+        {
+            ["ConversationId"] = Str(r, "conversation_id"), ["ServiceUrl"] = Str(r, "service_url"), ["ActivityId"] = Str(r, "activity_id"),
+            ["Final"] = Long(r, "final") == 1, ["UpdatedAt"] = Long(r, "updated_at"),
+        }, cancellationToken);
+        await CopyAsync(connection, _settings, $"SELECT * FROM delivery_settings WHERE key <> '{ImportMarker}'",
+            r => new TableEntity(Meta, Encode(Str(r, "key")!)) { ["Value"] = Str(r, "value") }, cancellationToken);
+        string? latest = null;
+        long latestAt = long.MinValue;
+        await CopyAsync(connection, _conversations, "SELECT * FROM conversations", r =>
+        {
+            var updated = IsoMs(Str(r, "updated_at")) ?? 0;
+            if (updated >= latestAt)
+            {
+                (latest, latestAt) = (Str(r, "service_url"), updated);
+            }
+            return new TableEntity("conv", Encode(Str(r, "conversation_id")!))
+            {
+                ["ConversationId"] = Str(r, "conversation_id"), ["ChannelId"] = Str(r, "channel_id"), ["ServiceUrl"] = Str(r, "service_url"),
+                ["ConversationType"] = Str(r, "conversation_type"), ["TenantId"] = Str(r, "tenant_id"), ["BotId"] = Str(r, "bot_id"),
+                ["UserId"] = Str(r, "user_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
+                ["AadLower"] = Str(r, "user_aad_object_id")?.ToLowerInvariant(), ["TeamId"] = Str(r, "team_id"),
+                ["TeamAadGroupId"] = Str(r, "team_aad_group_id"), ["TeamChannelId"] = Str(r, "team_channel_id"), ["Locale"] = Str(r, "locale"),
+                ["Installed"] = Long(r, "installed") == 1, ["WelcomedAt"] = IsoMs(Str(r, "welcomed_at")), ["UpdatedAt"] = updated,
+            };
+        }, cancellationToken);
+        if (latest is not null)
+        {
+            await _settings.UpsertEntityAsync(new TableEntity(Meta, "latestServiceUrl") { ["Value"] = latest, ["UpdatedAt"] = latestAt },
+                TableUpdateMode.Replace, cancellationToken);
+        }
+        return (sends, jobs);
+    }
+
+    private static async Task<int> CopyAsync(SqliteConnection connection, TableClient table, string sql, Func<SqliteDataReader, TableEntity> map,
+        CancellationToken cancellationToken)
+    {
+        var entities = new List<TableEntity>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entities.Add(map(reader));
+            }
+        }
+        // Entity group transactions: up to 100 entities of one partition per request.
+        foreach (var partition in entities.GroupBy(e => e.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+            }
+        }
+        return entities.Count;
+    }
+
+    private static string? Str(SqliteDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetString(i);
+    }
+
+    private static long? Long(SqliteDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetInt64(i);
+    }
+
+    private static long? IsoMs(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.ToUnixTimeMilliseconds() : null;
+}

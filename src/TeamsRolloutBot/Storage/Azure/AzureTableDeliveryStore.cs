@@ -1,0 +1,496 @@
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+
+namespace TeamsRolloutBot.Storage.Azure;
+
+/// <summary>
+/// <see cref="IDeliveryStore"/> on Azure Table Storage, for several bot instances sharing one storage account.
+/// The outbox is a table (not a queue): each job is one entity whose <c>DueAt</c> moves to the lease expiry when a
+/// dispatcher leases it, exactly like the SQLite store. Every change to shared state is a read followed by an
+/// <c>If-Match</c> (ETag) update; a 412 means another instance changed the entity first, and the change is re-read
+/// and retried (or, for a lease, the job is left to the instance that won). Times are Unix milliseconds.
+/// Keys are stored base64url-encoded as row keys, because plan keys contain characters Table Storage forbids (<c>/</c>).
+/// </summary>
+public sealed partial class AzureTableDeliveryStore : IDeliveryStore
+{
+    private const string Sends = "sends";
+    private const string Jobs = "jobs";
+    private const string Meta = "meta";
+
+    private readonly TableClient _sends;
+    private readonly TableClient _jobs;
+    private readonly TableClient _settings;
+    private readonly TableClient _cards;
+    private readonly TableClient _conversations;
+    private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task<IReadOnlySet<string>>>? _heldWaves;
+    private readonly ConversationStore? _local;
+
+    /// <summary>
+    /// A store on the tables <paramref name="tablePrefix"/>Sends, …Jobs, …Settings, …Cards, …Conversations.
+    /// <paramref name="heldWaves"/> names the waves a lead paused or cancelled (their jobs are neither leased nor due);
+    /// <paramref name="localConversations"/> is the instance's own conversation cache (install events land there),
+    /// read when the table has no reference and kept in step on every save.
+    /// </summary>
+    public AzureTableDeliveryStore(TableServiceClient service, string tablePrefix, TimeProvider time,
+        Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null, ConversationStore? localConversations = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _sends = service.GetTableClient(tablePrefix + "Sends");
+        _jobs = service.GetTableClient(tablePrefix + "Jobs");
+        _settings = service.GetTableClient(tablePrefix + "Settings");
+        _cards = service.GetTableClient(tablePrefix + "Cards");
+        _conversations = service.GetTableClient(tablePrefix + "Conversations");
+        _time = time;
+        _heldWaves = heldWaves;
+        _local = localConversations;
+    }
+
+    /// <summary>Creates the tables that do not exist yet (idempotent; every instance may call it at start).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in new[] { _sends, _jobs, _settings, _cards, _conversations })
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Records planned sends not seen before; a pending one takes the plan's new due time and template.</summary>
+    public async Task<int> RegisterSendsAsync(IReadOnlyCollection<PlannedSend> sends, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        foreach (var send in sends)
+        {
+            var entity = new TableEntity(Sends, Encode(send.Key))
+            {
+                ["SendKey"] = send.Key, ["WaveId"] = send.WaveId, ["MessageId"] = send.MessageId, ["DepartmentId"] = send.DepartmentId,
+                ["Audience"] = send.Audience.ToString(), ["DueAt"] = Ms(send.DueUtc), ["Template"] = send.Template, ["Phase"] = send.Phase,
+                ["Subject"] = send.Subject, ["State"] = nameof(PlannedSendState.Pending), ["JobCount"] = 0, ["UpdatedAt"] = Now(),
+            };
+            if (await TryAddAsync(_sends, entity, cancellationToken))
+            {
+                added++;
+                continue;
+            }
+            await MutateAsync(_sends, Sends, Encode(send.Key), e =>
+            {
+                if (e.GetString("State") != nameof(PlannedSendState.Pending)
+                    || (e.GetInt64("DueAt") == Ms(send.DueUtc) && e.GetString("Template") == send.Template
+                        && e.GetString("Phase") == send.Phase && (e.GetString("Subject") ?? "") == (send.Subject ?? "")))
+                {
+                    return false;
+                }
+                e["DueAt"] = Ms(send.DueUtc);
+                e["Template"] = send.Template;
+                e["Phase"] = send.Phase;
+                e["Subject"] = send.Subject;
+                e["UpdatedAt"] = Now();
+                return true;
+            }, cancellationToken);
+        }
+        return added;
+    }
+
+    public async Task<IReadOnlyList<PlannedSendRecord>> GetDueSendsAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Sends} and State eq {nameof(PlannedSendState.Pending)} and DueAt le {Ms(nowUtc)}");
+        var list = await QueryAsync(_sends, filter, cancellationToken);
+        return [.. list.Select(ReadSend).OrderBy(s => s.Send.DueUtc).ThenBy(s => s.Send.Key, StringComparer.Ordinal)];
+    }
+
+    public async Task<PlannedSendRecord?> FindSendAsync(string sendKey, CancellationToken cancellationToken) =>
+        await GetAsync(_sends, Sends, Encode(sendKey), cancellationToken) is { } e ? ReadSend(e) : null;
+
+    public Task MarkSendAsync(string sendKey, PlannedSendState state, int jobCount, string? detail, CancellationToken cancellationToken) =>
+        MutateAsync(_sends, Sends, Encode(sendKey), e =>
+        {
+            e["State"] = state.ToString();
+            e["JobCount"] = jobCount;
+            e["Detail"] = detail;
+            e["UpdatedAt"] = Now();
+            return true;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<PlannedSendRecord>> GetUnreportedMissedAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Sends} and State eq {nameof(PlannedSendState.Missed)}");
+        var list = await QueryAsync(_sends, filter, cancellationToken);
+        return [.. list.Select(ReadSend).Where(s => s.ReportedAt is null).OrderBy(s => s.Send.DueUtc)];
+    }
+
+    public Task MarkMissedReportedAsync(string sendKey, DateTimeOffset atUtc, CancellationToken cancellationToken) =>
+        MutateAsync(_sends, Sends, Encode(sendKey), e =>
+        {
+            e["ReportedAt"] = Ms(atUtc);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Adds each job whose key is new (an insert, refused with 409 when the key exists: idempotent across instances).</summary>
+    public async Task<int> EnqueueAsync(IReadOnlyCollection<OutboxJob> jobs, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        var now = Now();
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (job, ct) =>
+        {
+            var entity = new TableEntity(Jobs, Encode(job.Key))
+            {
+                ["JobKey"] = job.Key, ["SendKey"] = job.SendKey, ["WaveId"] = job.WaveId, ["MessageId"] = job.MessageId,
+                ["DepartmentId"] = job.DepartmentId, ["Kind"] = job.Kind.ToString(), ["Target"] = job.Target, ["Language"] = job.Language,
+                ["PlannedAt"] = Ms(job.DueUtc), ["DueAt"] = Ms(job.DueUtc), ["State"] = nameof(JobState.Queued), ["Attempts"] = 0,
+                ["InstallRequested"] = false, ["CreatedAt"] = now, ["UpdatedAt"] = now,
+            };
+            if (await TryAddAsync(_jobs, entity, ct))
+            {
+                Interlocked.Increment(ref added);
+            }
+        });
+        return added;
+    }
+
+    /// <summary>
+    /// Reads the due queued jobs, oldest first, and claims each with an ETag-conditional update that moves its due time
+    /// to the lease expiry. A 412 means another instance claimed it first: that job is skipped, never handed out twice.
+    /// </summary>
+    public async Task<IReadOnlyList<LeasedJob>> LeaseAsync(string owner, int max, DateTimeOffset nowUtc, TimeSpan leaseFor, CancellationToken cancellationToken)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)} and DueAt le {Ms(nowUtc)}");
+        var held = await HeldAsync(cancellationToken);
+        var candidates = (await QueryAsync(_jobs, filter, cancellationToken))
+            .Where(e => !held.Contains(e.GetString("WaveId")))
+            .OrderBy(e => e.GetInt64("DueAt")).ThenBy(e => e.GetInt64("CreatedAt")).ThenBy(e => e.RowKey, StringComparer.Ordinal);
+        var until = nowUtc + leaseFor;
+        var leased = new List<LeasedJob>(max);
+        foreach (var entity in candidates)
+        {
+            if (leased.Count >= max)
+            {
+                break;
+            }
+            entity["DueAt"] = Ms(until);
+            entity["LeaseOwner"] = owner;
+            entity["UpdatedAt"] = Ms(nowUtc);
+            try
+            {
+                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                continue;
+            }
+            leased.Add(new LeasedJob(ReadJob(entity), (int)entity.GetInt32("Attempts")!, entity.GetBoolean("InstallRequested") == true, until));
+        }
+        return leased;
+    }
+
+    public Task CompleteAsync(string jobKey, DeliveryResult result, CancellationToken cancellationToken) =>
+        RecordAsync([new JobUpdate(jobKey, result)], cancellationToken);
+
+    public Task RescheduleAsync(string jobKey, DateTimeOffset dueUtc, DeliveryResult result, bool countAttempt, bool installRequested, CancellationToken cancellationToken) =>
+        RecordAsync([new JobUpdate(jobKey, result, dueUtc, countAttempt, installRequested)], cancellationToken);
+
+    /// <summary>Records each attempt with its own conditional update (Table Storage has no cross-entity transaction beyond one partition batch).</summary>
+    public Task RecordAsync(IReadOnlyCollection<JobUpdate> updates, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(updates, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (update, ct) =>
+            await MutateAsync(_jobs, Jobs, Encode(update.Key), e =>
+            {
+                var result = update.Result;
+                e["Outcome"] = result.Outcome.ToString();
+                e["Detail"] = result.Detail is { Length: > 1000 } d ? d[..1000] : result.Detail;
+                e["StatusCode"] = result.StatusCode;
+                if (result.ConversationId is not null)
+                {
+                    e["ConversationId"] = result.ConversationId;
+                }
+                if (result.ActivityId is not null)
+                {
+                    e["ActivityId"] = result.ActivityId;
+                }
+                var attempts = e.GetInt32("Attempts") ?? 0;
+                if (update.RetryAt is { } due)
+                {
+                    e["State"] = nameof(JobState.Queued);
+                    e["DueAt"] = Ms(due);
+                    e["Attempts"] = attempts + (update.CountAttempt ? 1 : 0);
+                    e["InstallRequested"] = e.GetBoolean("InstallRequested") == true || update.InstallRequested;
+                }
+                else
+                {
+                    e["State"] = StateOf(result.Outcome).ToString();
+                    e["Attempts"] = attempts + 1;
+                }
+                e["LeaseOwner"] = null;
+                e["UpdatedAt"] = Now();
+                return true;
+            }, ct));
+
+    public Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(jobKeys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
+            await MutateAsync(_jobs, Jobs, Encode(key), e =>
+            {
+                if (e.GetString("State") != nameof(JobState.Queued))
+                {
+                    return false;
+                }
+                e["DueAt"] = Ms(dueUtc);
+                e["LeaseOwner"] = null;
+                e["UpdatedAt"] = Now();
+                return true;
+            }, ct));
+
+    public async Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, StoredConversation>(StringComparer.OrdinalIgnoreCase);
+        await Parallel.ForEachAsync(userAadObjectIds.Distinct(StringComparer.OrdinalIgnoreCase),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+            {
+                if (await FindPersonalConversationAsync(id, ct) is { } conversation)
+                {
+                    found[conversation.Reference.UserAadObjectId!] = conversation;
+                }
+            });
+        return new Dictionary<string, StoredConversation>(found, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public async Task<string> GetOrAddSettingAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        if (await TryAddAsync(_settings, new TableEntity(Meta, Encode(key)) { ["Value"] = value }, cancellationToken))
+        {
+            return value;
+        }
+        return (await GetAsync(_settings, Meta, Encode(key), cancellationToken))!.GetString("Value");
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)}");
+        var held = await HeldAsync(cancellationToken);
+        var queued = (await QueryAsync(_jobs, filter, cancellationToken, ["DueAt", "WaveId"])).Where(e => !held.Contains(e.GetString("WaveId"))).ToList();
+        return queued.Count == 0 ? null : FromMs(queued.Min(e => e.GetInt64("DueAt")!.Value));
+    }
+
+    public async Task<IReadOnlyList<WaveProgress>> GetProgressAsync(DateTimeOffset sinceUtc, CancellationToken cancellationToken)
+    {
+        var all = await QueryAsync(_jobs, TableClient.CreateQueryFilter($"PartitionKey eq {Jobs}"), cancellationToken,
+            ["WaveId", "MessageId", "State", "UpdatedAt"]);
+        var since = Ms(sinceUtc);
+        return
+        [
+            .. all.GroupBy(e => (Wave: e.GetString("WaveId"), Message: e.GetString("MessageId")))
+                .Where(g => g.Any(e => e.GetString("State") == nameof(JobState.Queued) || e.GetInt64("UpdatedAt") >= since))
+                .OrderBy(g => g.Key.Wave, StringComparer.Ordinal).ThenBy(g => g.Key.Message, StringComparer.Ordinal)
+                .Select(g =>
+                {
+                    int Count(JobState s) => g.Count(e => e.GetString("State") == s.ToString());
+                    var finished = g.Where(e => e.GetString("State") != nameof(JobState.Queued)).Select(e => e.GetInt64("UpdatedAt")!.Value).ToList();
+                    return new WaveProgress(g.Key.Wave, g.Key.Message, g.Count(), Count(JobState.Delivered), Count(JobState.Failed),
+                        Count(JobState.Skipped), Count(JobState.Queued), finished.Count == 0 ? null : FromMs(finished.Max()));
+                }),
+        ];
+    }
+
+    public async Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveryLogAsync(string target, CancellationToken cancellationToken)
+    {
+        var list = await QueryAsync(_jobs, TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and Target eq {target}"), cancellationToken);
+        return [.. list.OrderByDescending(e => e.GetInt64("CreatedAt")).ThenByDescending(e => e.GetInt64("PlannedAt")).Select(ReadLog)];
+    }
+
+    public async Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Jobs} and WaveId eq {waveId} and MessageId eq {messageId} and DepartmentId eq {departmentId} and Kind eq {nameof(DeliveryKind.Personal)}");
+        var list = await QueryAsync(_jobs, filter, cancellationToken, ["Target", "State"]);
+        return (list.Count > 0, [.. list.Where(e => e.GetString("State") == nameof(JobState.Delivered)).Select(e => e.GetString("Target"))]);
+    }
+
+    public async Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken) =>
+        await GetAsync(_jobs, Jobs, Encode(jobKey), cancellationToken) is { } e ? ReadLog(e) : null;
+
+    public async Task<ProgressCard?> FindProgressCardAsync(string waveId, string messageId, string leadId, CancellationToken cancellationToken) =>
+        await GetAsync(_cards, Encode(waveId + "\n" + messageId), Encode(leadId), cancellationToken) is { } e
+            ? new ProgressCard(waveId, messageId, leadId, e.GetString("ConversationId"), e.GetString("ServiceUrl"), e.GetString("ActivityId"), e.GetBoolean("Final") == true)
+            : null;
+
+    public async Task SaveProgressCardAsync(ProgressCard card, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var entity = new TableEntity(Encode(card.WaveId + "\n" + card.MessageId), Encode(card.LeadId))
+        {
+            ["ConversationId"] = card.ConversationId, ["ServiceUrl"] = card.ServiceUrl, ["ActivityId"] = card.ActivityId,
+            ["Final"] = card.Final, ["UpdatedAt"] = Now(),
+        };
+        await _cards.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The user's personal conversation: an installed one before an uninstalled one, then the newest.</summary>
+    public async Task<StoredConversation?> FindPersonalConversationAsync(string userAadObjectId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"ConversationType eq {"personal"} and AadLower eq {userAadObjectId.ToLowerInvariant()}");
+        var list = await QueryAsync(_conversations, filter, cancellationToken);
+        if (list.Count == 0)
+        {
+            return _local is null ? null : await _local.FindPersonalAsync(userAadObjectId, cancellationToken);
+        }
+        return ReadConversation(list.OrderByDescending(e => e.GetBoolean("Installed") == true)
+            .ThenByDescending(e => e.GetInt64("UpdatedAt")).First());
+    }
+
+    public async Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        await GetAsync(_conversations, "conv", Encode(conversationId), cancellationToken) is { } e ? ReadConversation(e)
+            : _local is null ? null : await _local.FindAsync(conversationId, cancellationToken);
+
+    public async Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken) =>
+        (await GetAsync(_settings, Meta, "latestServiceUrl", cancellationToken))?.GetString("Value");
+
+    /// <summary>Stores or refreshes a reference; fields the new one lacks keep their stored values (as in SQLite's COALESCE).</summary>
+    public async Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var now = Now();
+        var fresh = new TableEntity("conv", Encode(reference.ConversationId))
+        {
+            ["ConversationId"] = reference.ConversationId, ["ChannelId"] = reference.ChannelId, ["ServiceUrl"] = reference.ServiceUrl,
+            ["ConversationType"] = reference.ConversationType, ["TenantId"] = reference.TenantId, ["BotId"] = reference.BotId,
+            ["UserId"] = reference.UserId, ["UserAadObjectId"] = reference.UserAadObjectId, ["AadLower"] = reference.UserAadObjectId?.ToLowerInvariant(),
+            ["TeamId"] = reference.TeamId, ["TeamAadGroupId"] = reference.TeamAadGroupId, ["TeamChannelId"] = reference.ChannelIdInTeam,
+            ["Locale"] = reference.Locale, ["Installed"] = true, ["UpdatedAt"] = now,
+        };
+        if (!await TryAddAsync(_conversations, fresh, cancellationToken))
+        {
+            await MutateAsync(_conversations, "conv", fresh.RowKey, e =>
+            {
+                foreach (var (key, value) in fresh)
+                {
+                    if (value is not null && key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp"))
+                    {
+                        e[key] = value;
+                    }
+                }
+                return true;
+            }, cancellationToken);
+        }
+        if (_local is not null)
+        {
+            await _local.UpsertAsync(reference, cancellationToken);
+        }
+        await _settings.UpsertEntityAsync(new TableEntity(Meta, "latestServiceUrl") { ["Value"] = reference.ServiceUrl, ["UpdatedAt"] = now },
+            TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task MarkConversationGoneAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        if (_local is not null)
+        {
+            await _local.MarkUninstalledAsync(conversationId, cancellationToken);
+        }
+        await MutateAsync(_conversations, "conv", Encode(conversationId), e =>
+        {
+            e["Installed"] = false;
+            e["UpdatedAt"] = Now();
+            return true;
+        }, cancellationToken);
+    }
+
+    private async Task<IReadOnlySet<string>> HeldAsync(CancellationToken cancellationToken) =>
+        _heldWaves is null ? new HashSet<string>() : await _heldWaves(cancellationToken);
+
+    private static async Task<bool> TryAddAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<TableEntity?> GetAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Read, change, write back with If-Match; on 412 (another instance wrote first) read again and retry. A missing entity is left alone.</summary>
+    private static async Task MutateAsync(TableClient table, string partition, string row, Func<TableEntity, bool> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await GetAsync(table, partition, row, cancellationToken) is not { } entity || !change(entity))
+            {
+                return;
+            }
+            try
+            {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1)), cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, CancellationToken cancellationToken, IEnumerable<string>? select = null)
+    {
+        var list = new List<TableEntity>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken))
+        {
+            list.Add(entity);
+        }
+        return list;
+    }
+
+    private static PlannedSendRecord ReadSend(TableEntity e)
+    {
+        var send = new PlannedSend(e.GetString("SendKey"), e.GetString("WaveId"), e.GetString("MessageId"), e.GetString("DepartmentId"),
+            Enum.Parse<SendAudience>(e.GetString("Audience")), FromMs(e.GetInt64("DueAt")!.Value), e.GetString("Template"),
+            e.GetString("Phase") ?? "", e.GetString("Subject"));
+        return new PlannedSendRecord(send, Enum.Parse<PlannedSendState>(e.GetString("State")), e.GetInt32("JobCount") ?? 0, e.GetString("Detail"),
+            e.GetInt64("ReportedAt") is { } reported ? FromMs(reported) : null);
+    }
+
+    private static OutboxJob ReadJob(TableEntity e) => new(
+        e.GetString("JobKey"), e.GetString("SendKey"), e.GetString("WaveId"), e.GetString("MessageId"), e.GetString("DepartmentId"),
+        Enum.Parse<DeliveryKind>(e.GetString("Kind")), e.GetString("Target"), e.GetString("Language"), FromMs(e.GetInt64("PlannedAt")!.Value));
+
+    private static DeliveryLogEntry ReadLog(TableEntity e) => new(
+        e.GetString("JobKey"), e.GetString("WaveId"), e.GetString("MessageId"), e.GetString("DepartmentId"),
+        Enum.Parse<DeliveryKind>(e.GetString("Kind")), e.GetString("Target"), Enum.Parse<JobState>(e.GetString("State")),
+        e.GetString("Outcome") is { } outcome ? Enum.Parse<DeliveryOutcome>(outcome) : null, e.GetString("Detail"),
+        e.GetInt32("Attempts") ?? 0, e.GetString("ConversationId"), e.GetString("ActivityId"), FromMs(e.GetInt64("UpdatedAt")!.Value));
+
+    private static StoredConversation ReadConversation(TableEntity e) => new(
+        new ConversationReference(e.GetString("ChannelId"), e.GetString("ServiceUrl"), e.GetString("ConversationId"), e.GetString("ConversationType"),
+            e.GetString("TenantId"), e.GetString("BotId"), e.GetString("UserId"), e.GetString("UserAadObjectId"), e.GetString("TeamId"),
+            e.GetString("TeamAadGroupId"), e.GetString("TeamChannelId"), e.GetString("Locale")),
+        e.GetBoolean("Installed") == true,
+        e.GetInt64("WelcomedAt") is { } welcomed ? FromMs(welcomed) : null);
+
+    private static JobState StateOf(DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Delivered => JobState.Delivered,
+        DeliveryOutcome.Skipped => JobState.Skipped,
+        _ => JobState.Failed,
+    };
+
+    /// <summary>A row key for any string: base64url of its UTF-8 bytes (Table Storage forbids / \ # ? and control characters in keys).</summary>
+    internal static string Encode(string key) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private long Now() => Ms(_time.GetUtcNow());
+
+    private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

@@ -1,0 +1,67 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Storage.Azure;
+
+namespace TeamsRolloutBot.Tests.Storage;
+
+/// <summary>Switching a SQLite deployment to AzureStorage: what was sent stays sent, what was queued stays queued.</summary>
+public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_first_start_on_AzureStorage_carries_over_sends_jobs_outcomes_conversations_and_cards_once()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2027, 7, 5, 7, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
+        var database = new SqliteDatabase(Options.Create(new StorageOptions { SqlitePath = path }),
+            new HostingEnvironment { ContentRootPath = Path.GetTempPath(), EnvironmentName = Environments.Development });
+        var sqlite = new SqliteDeliveryStore(database, new ConversationStore(database, time), time);
+        var now = time.GetUtcNow();
+        await sqlite.RegisterSendsAsync([
+            new PlannedSend("it/pre-1/it/members", "it", "pre-1", "it", SendAudience.Members, now, "pre-enrollment", "PreEnrollment"),
+            new PlannedSend("it/post-1/it/members", "it", "post-1", "it", SendAudience.Members, now.AddDays(3), "post-enrollment", "PostEnrollment")], Ct);
+        await sqlite.MarkSendAsync("it/pre-1/it/members", PlannedSendState.Expanded, 2, null, Ct);
+        OutboxJob Job(string target) => new($"it/pre-1/it/members|personal|{target}", "it/pre-1/it/members", "it", "pre-1", "it", DeliveryKind.Personal, target, "nl", now);
+        await sqlite.EnqueueAsync([Job("u1"), Job("u2")], Ct);
+        var leased = await sqlite.LeaseAsync("old", 1, now, TimeSpan.FromMinutes(1), Ct);
+        await sqlite.CompleteAsync(leased[0].Job.Key, new DeliveryResult(DeliveryOutcome.Delivered, null, 201, "a:u", "act-1"), Ct);
+        await sqlite.SaveConversationAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:1", "personal", "t", "28:b", "29:1", "AAD-1", null, null, null, "nl-NL"), Ct);
+        await sqlite.SaveProgressCardAsync(new ProgressCard("it", "pre-1", "lead", "a:lead", "https://smba.trafficmanager.net/emea/", "act-9", false), Ct);
+        await sqlite.GetOrAddSettingAsync("install-key", "abc", Ct);
+
+        var azure = new AzureTableDeliveryStore(new TableServiceClient(azurite.ConnectionString), "i" + Guid.NewGuid().ToString("N")[..12], time);
+        await azure.EnsureCreatedAsync(Ct);
+        Assert.Equal((2, 2), await azure.ImportFromSqliteOnceAsync(database, Ct));
+
+        // The expanded send is not expanded again; the later one is still pending.
+        Assert.Equal((PlannedSendState.Expanded, 2), ((await azure.FindSendAsync("it/pre-1/it/members", Ct))!.State, (await azure.FindSendAsync("it/pre-1/it/members", Ct))!.JobCount));
+        Assert.Empty(await azure.GetDueSendsAsync(now, Ct));
+        Assert.Single(await azure.GetDueSendsAsync(now.AddDays(3), Ct));
+        // The delivered job is never leased again; the queued one is, once the old lease would have expired.
+        var sent = await azure.FindJobAsync(leased[0].Job.Key, Ct);
+        Assert.Equal((JobState.Delivered, "act-1", 1), (sent!.State, sent.ActivityId, sent.Attempts));
+        time.Advance(TimeSpan.FromMinutes(2));
+        var next = Assert.Single(await azure.LeaseAsync("new", 10, time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+        Assert.NotEqual(leased[0].Job.Key, next.Job.Key);
+        Assert.Equal(("it", "pre-1", 2, 1, 1), Progress(Assert.Single(await azure.GetProgressAsync(now, Ct))));
+        Assert.Equal("a:1", (await azure.FindPersonalConversationAsync("aad-1", Ct))!.Reference.ConversationId);
+        Assert.Equal("https://smba.trafficmanager.net/emea/", await azure.LatestServiceUrlAsync(Ct));
+        Assert.Equal("act-9", (await azure.FindProgressCardAsync("it", "pre-1", "lead", Ct))!.ActivityId);
+        Assert.Equal("abc", await azure.GetOrAddSettingAsync("install-key", "other", Ct));
+
+        // A restart (or a second instance) does not copy again over the newer state.
+        await azure.CompleteAsync(next.Job.Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        Assert.Null(await azure.ImportFromSqliteOnceAsync(database, Ct));
+        Assert.Equal(JobState.Delivered, (await azure.FindJobAsync(next.Job.Key, Ct))!.State);
+    }
+
+    private static (string, string, int, int, int) Progress(WaveProgress p) => (p.WaveId, p.MessageId, p.Total, p.Delivered, p.Queued);
+}
