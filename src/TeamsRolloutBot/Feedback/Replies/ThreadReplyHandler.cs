@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Protocol;
 
 namespace TeamsRolloutBot.Feedback.Replies;
@@ -8,7 +9,7 @@ namespace TeamsRolloutBot.Feedback.Replies;
 /// at once and answered with nothing. Everything else is only counted (metric <c>feedback.thread_replies</c>), never
 /// stored or logged. Edits (<c>messageUpdate</c>) and deletions (<c>messageDelete</c>) of tracked replies update the record.
 /// </summary>
-public sealed class ThreadReplyHandler(ThreadReplyStore store, TimeProvider time)
+public sealed class ThreadReplyHandler(ThreadReplyStore store, IOptions<ThreadRepliesOptions> options, TimeProvider time)
 {
     /// <summary>The activity type of an edited or undeleted message.</summary>
     public const string MessageUpdate = "messageUpdate";
@@ -52,7 +53,7 @@ public sealed class ThreadReplyHandler(ThreadReplyStore store, TimeProvider time
     /// </summary>
     public async Task<bool> TryHandleMessageAsync(Activity activity, CancellationToken cancellationToken)
     {
-        if (!IsCandidate(activity))
+        if (!options.Value.Enabled || !IsCandidate(activity))
         {
             return false;
         }
@@ -69,7 +70,8 @@ public sealed class ThreadReplyHandler(ThreadReplyStore store, TimeProvider time
     /// <summary>A live edit or deletion of a channel message; only replies of tracked threads change anything.</summary>
     public async Task OnMessageChangeAsync(Activity activity, CancellationToken cancellationToken)
     {
-        if (!string.Equals(activity.Conversation?.ConversationType, "channel", StringComparison.OrdinalIgnoreCase)
+        if (!options.Value.Enabled
+            || !string.Equals(activity.Conversation?.ConversationType, "channel", StringComparison.OrdinalIgnoreCase)
             || RootOf(activity.Conversation?.Id) is not { } root || activity.Id is not { Length: > 0 } id || id == root)
         {
             ThreadReplyTelemetry.Reply(ReplyChange.NotTracked);

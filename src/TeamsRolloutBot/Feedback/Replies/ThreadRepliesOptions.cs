@@ -1,0 +1,22 @@
+namespace TeamsRolloutBot.Feedback.Replies;
+
+/// <summary><c>Feedback:ThreadReplies:</c> settings for thread replies as feedback.</summary>
+public sealed class ThreadRepliesOptions
+{
+    public const string Section = "Feedback:ThreadReplies";
+
+    /// <summary><c>Enabled</c>: collect replies at all (live and catch-up). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary><c>CatchUpEnabled</c>: list replies through Graph on start-up and every <see cref="CatchUpInterval"/>. Default true.</summary>
+    public bool CatchUpEnabled { get; set; } = true;
+
+    /// <summary><c>CatchUpInterval</c>: how often each open thread is read through Graph. Default 30 minutes.</summary>
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary><c>WindowDays</c>: how long after the post its thread is read through Graph (the feedback window). Default 28.</summary>
+    public double WindowDays { get; set; } = 28;
+
+    /// <summary><c>MaxBackoff</c>: the longest wait after repeated outages. Default 1 hour.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+}
