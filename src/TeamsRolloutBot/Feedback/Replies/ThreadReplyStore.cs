@@ -320,7 +320,10 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT root_message_id, channel_id, team_id, team_aad_group_id, wave_id, department_id, message_id, posted_at, poll_attempts
+            SELECT root_message_id, channel_id, team_id,
+                COALESCE(team_aad_group_id, (SELECT c.team_aad_group_id FROM conversations c
+                    WHERE c.team_id = thread_roots.team_id AND c.team_aad_group_id IS NOT NULL LIMIT 1)),
+                wave_id, department_id, message_id, posted_at, poll_attempts
             FROM thread_roots WHERE next_poll_at IS NULL OR next_poll_at <= $now ORDER BY posted_at
             """;
         command.Parameters.AddWithValue("$now", Format(now));
