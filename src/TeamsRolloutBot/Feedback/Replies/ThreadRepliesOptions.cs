@@ -19,4 +19,17 @@ public sealed class ThreadRepliesOptions
 
     /// <summary><c>MaxBackoff</c>: the longest wait after repeated outages. Default 1 hour.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// <c>Problems</c>: problem name → keywords (nl and en, matched without case anywhere in a reply). Configured
+    /// lists replace these defaults per problem name; add names to track more problems.
+    /// </summary>
+    public Dictionary<string, string[]> Problems { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Password"] = ["wachtwoord", "password", "inloggen", "sign in", "sign-in"],
+        ["MFA"] = ["mfa", "authenticator", "tweestaps", "two-factor", "verificatiecode", "verification code"],
+        ["Company Portal"] = ["company portal", "bedrijfsportal", "bedrijfsportaal"],
+        ["Certificate"] = ["certificaat", "certificate", "wifi", "wi-fi", "vpn"],
+        ["Camera/privacy"] = ["camera", "privacy", "webcam", "meekijken", "foto's", "photos"],
+    };
 }

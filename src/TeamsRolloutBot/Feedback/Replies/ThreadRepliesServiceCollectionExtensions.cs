@@ -19,6 +19,7 @@ public static class ThreadRepliesServiceCollectionExtensions
         // No retry handler: the catch-up records a failed root and tries it again later (Retry-After honoured).
         services.AddHttpClient<ThreadRepliesGraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<ThreadReplyCatchUp>();
+        services.TryAddSingleton<ThreadReplySummary>();
         services.AddHostedService<ThreadReplyCatchUpWorker>();
         return services;
     }
