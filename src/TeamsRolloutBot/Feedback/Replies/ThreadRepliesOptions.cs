@@ -21,10 +21,13 @@ public sealed class ThreadRepliesOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// <c>Problems</c>: problem name → keywords (nl and en, matched without case anywhere in a reply). Configured
-    /// lists replace these defaults per problem name; add names to track more problems.
+    /// <c>Problems</c>: problem name → keywords (nl and en, matched without case anywhere in a reply). When set, it
+    /// replaces <see cref="DefaultProblems"/> entirely.
     /// </summary>
-    public Dictionary<string, string[]> Problems { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    public Dictionary<string, string[]> Problems { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The keyword lists used when <see cref="Problems"/> is not configured.</summary>
+    public static IReadOnlyDictionary<string, string[]> DefaultProblems { get; } = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
         ["Password"] = ["wachtwoord", "password", "inloggen", "sign in", "sign-in"],
         ["MFA"] = ["mfa", "authenticator", "tweestaps", "two-factor", "verificatiecode", "verification code"],
@@ -32,4 +35,7 @@ public sealed class ThreadRepliesOptions
         ["Certificate"] = ["certificaat", "certificate", "wifi", "wi-fi", "vpn"],
         ["Camera/privacy"] = ["camera", "privacy", "webcam", "meekijken", "foto's", "photos"],
     };
+
+    /// <summary>The keyword lists in effect.</summary>
+    public IReadOnlyDictionary<string, string[]> EffectiveProblems => Problems.Count > 0 ? Problems : DefaultProblems;
 }

@@ -20,7 +20,7 @@ public sealed class ThreadReplySummary(ThreadReplyStore store, IOptions<ThreadRe
     public async Task<ReplyFigures> ComputeAsync(string? waveId, string? departmentId, CancellationToken cancellationToken)
     {
         var replies = await store.ListAsync(waveId, departmentId, cancellationToken: cancellationToken);
-        var problems = options.Value.Problems
+        var problems = options.Value.EffectiveProblems
             .Select(p => (Problem: p.Key, Count: replies.Count(r => p.Value.Any(k => k.Length > 0 && r.Text.Contains(k, StringComparison.OrdinalIgnoreCase)))))
             .Where(p => p.Count > 0)
             .OrderByDescending(p => p.Count).ThenBy(p => p.Problem, StringComparer.OrdinalIgnoreCase)

@@ -54,3 +54,22 @@ public sealed class ReplySummaryTests
         Assert.DoesNotContain(csv, l => l.Contains("Camera", StringComparison.Ordinal));
     }
 }
+
+public sealed class ReplyProblemConfigTests
+{
+    [Fact]
+    public async Task Configured_keyword_lists_replace_the_defaults()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false, settings: new()
+        {
+            ["Feedback:ThreadReplies:Problems:VPN:0"] = "vpn",
+            ["Feedback:ThreadReplies:Problems:VPN:1"] = "tunnel",
+        });
+        await ReplyActivities.TrackAsync(bot);
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000801", "De tunnel en mijn wachtwoord werken niet"));
+
+        var figures = await bot.Services.GetRequiredService<ThreadReplySummary>().ComputeAsync(null, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal([("VPN", 1)], figures.Problems);
+    }
+}
