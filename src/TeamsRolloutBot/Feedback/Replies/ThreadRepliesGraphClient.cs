@@ -80,7 +80,8 @@ public sealed class ThreadRepliesGraphClient(HttpClient http, GraphTokenSource t
             return null; // a bot's or app's reply (including this bot's) is not feedback
         }
         var created = Time(message["createdDateTime"]) ?? DateTimeOffset.UnixEpoch;
-        var modified = Time(message["lastEditedDateTime"]) ?? Time(message["lastModifiedDateTime"]) ?? created;
+        // lastModifiedDateTime also moves with reactions; only lastEditedDateTime is an edit of the text.
+        var modified = Time(message["lastEditedDateTime"]) ?? created;
         var body = message["body"];
         return new IncomingReply(
             id,

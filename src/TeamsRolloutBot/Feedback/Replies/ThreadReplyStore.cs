@@ -200,7 +200,10 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
             await delete.ExecuteNonQueryAsync(cancellationToken);
             change = ReplyChange.Deleted;
         }
-        else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt)
+        // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the Graph
+        // rendering of one message may differ in markup, and that is not an edit.
+        else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt
+                 && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
         {
             await using (var history = Command(connection, tx, "INSERT OR IGNORE INTO thread_reply_history (reply_id, version, text, modified_at) VALUES ($id, $v, $t, $mod)"))
             {

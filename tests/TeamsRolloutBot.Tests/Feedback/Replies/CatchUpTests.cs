@@ -103,6 +103,25 @@ public sealed class CatchUpTests
     }
 
     [Fact]
+    public async Task An_unedited_Graph_copy_whose_markup_renders_differently_is_not_taken_for_an_edit()
+    {
+        var (bot, graph) = await StartAsync();
+        await using var _ = bot;
+        await using var __ = graph;
+        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var now = bot.Time.GetUtcNow();
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000611", "Werkt :)"));
+        graph.Replies[ReplyActivities.Root] = [FakeRepliesGraph.Message("1700000000611", FeedbackBot.Aad(1), "User 1",
+            "<p>Werkt <emoji id=\"smile\" alt=\"🙂\" title=\"Smile\"></emoji></p>", now.AddSeconds(1))];
+
+        var result = await bot.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);
+
+        Assert.Equal((0, 0), (result.Added, result.Edited));
+        Assert.Equal(("Werkt :)", 1), ((await store.FindAsync("1700000000611", Ct))!.Text, (await store.FindAsync("1700000000611", Ct))!.Version));
+        Assert.Empty(await store.HistoryAsync("1700000000611", Ct));
+    }
+
+    [Fact]
     public async Task Threads_past_their_feedback_window_and_teams_without_a_known_group_id_are_not_read()
     {
         var (bot, graph) = await StartAsync();
