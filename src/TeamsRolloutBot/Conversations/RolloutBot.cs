@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -11,9 +12,10 @@ namespace TeamsRolloutBot.Conversations;
 /// <summary>
 /// The bot's conversation behaviour: remembers every conversation it is in, welcomes on install, and hands messages and
 /// card actions to the commands (<see cref="LeadCommands"/>: help and whoami for everyone, the rest for leads).
-/// In channels and group chats it speaks only when @mentioned.
+/// In channels and group chats it speaks only when @mentioned; replies in tracked channel threads (post-enrollment
+/// posts) are stored as feedback without an answer (<see cref="ThreadReplyHandler"/>).
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ThreadReplyHandler replies, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -33,6 +35,12 @@ public sealed class RolloutBot(ConversationStore conversations, ConnectorClient 
             case ActivityTypes.Message when SurveyInvokeHandler.IsSurveySubmit(activity):
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);
                 await ReplyAsync(activity, await survey.OnSubmitAsync(activity, cancellationToken), cancellationToken);
+                return null;
+            case ActivityTypes.Message when ThreadReplyHandler.IsCandidate(activity) && await replies.TryHandleMessageAsync(activity, cancellationToken):
+                // A reply in a tracked thread is feedback: stored, answered with nothing.
+                return null;
+            case ThreadReplyHandler.MessageUpdate or ThreadReplyHandler.MessageDelete:
+                await replies.OnMessageChangeAsync(activity, cancellationToken);
                 return null;
             case ActivityTypes.Message:
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);

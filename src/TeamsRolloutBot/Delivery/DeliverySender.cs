@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -26,7 +27,8 @@ public sealed class DeliverySender(
     ConversationPacer conversations,
     IOptions<DeliveryOptions> options,
     IOptions<BotOptions> bot,
-    TimeProvider time)
+    TimeProvider time,
+    ThreadRootRecorder? threads = null)
 {
     private readonly ConcurrentDictionary<string, PlannedSend?> _sends = new(StringComparer.Ordinal);
     private readonly DeliveryOptions _options = options.Value;
@@ -78,6 +80,14 @@ public sealed class DeliverySender(
         var result = await connector.CreateChannelThreadAsync(serviceUrl, channelId, tenantId, content.RenderTeams(send, leased.Job.Language), CancellationToken.None);
         if (result.IsSuccess)
         {
+            if (threads is not null)
+            {
+                // Post-enrollment posts (and collectReplies messages) are tracked: their thread replies are feedback.
+                var rootId = result.Value?.ActivityId ?? ThreadReplyHandler.RootOf(result.Value?.Id);
+                var teamOf = Departments.TryGetValue(leased.Job.DepartmentId, out var target) ? target.TeamId : null;
+                await threads.RecordAsync(leased.Job.WaveId, leased.Job.MessageId, leased.Job.DepartmentId, send.Phase, channelId,
+                    reference?.Reference.TeamId ?? teamOf, reference?.Reference.TeamAadGroupId, rootId, CancellationToken.None);
+            }
             return new DeliveryStep(new DeliveryResult(DeliveryOutcome.Delivered, null, (int?)result.StatusCode, result.Value?.Id, result.Value?.ActivityId));
         }
         var step = FromConnector(leased, result.Outcome, result.StatusCode, result.ErrorCode, result.RetryAfter);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Feedback.Replies;
 
 namespace TeamsRolloutBot.Feedback;
 
@@ -31,6 +32,7 @@ public static class FeedbackServiceCollectionExtensions
         services.AddSingleton<FeedbackSummaryService>();
         services.AddSingleton<FeedbackNotifier>();
         services.AddHostedService<FeedbackWorker>();
+        services.AddThreadReplies(configuration);
         return services;
     }
 }

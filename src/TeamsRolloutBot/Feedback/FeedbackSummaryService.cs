@@ -34,6 +34,9 @@ public sealed record FeedbackSummary(
     bool SharePointEnabled,
     SyncCounts Sync)
 {
+    /// <summary>The thread replies in scope (null when thread replies are not collected).</summary>
+    public Replies.ReplyFigures? Replies { get; init; }
+
     /// <summary>Share of responses that said enrollment worked ("yes"); null without responses.</summary>
     public double? SuccessRate => Responses > 0 ? (double)SuccessYes / Responses : null;
 
@@ -47,7 +50,8 @@ public sealed record FeedbackExport(byte[] Bytes, int Rows);
 /// Feedback summaries for leads (an Adaptive Card per wave and/or department, nl/en) and the CSV export of all answers.
 /// Response rates divide by <see cref="ISurveyAudience"/>'s recipients.
 /// </summary>
-public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience audience, PlanProvider plans, IOptions<FeedbackOptions> options)
+public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience audience, PlanProvider plans, IOptions<FeedbackOptions> options,
+    Replies.ThreadReplySummary? replies = null, Replies.ThreadReplyStore? replyStore = null)
 {
     public const int MaxComments = 5;
     public const int MaxProblems = 5;
@@ -111,7 +115,10 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
             answers.Count(a => a.Answer.Success == "no"),
             problems, comments,
             options.Value.SharePointEnabled,
-            await store.SyncCountsAsync(cancellationToken));
+            await store.SyncCountsAsync(cancellationToken))
+        {
+            Replies = replies is null ? null : await replies.ComputeAsync(waveId, departmentId, cancellationToken),
+        };
     }
 
     /// <summary>The summary as an Adaptive Card (template <c>feedback-summary</c>) in <paramref name="language"/>.</summary>
@@ -227,7 +234,13 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
         };
         var template = CardResources.Load("Cards/Templates/feedback-summary.json")
             ?? throw new InvalidOperationException("Card template Cards/Templates/feedback-summary.json is not embedded in the build.");
-        return (JsonObject)CardTemplate.Expand(template, root)!;
+        var card = (JsonObject)CardTemplate.Expand(template, root)!;
+        if (summary.Replies is { } figures && card["body"] is JsonArray body)
+        {
+            // Thread replies go just before the two closing lines (SharePoint state, recipient source).
+            body.Insert(Math.Max(0, body.Count - 2), Replies.ThreadReplySummary.Section(figures, lang, Dept, plan?.TimeZone));
+        }
+        return card;
     }
 
     /// <summary>
@@ -244,7 +257,7 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
         var csv = new StringBuilder();
         void Row(IEnumerable<string?> cells) => csv.Append(string.Join(",", cells.Select(Cell))).Append("\r\n");
         Row(["survey_id", "wave_id", "department_id", "first_submitted_at", "updated_at", "version", "rating", "success", "platform",
-            "duration", "problems", "comment", "contact_consent", "respondent_name", "respondent_id", "sharepoint_item_id", "sharepoint_synced"]);
+            "duration", "problems", "comment", "contact_consent", "respondent_name", "respondent_id", "sharepoint_item_id", "sharepoint_synced", "feedback_type"]);
         foreach (var a in answers.OrderBy(a => a.FirstSubmittedAt).ThenBy(a => a.Respondent.AadObjectId, StringComparer.Ordinal))
         {
             Row([
@@ -253,10 +266,19 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
                 a.Answer.Rating.ToString(CultureInfo.InvariantCulture), a.Answer.Success, a.Answer.Platform, a.Answer.Duration,
                 string.Join(";", a.Answer.Problems), a.Answer.Comment, a.Answer.Consent ? "true" : "false",
                 a.Answer.Consent ? a.Respondent.Name : null, a.Answer.Consent ? a.Respondent.AadObjectId : null,
-                a.ListItemId, a.SyncedVersion >= a.Version ? "true" : "false",
+                a.ListItemId, a.SyncedVersion >= a.Version ? "true" : "false", "survey",
             ]);
         }
-        return new FeedbackExport([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], answers.Count);
+        // Thread replies (deleted ones left out): posted openly in the channel, so with their author; the reply text in comment.
+        var threadReplies = replyStore is null ? [] : await replyStore.ListAsync(cancellationToken: cancellationToken);
+        foreach (var r in threadReplies.OrderBy(r => r.CreatedAt).ThenBy(r => r.ReplyId, StringComparer.Ordinal))
+        {
+            Row([
+                r.MessageId, r.WaveId, r.DepartmentId, Iso(r.CreatedAt), Iso(r.ModifiedAt), r.Version.ToString(CultureInfo.InvariantCulture),
+                null, null, null, null, null, r.Text, null, r.AuthorName, r.AuthorAadObjectId, null, null, "thread_reply",
+            ]);
+        }
+        return new FeedbackExport([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], answers.Count + threadReplies.Count);
     }
 
     internal static string Cell(string? value)

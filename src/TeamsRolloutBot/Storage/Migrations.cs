@@ -211,5 +211,47 @@ public static class Migrations
                 PRIMARY KEY (kind, scope, target)
             );
             """),
+        // Issue 12 (thread replies as feedback) numbers its migrations from 90.
+        new(90, "feedback: tracked channel thread roots and their replies", """
+            CREATE TABLE thread_roots (
+                root_message_id TEXT NOT NULL PRIMARY KEY,
+                channel_id TEXT NOT NULL,
+                team_id TEXT,
+                team_aad_group_id TEXT,
+                wave_id TEXT NOT NULL,
+                department_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                posted_at TEXT NOT NULL,
+                last_polled_at TEXT,
+                next_poll_at TEXT,
+                poll_attempts INTEGER NOT NULL DEFAULT 0,
+                poll_error TEXT
+            );
+            CREATE TABLE thread_replies (
+                reply_id TEXT NOT NULL PRIMARY KEY,
+                root_message_id TEXT NOT NULL,
+                user_aad_object_id TEXT,
+                user_name TEXT,
+                wave_id TEXT NOT NULL,
+                department_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                modified_at TEXT NOT NULL,
+                deleted_at TEXT,
+                source TEXT NOT NULL,
+                synced_version INTEGER NOT NULL DEFAULT 0,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_thread_replies_scope ON thread_replies (wave_id, department_id);
+            CREATE TABLE thread_reply_history (
+                reply_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                modified_at TEXT NOT NULL,
+                PRIMARY KEY (reply_id, version)
+            );
+            """),
     ];
 }

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace TeamsRolloutBot.Feedback.Replies;
+
+/// <summary>Wiring of thread replies as feedback.</summary>
+public static class ThreadRepliesServiceCollectionExtensions
+{
+    /// <summary>
+    /// The reply store, the live handler (used by the bot), the root recorder (used by delivery), the Graph catch-up and its
+    /// background worker. Called by AddFeedback (needs its GraphTokenSource and Feedback:GraphBaseUrl).
+    /// </summary>
+    public static IServiceCollection AddThreadReplies(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ThreadRepliesOptions>().Bind(configuration.GetSection(ThreadRepliesOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ThreadReplyStore>();
+        services.TryAddSingleton<ThreadReplyHandler>();
+        services.TryAddSingleton<ThreadRootRecorder>();
+        // No retry handler: the catch-up records a failed root and tries it again later (Retry-After honoured).
+        services.AddHttpClient<ThreadRepliesGraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<ThreadReplyCatchUp>();
+        services.TryAddSingleton<ThreadReplySummary>();
+        services.AddHostedService<ThreadReplyCatchUpWorker>();
+        return services;
+    }
+}

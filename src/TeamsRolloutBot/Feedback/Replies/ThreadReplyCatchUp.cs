@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Options;
+
+namespace TeamsRolloutBot.Feedback.Replies;
+
+/// <summary>What one catch-up pass did.</summary>
+public sealed record CatchUpResult(int Roots, int Added, int Edited, int Deleted, int Failed);
+
+/// <summary>
+/// The Graph catch-up: on start-up and every <c>Feedback:ThreadReplies:CatchUpInterval</c>, each tracked root whose
+/// feedback window (<c>WindowDays</c> after the post) is open and whose turn has come is read through Graph, all pages,
+/// and every reply is stored like a live one (one record per reply id). A throttled (429, Retry-After honoured) or
+/// failed root keeps its place and is tried again later with backoff; replies already stored stay stored.
+/// </summary>
+public sealed class ThreadReplyCatchUp(
+    ThreadReplyStore store,
+    ThreadRepliesGraphClient graph,
+    IOptions<ThreadRepliesOptions> options,
+    TimeProvider time,
+    ILogger<ThreadReplyCatchUp> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>One pass over the due roots.</summary>
+    public async Task<CatchUpResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            var window = TimeSpan.FromDays(options.Value.WindowDays);
+            int roots = 0, added = 0, edited = 0, deleted = 0, failed = 0;
+            foreach (var (root, attempts) in await store.DueForPollAsync(now, cancellationToken))
+            {
+                if (root.PostedAt + window < now)
+                {
+                    continue;
+                }
+                if (root.TeamAadGroupId is null)
+                {
+                    Log.NoGroupId(logger, root.RootMessageId);
+                    await store.RecordPollAsync(root.RootMessageId, now + options.Value.CatchUpInterval, "the team's Entra group id is not known yet", cancellationToken);
+                    continue;
+                }
+                roots++;
+                var (a, e, d, error) = await CatchUpRootAsync(root, attempts, cancellationToken);
+                added += a;
+                edited += e;
+                deleted += d;
+                if (error)
+                {
+                    failed++;
+                }
+            }
+            return new CatchUpResult(roots, added, edited, deleted, failed);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(int Added, int Edited, int Deleted, bool Failed)> CatchUpRootAsync(ThreadRoot root, int attempts, CancellationToken cancellationToken)
+    {
+        int added = 0, edited = 0, deleted = 0;
+        Uri? page = graph.FirstPage(root);
+        while (page is not null)
+        {
+            var result = await graph.GetPageAsync(root, page, cancellationToken);
+            if (!result.IsSuccess || result.Value is null)
+            {
+                var wait = result.Outcome == GraphOutcome.Throttled
+                    ? result.RetryAfter is { } after && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(30)
+                    : Backoff(attempts);
+                var retryAt = time.GetUtcNow() + wait;
+                ThreadReplyTelemetry.CatchUp(result.Outcome.ToString().ToLowerInvariant());
+                Log.CatchUpFailed(logger, root.RootMessageId, result.Outcome.ToString(), result.Error ?? "", retryAt);
+                await store.RecordPollAsync(root.RootMessageId, retryAt, result.Error ?? result.Outcome.ToString(), cancellationToken);
+                return (added, edited, deleted, true);
+            }
+            foreach (var reply in result.Value.Replies)
+            {
+                var change = await store.SaveAsync(reply, cancellationToken);
+                ThreadReplyTelemetry.Reply(change, "graph");
+                switch (change)
+                {
+                    case ReplyChange.Added:
+                        added++;
+                        break;
+                    case ReplyChange.Edited:
+                        edited++;
+                        break;
+                    case ReplyChange.Deleted:
+                        deleted++;
+                        break;
+                }
+            }
+            page = result.Value.NextLink is { Length: > 0 } next ? new Uri(next) : null;
+        }
+        ThreadReplyTelemetry.CatchUp("success");
+        Log.CaughtUp(logger, root.RootMessageId, added, edited, deleted);
+        await store.RecordPollAsync(root.RootMessageId, time.GetUtcNow() + options.Value.CatchUpInterval, null, cancellationToken);
+        return (added, edited, deleted, false);
+    }
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var wait = TimeSpan.FromSeconds(30) * Math.Pow(2, Math.Min(attempts, 10));
+        return wait > options.Value.MaxBackoff ? options.Value.MaxBackoff : wait;
+    }
+}
+
+/// <summary>Runs the catch-up at start-up and then every minute for the roots whose turn has come.</summary>
+public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled || !options.Value.CatchUpEnabled)
+        {
+            return;
+        }
+        var tick = options.Value.CatchUpInterval < TimeSpan.FromMinutes(1) ? options.Value.CatchUpInterval : TimeSpan.FromMinutes(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await catchUp.RunOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.CatchUpPassFailed(logger, ex);
+            }
+            try
+            {
+                await Task.Delay(tick, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,373 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using TeamsRolloutBot.Storage;
+
+namespace TeamsRolloutBot.Feedback.Replies;
+
+/// <summary>
+/// A channel post of the bot whose replies are feedback: the root of a thread, with where it was posted (the team's
+/// <c>19:</c> id and its Entra group id, the channel) and which plan message it carried.
+/// </summary>
+public sealed record ThreadRoot(
+    string RootMessageId,
+    string ChannelId,
+    string? TeamId,
+    string? TeamAadGroupId,
+    string WaveId,
+    string DepartmentId,
+    string MessageId,
+    DateTimeOffset PostedAt);
+
+/// <summary>Where a reply came from: the live activity Teams sent the bot, or the Graph catch-up.</summary>
+public enum ReplySource
+{
+    Live,
+    Graph,
+}
+
+/// <summary>One reply as received (live or from Graph): the current text and times; <see cref="DeletedAt"/> when deleted.</summary>
+public sealed record IncomingReply(
+    string ReplyId,
+    string RootMessageId,
+    string? AuthorAadObjectId,
+    string? AuthorName,
+    string Text,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    DateTimeOffset? DeletedAt,
+    ReplySource Source);
+
+/// <summary>A stored thread reply: one record per reply id, whatever way it arrived.</summary>
+public sealed record StoredReply(
+    string ReplyId,
+    string RootMessageId,
+    string? AuthorAadObjectId,
+    string? AuthorName,
+    string WaveId,
+    string DepartmentId,
+    string MessageId,
+    string Text,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt,
+    DateTimeOffset? DeletedAt,
+    ReplySource Source);
+
+/// <summary>What storing a reply did.</summary>
+public enum ReplyChange
+{
+    /// <summary>A reply not seen before.</summary>
+    Added,
+    /// <summary>A newer text: the previous one went to the history.</summary>
+    Edited,
+    /// <summary>The reply was deleted in Teams.</summary>
+    Deleted,
+    /// <summary>Already stored as it is (the same reply live and by catch-up, or an older copy).</summary>
+    Unchanged,
+    /// <summary>The thread is not tracked: nothing stored.</summary>
+    NotTracked,
+}
+
+/// <summary>
+/// The thread tables in the SQLite file: tracked roots (<c>thread_roots</c>), one current record per reply
+/// (<c>thread_replies</c>, keyed by the reply's message id) and the earlier texts of edited replies
+/// (<c>thread_reply_history</c>).
+/// </summary>
+public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
+{
+    /// <summary>Records a root once; a later call only fills in a team group id that was not known yet.</summary>
+    public async Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO thread_roots (root_message_id, channel_id, team_id, team_aad_group_id, wave_id, department_id, message_id, posted_at, next_poll_at)
+            VALUES ($r, $c, $t, $g, $w, $d, $m, $p, $p)
+            ON CONFLICT (root_message_id) DO UPDATE SET team_aad_group_id = COALESCE(thread_roots.team_aad_group_id, excluded.team_aad_group_id)
+            """;
+        command.Parameters.AddWithValue("$r", root.RootMessageId);
+        command.Parameters.AddWithValue("$c", root.ChannelId);
+        command.Parameters.AddWithValue("$t", (object?)root.TeamId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$g", (object?)root.TeamAadGroupId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$w", root.WaveId);
+        command.Parameters.AddWithValue("$d", root.DepartmentId);
+        command.Parameters.AddWithValue("$m", root.MessageId);
+        command.Parameters.AddWithValue("$p", Format(root.PostedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Fills in the team's Entra group id of the roots in a team (learnt from an inbound activity).</summary>
+    public async Task LearnTeamGroupAsync(string rootMessageId, string aadGroupId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE thread_roots SET team_aad_group_id = $g
+            WHERE team_aad_group_id IS NULL AND (root_message_id = $r OR team_id = (SELECT team_id FROM thread_roots WHERE root_message_id = $r))
+            """;
+        command.Parameters.AddWithValue("$g", aadGroupId);
+        command.Parameters.AddWithValue("$r", rootMessageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The tracked root with this message id, or null.</summary>
+    public async Task<ThreadRoot?> FindRootAsync(string rootMessageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{RootSelect} WHERE root_message_id = $r";
+        command.Parameters.AddWithValue("$r", rootMessageId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRoot(reader) : null;
+    }
+
+    /// <summary>All tracked roots, oldest first.</summary>
+    public async Task<IReadOnlyList<ThreadRoot>> RootsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{RootSelect} ORDER BY posted_at, root_message_id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var roots = new List<ThreadRoot>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            roots.Add(ReadRoot(reader));
+        }
+        return roots;
+    }
+
+    /// <summary>
+    /// Stores a reply of a tracked thread: added once per reply id; a newer text keeps the previous one in the history;
+    /// a deletion marks it deleted. Older or identical copies (live and catch-up of the same reply) change nothing.
+    /// </summary>
+    public async Task<ReplyChange> SaveAsync(IncomingReply reply, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        ThreadRoot? root;
+        await using (var find = Command(connection, tx, $"{RootSelect} WHERE root_message_id = $r"))
+        {
+            find.Parameters.AddWithValue("$r", reply.RootMessageId);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            root = await reader.ReadAsync(cancellationToken) ? ReadRoot(reader) : null;
+        }
+        if (root is null)
+        {
+            return ReplyChange.NotTracked;
+        }
+        StoredReply? current;
+        await using (var read = Command(connection, tx, $"{ReplySelect} WHERE reply_id = $id"))
+        {
+            read.Parameters.AddWithValue("$id", reply.ReplyId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            current = await reader.ReadAsync(cancellationToken) ? ReadReply(reader) : null;
+        }
+        var now = Format(time.GetUtcNow());
+        ReplyChange change;
+        if (current is null)
+        {
+            await using var insert = Command(connection, tx, """
+                INSERT INTO thread_replies (reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id,
+                    text, version, created_at, modified_at, deleted_at, source, updated_at)
+                VALUES ($id, $r, $u, $n, $w, $d, $m, $t, 1, $c, $mod, $del, $s, $now)
+                """);
+            insert.Parameters.AddWithValue("$id", reply.ReplyId);
+            insert.Parameters.AddWithValue("$r", reply.RootMessageId);
+            insert.Parameters.AddWithValue("$u", (object?)reply.AuthorAadObjectId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$n", (object?)reply.AuthorName ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$w", root.WaveId);
+            insert.Parameters.AddWithValue("$d", root.DepartmentId);
+            insert.Parameters.AddWithValue("$m", root.MessageId);
+            insert.Parameters.AddWithValue("$t", reply.Text);
+            insert.Parameters.AddWithValue("$c", Format(reply.CreatedAt));
+            insert.Parameters.AddWithValue("$mod", Format(reply.ModifiedAt));
+            insert.Parameters.AddWithValue("$del", reply.DeletedAt is { } deleted ? Format(deleted) : DBNull.Value);
+            insert.Parameters.AddWithValue("$s", SourceText(reply.Source));
+            insert.Parameters.AddWithValue("$now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            change = reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
+        }
+        else if (reply.DeletedAt is { } deletedAt)
+        {
+            if (current.DeletedAt is not null)
+            {
+                return ReplyChange.Unchanged;
+            }
+            await using var delete = Command(connection, tx, "UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id");
+            delete.Parameters.AddWithValue("$id", reply.ReplyId);
+            delete.Parameters.AddWithValue("$del", Format(deletedAt));
+            delete.Parameters.AddWithValue("$now", now);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+            change = ReplyChange.Deleted;
+        }
+        // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the Graph
+        // rendering of one message may differ in markup, and that is not an edit.
+        else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt
+                 && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
+        {
+            await using (var history = Command(connection, tx, "INSERT OR IGNORE INTO thread_reply_history (reply_id, version, text, modified_at) VALUES ($id, $v, $t, $mod)"))
+            {
+                history.Parameters.AddWithValue("$id", current.ReplyId);
+                history.Parameters.AddWithValue("$v", current.Version);
+                history.Parameters.AddWithValue("$t", current.Text);
+                history.Parameters.AddWithValue("$mod", Format(current.ModifiedAt));
+                await history.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using var update = Command(connection, tx, """
+                UPDATE thread_replies SET text = $t, version = version + 1, modified_at = $mod, updated_at = $now,
+                    user_name = COALESCE($n, user_name), user_aad_object_id = COALESCE($u, user_aad_object_id)
+                WHERE reply_id = $id
+                """);
+            update.Parameters.AddWithValue("$id", reply.ReplyId);
+            update.Parameters.AddWithValue("$t", reply.Text);
+            update.Parameters.AddWithValue("$mod", Format(reply.ModifiedAt));
+            update.Parameters.AddWithValue("$n", (object?)reply.AuthorName ?? DBNull.Value);
+            update.Parameters.AddWithValue("$u", (object?)reply.AuthorAadObjectId ?? DBNull.Value);
+            update.Parameters.AddWithValue("$now", now);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            change = ReplyChange.Edited;
+        }
+        else
+        {
+            return ReplyChange.Unchanged;
+        }
+        await tx.CommitAsync(cancellationToken);
+        return change;
+    }
+
+    /// <summary>
+    /// Marks a reply deleted (a live delete). Returns false when the reply is not stored (a delete in an untracked
+    /// thread, or of a reply never seen: the catch-up will see it deleted and store nothing visible).
+    /// </summary>
+    public async Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE thread_replies SET deleted_at = COALESCE(deleted_at, $del), updated_at = $now WHERE reply_id = $id";
+        command.Parameters.AddWithValue("$id", replyId);
+        command.Parameters.AddWithValue("$del", Format(deletedAt));
+        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The stored reply with this id (deleted or not), or null.</summary>
+    public async Task<StoredReply?> FindAsync(string replyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{ReplySelect} WHERE reply_id = $id";
+        command.Parameters.AddWithValue("$id", replyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadReply(reader) : null;
+    }
+
+    /// <summary>Earlier texts of an edited reply, oldest first.</summary>
+    public async Task<IReadOnlyList<(int Version, string Text, DateTimeOffset ModifiedAt)>> HistoryAsync(string replyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, text, modified_at FROM thread_reply_history WHERE reply_id = $id ORDER BY version";
+        command.Parameters.AddWithValue("$id", replyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<(int, string, DateTimeOffset)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add((reader.GetInt32(0), reader.GetString(1), Parse(reader.GetString(2))));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The replies that count as feedback (deleted ones left out), newest first, optionally for one wave and department.
+    /// <paramref name="includeDeleted"/> is for diagnostics only.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredReply>> ListAsync(string? waveId = null, string? departmentId = null, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            {ReplySelect}
+            WHERE ($w IS NULL OR wave_id = $w) AND ($d IS NULL OR department_id = $d) AND ($all = 1 OR deleted_at IS NULL)
+            ORDER BY created_at DESC, reply_id
+            """;
+        command.Parameters.AddWithValue("$w", (object?)waveId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$d", (object?)departmentId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$all", includeDeleted ? 1 : 0);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<StoredReply>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(ReadReply(reader));
+        }
+        return list;
+    }
+
+    /// <summary>Records a catch-up of one root: when it last succeeded, or the error and when to try again.</summary>
+    public async Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = error is null
+            ? "UPDATE thread_roots SET last_polled_at = $now, next_poll_at = $next, poll_attempts = 0, poll_error = NULL WHERE root_message_id = $r"
+            : "UPDATE thread_roots SET next_poll_at = $next, poll_attempts = poll_attempts + 1, poll_error = $e WHERE root_message_id = $r";
+        command.Parameters.AddWithValue("$r", rootMessageId);
+        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
+        command.Parameters.AddWithValue("$next", Format(nextPollAt));
+        command.Parameters.AddWithValue("$e", (object?)error ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Roots whose catch-up is due at <paramref name="now"/>, with the last error if any.</summary>
+    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT root_message_id, channel_id, team_id,
+                COALESCE(team_aad_group_id, (SELECT c.team_aad_group_id FROM conversations c
+                    WHERE c.team_id = thread_roots.team_id AND c.team_aad_group_id IS NOT NULL LIMIT 1)),
+                wave_id, department_id, message_id, posted_at, poll_attempts
+            FROM thread_roots WHERE next_poll_at IS NULL OR next_poll_at <= $now ORDER BY posted_at
+            """;
+        command.Parameters.AddWithValue("$now", Format(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<(ThreadRoot, int)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add((ReadRoot(reader), reader.GetInt32(8)));
+        }
+        return list;
+    }
+
+    private const string RootSelect =
+        "SELECT root_message_id, channel_id, team_id, team_aad_group_id, wave_id, department_id, message_id, posted_at FROM thread_roots";
+
+    private const string ReplySelect = """
+        SELECT reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id, text, version,
+            created_at, modified_at, deleted_at, source FROM thread_replies
+        """;
+
+    private static ThreadRoot ReadRoot(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+        r.GetString(4), r.GetString(5), r.GetString(6), Parse(r.GetString(7)));
+
+    private static StoredReply ReadReply(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+        r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8),
+        Parse(r.GetString(9)), Parse(r.GetString(10)), r.IsDBNull(11) ? null : Parse(r.GetString(11)),
+        r.GetString(12) == "graph" ? ReplySource.Graph : ReplySource.Live);
+
+    private static string SourceText(ReplySource source) => source == ReplySource.Graph ? "graph" : "live";
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

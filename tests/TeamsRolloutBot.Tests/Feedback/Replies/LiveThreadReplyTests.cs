@@ -1,0 +1,144 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TeamsRolloutBot.Feedback.Replies;
+
+namespace TeamsRolloutBot.Tests.Feedback.Replies;
+
+/// <summary>Replies in tracked threads arrive live (RSC): stored once, silently; everything else left alone.</summary>
+public sealed class LiveThreadReplyTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_reply_in_a_tracked_thread_is_stored_as_feedback_without_a_mention_and_without_an_answer()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+        await ReplyActivities.TrackAsync(bot);
+        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+
+        var (status, _) = await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000101",
+            "<p>Werkte, maar <at>Jan</at> de Company Portal vroeg drie keer mijn wachtwoord <emoji id=\"sad\" alt=\"😞\" title=\"Sad\"></emoji></p>", user: 2));
+
+        Assert.Equal(200, status);
+        var reply = await store.FindAsync("1700000000101", Ct);
+        Assert.NotNull(reply);
+        Assert.Equal("Werkte, maar @Jan de Company Portal vroeg drie keer mijn wachtwoord 😞", reply.Text);
+        Assert.Equal(FeedbackBot.Aad(2), reply.AuthorAadObjectId);
+        Assert.Equal("User 2", reply.AuthorName);
+        Assert.Equal(("hr", FeedbackBot.WaveId, FeedbackBot.MessageId), (reply.DepartmentId, reply.WaveId, reply.MessageId));
+        Assert.Equal(ReplySource.Live, reply.Source);
+        Assert.Null(reply.DeletedAt);
+        // No noise in the thread: the bot answered nothing.
+        await Task.Delay(200, Ct);
+        Assert.DoesNotContain(bot.Connector.Calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
+        // The team's Entra group id (needed for the Graph catch-up) is learnt from the reply.
+        Assert.Equal(ReplyActivities.TeamGroup, (await store.FindRootAsync(ReplyActivities.Root, Ct))!.TeamAadGroupId);
+    }
+
+    [Fact]
+    public async Task The_same_reply_redelivered_is_one_record_an_edit_keeps_the_previous_text_and_a_delete_leaves_it_out()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+        await ReplyActivities.TrackAsync(bot);
+        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        const string id = "1700000000102";
+
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "MFA werkte niet"));
+        var again = ReplyActivities.Message(bot, ReplyActivities.Root, id, "MFA werkte niet");
+        again["id"] = id;
+        await bot.PostAsync(again);
+        Assert.Single(await store.ListAsync(cancellationToken: Ct));
+
+        bot.Time.Advance(TimeSpan.FromMinutes(5));
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "MFA werkte na herstart wel", type: ThreadReplyHandler.MessageUpdate, eventType: "editMessage"));
+        var edited = await store.FindAsync(id, Ct);
+        Assert.Equal("MFA werkte na herstart wel", edited!.Text);
+        Assert.Equal(2, edited.Version);
+        var history = await store.HistoryAsync(id, Ct);
+        Assert.Equal("MFA werkte niet", Assert.Single(history).Text);
+
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "", type: ThreadReplyHandler.MessageDelete, eventType: "softDeleteMessage"));
+        Assert.NotNull((await store.FindAsync(id, Ct))!.DeletedAt);
+        Assert.Empty(await store.ListAsync(cancellationToken: Ct));
+        Assert.Single(await store.ListAsync(includeDeleted: true, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Replies_in_untracked_threads_and_top_level_chatter_are_neither_stored_nor_answered_nor_logged()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+        await ReplyActivities.TrackAsync(bot);
+        var logs = new CollectingLoggerProvider();
+        await using var app = bot.App.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILoggerProvider>(logs)));
+        using var client = app.CreateClient();
+        var store = app.Services.GetRequiredService<ThreadReplyStore>();
+
+        async Task PostAsync(System.Text.Json.Nodes.JsonObject activity)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bot.OpenId.CreateToken(Infrastructure.BotFactory.AppId, bot.Connector.ServiceUrl));
+            using var response = await client.SendAsync(request, Ct);
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+
+        // A reply under someone else's post, and a new top-level post (its conversation id names its own id).
+        await PostAsync(ReplyActivities.Message(bot, "1699999999999", "1700000000201", "Geheim: lunch om 12 uur"));
+        await PostAsync(ReplyActivities.Message(bot, "1700000000202", "1700000000202", "Wie heeft de sleutel van de vergaderzaal"));
+        // An edit and a delete outside tracked threads.
+        await PostAsync(ReplyActivities.Message(bot, "1699999999999", "1700000000201", "Geheim: lunch om 13 uur", type: ThreadReplyHandler.MessageUpdate, eventType: "editMessage"));
+        await PostAsync(ReplyActivities.Message(bot, "1699999999999", "1700000000201", "", type: ThreadReplyHandler.MessageDelete, eventType: "softDeleteMessage"));
+
+        Assert.Empty(await store.ListAsync(includeDeleted: true, cancellationToken: Ct));
+        Assert.Null(await store.FindRootAsync("1699999999999", Ct));
+        await Task.Delay(200, Ct);
+        Assert.DoesNotContain(bot.Connector.Calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Records, r => r.Message.Contains("Geheim", StringComparison.Ordinal) || r.Message.Contains("sleutel", StringComparison.Ordinal)
+            || r.Message.Contains("User 1", StringComparison.Ordinal) || r.Message.Contains(FeedbackBot.Aad(1), StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Records, r => r.Message.Contains("1699999999999", StringComparison.Ordinal) || r.Message.Contains("170000000020", StringComparison.Ordinal));
+        // The logger was live: the app did log its start-up.
+        Assert.NotEmpty(logs.Records);
+    }
+
+    [Fact]
+    public async Task An_at_mention_in_a_tracked_thread_still_runs_a_command_and_is_not_stored_as_feedback()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+        await ReplyActivities.TrackAsync(bot);
+        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000301", "help", mentionBot: true));
+
+        var calls = await bot.Connector.WaitForCallsAsync(1);
+        Assert.Contains(calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
+        Assert.Null(await store.FindAsync("1700000000301", Ct));
+    }
+
+    [Fact]
+    public async Task A_restart_between_the_live_reply_and_the_catch_up_loses_nothing_and_stores_the_reply_once()
+    {
+        var database = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
+        var settings = new Dictionary<string, string?> { ["Storage:SqlitePath"] = database };
+        DateTimeOffset created;
+        await using (var first = await FeedbackBot.StartAsync(sharePoint: false, settings: settings))
+        {
+            await ReplyActivities.TrackAsync(first);
+            created = first.Time.GetUtcNow();
+            await first.PostAsync(ReplyActivities.Message(first, ReplyActivities.Root, "1700000000401", "Camera werkt niet meer na inschrijven"));
+        }
+
+        await using var second = await FeedbackBot.StartAsync(sharePoint: false, settings: settings);
+        var store = second.Services.GetRequiredService<ThreadReplyStore>();
+        Assert.Equal("Camera werkt niet meer na inschrijven", (await store.FindAsync("1700000000401", Ct))!.Text);
+        // The catch-up brings the same reply (and one sent while the bot was down).
+        Assert.Equal(ReplyChange.Unchanged, await store.SaveAsync(new IncomingReply("1700000000401", ReplyActivities.Root, FeedbackBot.Aad(1), "User 1",
+            "Camera werkt niet meer na inschrijven", created, created, null, ReplySource.Graph), Ct));
+        Assert.Equal(ReplyChange.Added, await store.SaveAsync(new IncomingReply("1700000000402", ReplyActivities.Root, FeedbackBot.Aad(3), "User 3",
+            "Certificaat ontbreekt", created, created, null, ReplySource.Graph), Ct));
+        var all = await store.ListAsync(cancellationToken: Ct);
+        Assert.Equal(2, all.Count);
+        Assert.Equal(ReplySource.Live, all.Single(r => r.ReplyId == "1700000000401").Source);
+    }
+}
