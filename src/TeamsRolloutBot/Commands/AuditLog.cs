@@ -18,8 +18,18 @@ public static class AuditResults
     public const string Declined = "declined";
 }
 
-/// <summary>The audit log of lead commands (table <c>command_audit</c>): every state change and every refused attempt.</summary>
-public sealed class AuditLog(SqliteDatabase database, [FromKeyedServices(CommandsClock.Key)] TimeProvider time)
+/// <summary>The audit log of lead commands: every state change and every refused attempt, from every instance.</summary>
+public interface IAuditLog
+{
+    /// <summary>Appends an entry stamped with the current time.</summary>
+    Task WriteAsync(string? userAadObjectId, string? userName, string? conversationType, string command, string result, string? detail, CancellationToken cancellationToken);
+
+    /// <summary>The newest <paramref name="count"/> entries, newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> LatestAsync(int count, CancellationToken cancellationToken);
+}
+
+/// <summary>The audit log in the SQLite file (table <c>command_audit</c>).</summary>
+public sealed class SqliteAuditLog(SqliteDatabase database, [FromKeyedServices(CommandsClock.Key)] TimeProvider time) : IAuditLog
 {
     public async Task WriteAsync(string? userAadObjectId, string? userName, string? conversationType, string command, string result, string? detail, CancellationToken cancellationToken)
     {
@@ -39,7 +49,6 @@ public sealed class AuditLog(SqliteDatabase database, [FromKeyedServices(Command
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The newest entries first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> LatestAsync(int count, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -7,8 +7,8 @@ public static class CommandsServiceCollectionExtensions
 {
     /// <summary>
     /// The lead commands: options (<c>Commands:</c>, validated at start), lead directory (plan + Graph), audit log,
-    /// confirmations, wave control (<see cref="LocalWaveControl"/> and <see cref="WaveStates"/>, which the delivery engine
-    /// reads; an <see cref="IWaveControl"/> registered first replaces it), exports.
+    /// confirmations, wave control (<see cref="LocalWaveControl"/> and <see cref="IWaveStateStore"/>, which the delivery engine
+    /// reads; an <see cref="IWaveControl"/> registered first replaces it). Stores registered before (AzureStorage) win., exports.
     /// </summary>
     public static IServiceCollection AddLeadCommands(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,10 +32,11 @@ public static class CommandsServiceCollectionExtensions
 
         services.AddSingleton<LeadGraphClient>();
         services.AddSingleton<CommandTexts>();
-        services.AddSingleton<WaveStates>();
+        // The SQLite stores unless the AzureStorage provider registered its Table Storage ones first.
+        services.TryAddSingleton<IWaveStateStore, SqliteWaveStateStore>();
         services.AddSingleton<LeadDirectory>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<ConfirmationStore>();
+        services.TryAddSingleton<IAuditLog, SqliteAuditLog>();
+        services.TryAddSingleton<IConfirmationStore, SqliteConfirmationStore>();
         services.TryAddSingleton<IWaveControl, LocalWaveControl>();
         services.AddSingleton<MessagePreview>();
         services.AddSingleton<ExportService>();

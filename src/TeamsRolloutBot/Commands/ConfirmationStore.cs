@@ -16,17 +16,41 @@ public sealed record PendingConfirmation(
     DateTimeOffset? DecidedAt,
     string? Result);
 
-/// <summary>
-/// Pending confirmations (table <c>command_confirmations</c>). Deciding is one conditional UPDATE
-/// (<c>WHERE state = 'pending'</c>), so a double click or a redelivered invoke acts once.
-/// </summary>
-public sealed class ConfirmationStore(SqliteDatabase database, [FromKeyedServices(CommandsClock.Key)] TimeProvider time)
+/// <summary>The states of a <see cref="PendingConfirmation"/>.</summary>
+public static class ConfirmationStates
 {
     public const string Pending = "pending";
     public const string Confirmed = "confirmed";
     public const string Declined = "declined";
+}
 
+/// <summary>
+/// Sends that wait for the lead's confirmation. Deciding is conditional on the confirmation still being pending, so a
+/// double click, a redelivered invoke or two instances handling the same click act once; only the asking lead decides.
+/// </summary>
+public interface IConfirmationStore
+{
     /// <summary>Stores a new pending confirmation and returns its id.</summary>
+    Task<string> CreateAsync(string command, int? recipients, string requestedBy, string? requestedByName, TimeSpan lifetime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Flips a pending, unexpired confirmation requested by <paramref name="decidedBy"/> to <paramref name="state"/>; true
+    /// for exactly one caller. The others read what happened with <see cref="FindAsync"/>.
+    /// </summary>
+    Task<bool> TryDecideAsync(string id, string state, string decidedBy, string? decidedByName, CancellationToken cancellationToken);
+
+    Task SetResultAsync(string id, string result, CancellationToken cancellationToken);
+
+    /// <summary>A confirmation by id, or null.</summary>
+    Task<PendingConfirmation?> FindAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Confirmations in the SQLite file (table <c>command_confirmations</c>). Deciding is one conditional UPDATE
+/// (<c>WHERE state = 'pending'</c>).
+/// </summary>
+public sealed class SqliteConfirmationStore(SqliteDatabase database, [FromKeyedServices(CommandsClock.Key)] TimeProvider time) : IConfirmationStore
+{
     public async Task<string> CreateAsync(string command, int? recipients, string requestedBy, string? requestedByName, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
@@ -48,10 +72,6 @@ public sealed class ConfirmationStore(SqliteDatabase database, [FromKeyedService
         return id;
     }
 
-    /// <summary>
-    /// Flips a pending, unexpired confirmation to <paramref name="state"/>; true for exactly one caller. The others
-    /// read what happened with <see cref="FindAsync"/>.
-    /// </summary>
     public async Task<bool> TryDecideAsync(string id, string state, string decidedBy, string? decidedByName, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
@@ -59,7 +79,7 @@ public sealed class ConfirmationStore(SqliteDatabase database, [FromKeyedService
         await using var update = connection.CreateCommand();
         update.CommandText = """
             UPDATE command_confirmations SET state = $state, decided_by = $by, decided_by_name = $name, decided_at = $now
-            WHERE id = $id AND state = 'pending' AND expires_at > $now
+            WHERE id = $id AND state = 'pending' AND expires_at > $now AND requested_by = $by COLLATE NOCASE
             """;
         update.Parameters.AddWithValue("$id", id);
         update.Parameters.AddWithValue("$state", state);
@@ -69,7 +89,6 @@ public sealed class ConfirmationStore(SqliteDatabase database, [FromKeyedService
         return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Records what the confirmed action came to.</summary>
     public async Task SetResultAsync(string id, string result, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -96,11 +115,11 @@ public sealed class ConfirmationStore(SqliteDatabase database, [FromKeyedService
             r.GetString(r.GetOrdinal("command")),
             r.IsDBNull(r.GetOrdinal("recipients")) ? null : r.GetInt32(r.GetOrdinal("recipients")),
             r.GetString(r.GetOrdinal("requested_by")),
-            AuditLog.Text(r, "requested_by_name"),
+            SqliteAuditLog.Text(r, "requested_by_name"),
             DateTimeOffset.Parse(r.GetString(r.GetOrdinal("expires_at")), CultureInfo.InvariantCulture),
             r.GetString(r.GetOrdinal("state")),
-            AuditLog.Text(r, "decided_by_name"),
-            AuditLog.Text(r, "decided_at") is { } at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) : null,
-            AuditLog.Text(r, "result"));
+            SqliteAuditLog.Text(r, "decided_by_name"),
+            SqliteAuditLog.Text(r, "decided_at") is { } at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) : null,
+            SqliteAuditLog.Text(r, "result"));
     }
 }

@@ -20,7 +20,7 @@ public sealed class ExportService(
     PlanProvider plans,
     IWaveControl waves,
     FeedbackSummaryService feedback,
-    AuditLog audit,
+    IAuditLog audit,
     ConnectorClient connector,
     IHttpClientFactory httpClients,
     IServiceProvider services,

@@ -25,8 +25,8 @@ public sealed class LeadCommands(
     PlanProvider plans,
     LeadDirectory leads,
     IWaveControl waves,
-    AuditLog audit,
-    ConfirmationStore confirmations,
+    IAuditLog audit,
+    IConfirmationStore confirmations,
     MessagePreview preview,
     ExportService exports,
     FeedbackSummaryService feedback,
@@ -533,11 +533,11 @@ public sealed class LeadCommands(
             return CommandReply.Message(texts.Format(language, "confirm.notyours", pending.RequestedByName ?? pending.RequestedBy));
         }
         var plan = plans.Current;
-        if (!await confirmations.TryDecideAsync(id, confirm ? ConfirmationStore.Confirmed : ConfirmationStore.Declined, context.UserId, context.UserName, cancellationToken))
+        if (!await confirmations.TryDecideAsync(id, confirm ? ConfirmationStates.Confirmed : ConfirmationStates.Declined, context.UserId, context.UserName, cancellationToken))
         {
             // Double click, redelivery, or too late: say what happened the first time; do nothing again.
             var decided = await confirmations.FindAsync(id, cancellationToken);
-            if (decided is { State: ConfirmationStore.Pending })
+            if (decided is { State: ConfirmationStates.Pending })
             {
                 return Result(texts.Get(language, "confirm.expired"), good: false);
             }

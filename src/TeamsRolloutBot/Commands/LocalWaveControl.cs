@@ -1,59 +1,44 @@
-using System.Globalization;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Commands;
 
 /// <summary>
-/// Wave control over the shared SQLite file: records each wave's state and start date (table <c>wave_control</c>) and
-/// send-now requests (<c>command_sends</c>), which the delivery engine follows through <see cref="WaveStates"/>; counts
-/// recipients from the plan and Graph, and delivery progress from the engine's outbox. Without the delivery engine
-/// registered, <see cref="DeliveryAvailable"/> is false: states are only recorded and nothing is sent.
+/// Wave control over the wave state store (<see cref="IWaveStateStore"/>: the SQLite file, or Table Storage shared by
+/// every instance): records each wave's state and start date and send-now requests, which the delivery engine follows;
+/// counts recipients from the plan and Graph, and delivery progress from the engine's outbox. A state change is a
+/// conditional write on the state read before, so two leads acting at once (on two instances) never undo each other's
+/// cancel. Without the delivery engine registered, <see cref="DeliveryAvailable"/> is false: states are only recorded
+/// and nothing is sent.
 /// </summary>
-public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
+public sealed class LocalWaveControl(IWaveStateStore states, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
 {
-    /// <summary>True when the delivery engine is part of this app: it reads these states (<see cref="WaveStates"/>).</summary>
+    /// <summary>True when the delivery engine is part of this app: it reads these states (<see cref="IWaveStateStore"/>).</summary>
     public bool DeliveryAvailable => services.GetService<IDeliveryStore>() is not null;
 
-    public async Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken)
-    {
-        var current = await GetStatusAsync(wave, cancellationToken);
-        var date = startDate ?? wave.Start;
-        if (current.State == WaveState.Started && current.StartDate == date)
-        {
-            return new(WaveActionOutcome.Unchanged, current);
-        }
-        return new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Started, date, actor, cancellationToken));
-    }
+    public Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken) =>
+        ChangeAsync(wave, actor, (current, _) =>
+            current.State == WaveState.Started && current.StartDate == (startDate ?? wave.Start)
+                ? (WaveActionOutcome.Unchanged, null, null)
+                : (WaveActionOutcome.Done, WaveState.Started, startDate ?? wave.Start), cancellationToken);
 
-    public async Task<WaveActionResult> PauseAsync(Wave wave, string actor, CancellationToken cancellationToken)
-    {
-        var (current, stored) = await ReadAsync(wave, cancellationToken);
-        return current.State switch
+    public Task<WaveActionResult> PauseAsync(Wave wave, string actor, CancellationToken cancellationToken) =>
+        ChangeAsync(wave, actor, (current, stored) => current.State switch
         {
-            WaveState.Paused => new(WaveActionOutcome.Unchanged, current),
-            WaveState.Cancelled => new(WaveActionOutcome.NotPossible, current),
-            _ => new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Paused, stored, actor, cancellationToken)),
-        };
-    }
+            WaveState.Paused => (WaveActionOutcome.Unchanged, null, null),
+            WaveState.Cancelled => (WaveActionOutcome.NotPossible, null, null),
+            _ => (WaveActionOutcome.Done, WaveState.Paused, stored),
+        }, cancellationToken);
 
-    public async Task<WaveActionResult> ResumeAsync(Wave wave, string actor, CancellationToken cancellationToken)
-    {
-        var (current, stored) = await ReadAsync(wave, cancellationToken);
-        if (current.State != WaveState.Paused)
-        {
-            return new(current.State == WaveState.Cancelled ? WaveActionOutcome.NotPossible : WaveActionOutcome.Unchanged, current);
-        }
-        return new(WaveActionOutcome.Done, await SaveAsync(wave, stored is null ? WaveState.Scheduled : WaveState.Started, stored, actor, cancellationToken));
-    }
+    public Task<WaveActionResult> ResumeAsync(Wave wave, string actor, CancellationToken cancellationToken) =>
+        ChangeAsync(wave, actor, (current, stored) => current.State != WaveState.Paused
+            ? (current.State == WaveState.Cancelled ? WaveActionOutcome.NotPossible : WaveActionOutcome.Unchanged, null, null)
+            : (WaveActionOutcome.Done, stored is null ? WaveState.Scheduled : WaveState.Started, stored), cancellationToken);
 
-    public async Task<WaveActionResult> CancelAsync(Wave wave, string actor, CancellationToken cancellationToken)
-    {
-        var (current, stored) = await ReadAsync(wave, cancellationToken);
-        return current.State == WaveState.Cancelled
-            ? new(WaveActionOutcome.Unchanged, current)
-            : new(WaveActionOutcome.Done, await SaveAsync(wave, WaveState.Cancelled, stored, actor, cancellationToken));
-    }
+    public Task<WaveActionResult> CancelAsync(Wave wave, string actor, CancellationToken cancellationToken) =>
+        ChangeAsync(wave, actor, (current, stored) => current.State == WaveState.Cancelled
+            ? (WaveActionOutcome.Unchanged, null, null)
+            : (WaveActionOutcome.Done, WaveState.Cancelled, stored), cancellationToken);
 
     /// <summary>
     /// With the delivery engine: records the request (once per request id) for the engine's next scheduler pass, which
@@ -72,7 +57,7 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
         {
             return new SendNowResult(false, 0);
         }
-        await services.GetRequiredService<WaveStates>().AddSendNowAsync(requestId, wave.Id, message.Id, [.. departments.Select(d => d.Id)], actor, time.GetUtcNow(), cancellationToken);
+        await states.AddSendNowAsync(requestId, wave.Id, message.Id, [.. departments.Select(d => d.Id)], actor, time.GetUtcNow(), cancellationToken);
         var routes = message.Audience == MessageAudience.Both ? 2 : 1;
         return new SendNowResult(true, departments.Count * routes);
     }
@@ -93,19 +78,40 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
 
     private async Task<(WaveStatus Status, DateOnly? StoredStart)> ReadAsync(Wave wave, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var select = connection.CreateCommand();
-        select.CommandText = "SELECT state, start_date, updated_at, updated_by FROM wave_control WHERE wave_id = $id";
-        select.Parameters.AddWithValue("$id", wave.Id);
-        await using var r = await select.ExecuteReaderAsync(cancellationToken);
-        if (!await r.ReadAsync(cancellationToken))
-        {
-            return (new WaveStatus(wave.Id, WaveState.Scheduled, wave.Start, null, null, null), null);
-        }
-        var state = Enum.Parse<WaveState>(r.GetString(0), ignoreCase: true);
-        DateOnly? stored = r.IsDBNull(1) ? null : DateOnly.ParseExact(r.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var status = new WaveStatus(wave.Id, state, stored ?? wave.Start, DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.IsDBNull(3) ? null : r.GetString(3), null);
+        var (status, stored, _) = await ReadStoredAsync(wave, cancellationToken);
         return (status, stored);
+    }
+
+    private async Task<(WaveStatus Status, DateOnly? StoredStart, string? Version)> ReadStoredAsync(Wave wave, CancellationToken cancellationToken) =>
+        await states.FindAsync(wave.Id, cancellationToken) is { } s
+            ? (new WaveStatus(wave.Id, s.State, s.Start ?? wave.Start, s.UpdatedAt, s.UpdatedBy, null), s.Start, s.Version)
+            : (new WaveStatus(wave.Id, WaveState.Scheduled, wave.Start, null, null, null), null, null);
+
+    /// <summary>
+    /// Reads the wave, lets <paramref name="decide"/> pick the new state from it, and writes it only if nobody changed
+    /// the wave in between; otherwise decides again on the newer state (another lead's cancel wins over a late pause).
+    /// </summary>
+    private async Task<WaveActionResult> ChangeAsync(Wave wave, string actor,
+        Func<WaveStatus, DateOnly?, (WaveActionOutcome Outcome, WaveState? State, DateOnly? Start)> decide, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (current, stored, version) = await ReadStoredAsync(wave, cancellationToken);
+            var (outcome, state, start) = decide(current, stored);
+            if (state is not { } next)
+            {
+                return new(outcome, current);
+            }
+            var now = time.GetUtcNow();
+            if (await states.TrySaveAsync(new StoredWaveState(wave.Id, next, start, now, actor), version, cancellationToken))
+            {
+                return new(outcome, new WaveStatus(wave.Id, next, start ?? wave.Start, now, actor, null));
+            }
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException($"Wave {wave.Id} kept changing while it was being saved.");
+            }
+        }
     }
 
     public async Task<RecipientCount> CountRecipientsAsync(IReadOnlyList<PlanMessage> messages, IReadOnlyList<Department> departments, CancellationToken cancellationToken)
@@ -143,24 +149,5 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
         }
         var channels = departments.Count(d => d.ChannelId is not null) * channelMessages;
         return new RecipientCount(people, channels, uncounted.Count == 0, uncounted);
-    }
-
-    private async Task<WaveStatus> SaveAsync(Wave wave, WaveState state, DateOnly? startDate, string actor, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var upsert = connection.CreateCommand();
-        upsert.CommandText = """
-            INSERT INTO wave_control (wave_id, state, start_date, updated_at, updated_by) VALUES ($id, $state, $start, $now, $by)
-            ON CONFLICT (wave_id) DO UPDATE SET state = excluded.state, start_date = excluded.start_date,
-                updated_at = excluded.updated_at, updated_by = excluded.updated_by
-            """;
-        upsert.Parameters.AddWithValue("$id", wave.Id);
-        upsert.Parameters.AddWithValue("$state", state.ToString().ToLowerInvariant());
-        upsert.Parameters.AddWithValue("$start", startDate is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value);
-        upsert.Parameters.AddWithValue("$now", now.ToString("O", CultureInfo.InvariantCulture));
-        upsert.Parameters.AddWithValue("$by", actor);
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
-        return new WaveStatus(wave.Id, state, startDate ?? wave.Start, now, actor, null);
     }
 }

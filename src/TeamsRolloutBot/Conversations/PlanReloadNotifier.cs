@@ -11,7 +11,7 @@ namespace TeamsRolloutBot.Conversations;
 /// Tells the leads in their personal chat when an edited plan file could not be loaded (the last valid plan stays in
 /// force), so a broken edit is never silent. Leads are reached by Entra object id through their stored personal chat.
 /// </summary>
-public sealed class PlanReloadNotifier(PlanProvider plans, ConversationStore conversations, ConnectorClient connector, ILogger<PlanReloadNotifier> logger)
+public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore conversations, ConnectorClient connector, ILogger<PlanReloadNotifier> logger)
     : IHostedService
 {
     private const int MaxErrorsShown = 5;

@@ -15,7 +15,7 @@ namespace TeamsRolloutBot.Conversations;
 /// In channels and group chats it speaks only when @mentioned; replies in tracked channel threads (post-enrollment
 /// posts) are stored as feedback without an answer (<see cref="ThreadReplyHandler"/>).
 /// </summary>
-public sealed class RolloutBot(ConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ThreadReplyHandler replies, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(IConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ThreadReplyHandler replies, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)

@@ -37,11 +37,11 @@ public sealed partial class DeliveryPlanSource(
     /// <summary>The plan to deliver now, or null when there is no valid plan.</summary>
     public async Task<DeliveryPlan?> CurrentAsync(CancellationToken cancellationToken)
     {
-        // The leads' wave commands (Commands/WaveStates): held waves send nothing, moved waves start on their new date.
-        var states = services.GetService<TeamsRolloutBot.Commands.WaveStates>() is { } waveStates
+        // The leads' wave commands (Commands/IWaveStateStore): held waves send nothing, moved waves start on their new date.
+        var states = services.GetService<TeamsRolloutBot.Commands.IWaveStateStore>() is { } waveStates
             ? await waveStates.ReadAllAsync(cancellationToken)
             : new Dictionary<string, (TeamsRolloutBot.Commands.WaveState State, DateOnly? Start)>();
-        var sendNow = services.GetService<TeamsRolloutBot.Commands.WaveStates>() is { } requests
+        var sendNow = services.GetService<TeamsRolloutBot.Commands.IWaveStateStore>() is { } requests
             ? await requests.ReadSendNowAsync(cancellationToken)
             : [];
         var statesKey = string.Join(";", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.State}/{s.Value.Start}"))

@@ -18,7 +18,7 @@ public sealed partial class FeedbackNotifier(
     FeedbackSummaryService summaries,
     SurveyCards cards,
     ISurveyAudience audience,
-    ConversationStore conversations,
+    IConversationStore conversations,
     ConnectorClient connector,
     PlanProvider plans,
     IOptions<FeedbackOptions> options,

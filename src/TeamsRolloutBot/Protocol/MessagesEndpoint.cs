@@ -27,7 +27,7 @@ public static class MessagesEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext context,
         BotAuthenticator authenticator,
-        InboundActivityLog inbound,
+        IInboundActivityLog inbound,
         RolloutBot bot,
         IOptions<BotOptions> options,
         ILoggerFactory loggers)

@@ -42,7 +42,7 @@ public static class ProtocolServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>SQLite file, conversation references and the inbound dedupe log.</summary>
+    /// <summary>SQLite file (or, with <c>Storage:Provider=AzureStorage</c>, Table Storage), conversation references, the inbound dedupe log and plan versions.</summary>
     public static IServiceCollection AddBotStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart()
@@ -50,13 +50,16 @@ public static class ProtocolServiceCollectionExtensions
                 "Storage:Provider must be 'Sqlite' or 'AzureStorage'.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath must name the database file.");
         services.AddSingleton<SqliteDatabase>();
-        services.AddSingleton<ConversationStore>();
-        services.AddSingleton<InboundActivityLog>();
         if (string.Equals(configuration["Storage:Provider"], "AzureStorage", StringComparison.OrdinalIgnoreCase))
         {
-            // Delivery state (outbox, planned sends, progress, conversations) in Azure Table Storage; see docs/operations.md.
+            // Delivery and shared state (outbox, conversations, commands, dedupe) in Azure Table Storage; see docs/operations.md.
             Storage.Azure.AzureStorageServiceCollectionExtensions.AddAzureDeliveryStore(services, configuration);
         }
+        services.AddSingleton<SqliteConversationStore>();
+        services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
+        services.TryAddSingleton<IInboundActivityLog, SqliteInboundActivityLog>();
+        services.TryAddSingleton<IPlanVersionStore, SqlitePlanVersionStore>();
+        services.AddHostedService<PlanVersionRecorder>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

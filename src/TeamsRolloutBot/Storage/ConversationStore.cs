@@ -3,10 +3,31 @@ using TeamsRolloutBot.Protocol;
 
 namespace TeamsRolloutBot.Storage;
 
-/// <summary>Conversation references (personal, group chat, channel): where the bot can post later.</summary>
-public sealed class ConversationStore(SqliteDatabase database, TimeProvider time)
+/// <summary>Conversation references (personal, group chat, channel): where the bot can post later, shared by every instance.</summary>
+public interface IConversationStore
 {
-    /// <summary>Stores or refreshes a reference (serviceUrl and locale change over time); marks the conversation installed.</summary>
+    /// <summary>Stores or refreshes a reference (serviceUrl and locale change over time; fields the new one lacks keep their values); marks the conversation installed.</summary>
+    Task UpsertAsync(ConversationReference reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the welcome for a conversation: true exactly once per installation, so the installationUpdate and
+    /// conversationUpdate that Teams both sends on install (and redeliveries, to any instance) give one welcome card.
+    /// </summary>
+    Task<bool> TryClaimWelcomeAsync(string conversationId, CancellationToken cancellationToken);
+
+    Task ReleaseWelcomeAsync(string conversationId, CancellationToken cancellationToken);
+
+    Task MarkUninstalledAsync(string conversationId, CancellationToken cancellationToken);
+
+    Task<StoredConversation?> FindAsync(string conversationId, CancellationToken cancellationToken);
+
+    /// <summary>The personal-chat reference of a user (by Entra object id): an installed one first, then the newest; null when the bot has none.</summary>
+    Task<StoredConversation?> FindPersonalAsync(string userAadObjectId, CancellationToken cancellationToken);
+}
+
+/// <summary>Conversation references in the SQLite file (table <c>conversations</c>).</summary>
+public sealed class SqliteConversationStore(SqliteDatabase database, TimeProvider time) : IConversationStore
+{
     public async Task UpsertAsync(ConversationReference reference, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -45,10 +66,6 @@ public sealed class ConversationStore(SqliteDatabase database, TimeProvider time
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Claims the welcome for a conversation: true exactly once per installation, so the installationUpdate and
-    /// conversationUpdate that Teams both sends on install (and redeliveries) give one welcome card.
-    /// </summary>
     public async Task<bool> TryClaimWelcomeAsync(string conversationId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -59,15 +76,12 @@ public sealed class ConversationStore(SqliteDatabase database, TimeProvider time
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Gives the welcome back when posting it failed, so the next install event tries again.</summary>
     public async Task ReleaseWelcomeAsync(string conversationId, CancellationToken cancellationToken) =>
         await ExecuteAsync("UPDATE conversations SET welcomed_at = NULL WHERE conversation_id = $id", conversationId, cancellationToken);
 
-    /// <summary>Marks a conversation unreachable after the bot was removed; a later install welcomes again.</summary>
     public async Task MarkUninstalledAsync(string conversationId, CancellationToken cancellationToken) =>
         await ExecuteAsync("UPDATE conversations SET installed = 0, welcomed_at = NULL WHERE conversation_id = $id", conversationId, cancellationToken);
 
-    /// <summary>The stored reference of a conversation, or null.</summary>
     public async Task<StoredConversation?> FindAsync(string conversationId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -78,7 +92,6 @@ public sealed class ConversationStore(SqliteDatabase database, TimeProvider time
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>The personal-chat reference of a user (by Entra object id), or null when the bot has none.</summary>
     public async Task<StoredConversation?> FindPersonalAsync(string userAadObjectId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -2,14 +2,24 @@ namespace TeamsRolloutBot.Storage;
 
 /// <summary>
 /// Remembers which inbound activities were handled, so a redelivery (same channelId, conversation id and activity id;
-/// Teams redelivers when the bot answers slowly) is handled once. Entries older than a day are pruned.
+/// Teams redelivers when the bot answers slowly, possibly to another instance) is handled once. A claim is an
+/// insert-if-absent: of two instances claiming at once, one wins.
 /// </summary>
-public sealed class InboundActivityLog(SqliteDatabase database, TimeProvider time)
+public interface IInboundActivityLog
+{
+    /// <summary>True when this activity is seen for the first time (and is now claimed); false for a redelivery.</summary>
+    Task<bool> TryClaimAsync(string channelId, string conversationId, string activityId, CancellationToken cancellationToken);
+
+    /// <summary>Releases a claim when handling failed, so Teams' redelivery is handled instead of dropped.</summary>
+    Task ReleaseAsync(string channelId, string conversationId, string activityId, CancellationToken cancellationToken);
+}
+
+/// <summary>The inbound dedupe log in the SQLite file (table <c>inbound_activities</c>); entries older than a day are pruned.</summary>
+public sealed class SqliteInboundActivityLog(SqliteDatabase database, TimeProvider time) : IInboundActivityLog
 {
     private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
     private long _claims;
 
-    /// <summary>True when this activity is seen for the first time (and is now claimed); false for a redelivery.</summary>
     public async Task<bool> TryClaimAsync(string channelId, string conversationId, string activityId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -33,7 +43,6 @@ public sealed class InboundActivityLog(SqliteDatabase database, TimeProvider tim
         return claimed;
     }
 
-    /// <summary>Releases a claim when handling failed, so Teams' redelivery is handled instead of dropped.</summary>
     public async Task ReleaseAsync(string channelId, string conversationId, string activityId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

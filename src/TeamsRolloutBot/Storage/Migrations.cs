@@ -142,6 +142,19 @@ public static class Migrations
                 created_at TEXT NOT NULL
             );
             """),
+        // Issue 10 (scale out): conditional writes of wave states, and the plan versions instances load.
+        new(72, "lead commands: wave state versions; plan versions loaded", """
+            ALTER TABLE wave_control ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            CREATE TABLE plan_versions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                hash TEXT NOT NULL,
+                instance TEXT NOT NULL,
+                loaded_at TEXT NOT NULL,
+                plan_name TEXT,
+                wave_count INTEGER NOT NULL
+            );
+            CREATE INDEX ix_plan_versions_instance ON plan_versions (instance, id);
+            """),
         new(80, "feedback: survey answers, history, SharePoint sync queue, survey card messages, reminders and summaries", """
             CREATE TABLE feedback_answers (
                 survey_id TEXT NOT NULL,

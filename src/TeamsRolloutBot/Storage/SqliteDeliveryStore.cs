@@ -10,7 +10,7 @@ namespace TeamsRolloutBot.Storage;
 /// to the lease expiry, so "due" and "lease expired" are one indexed condition (<c>state, due_at</c>) and leasing is
 /// one <c>UPDATE … RETURNING</c>.
 /// </summary>
-public sealed class SqliteDeliveryStore(SqliteDatabase database, ConversationStore conversations, TimeProvider time) : IDeliveryStore
+public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversationStore conversations, TimeProvider time) : IDeliveryStore
 {
     private const string JobColumns = "job_key, send_key, wave_id, message_id, department_id, kind, target, language, due_at, attempts, install_requested";
 

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TeamsRolloutBot.Storage.Azure;
 
 namespace TeamsRolloutBot.Storage;
 
-/// <summary>Ready when the SQLite file opens and answers a query.</summary>
-public sealed class StorageHealthCheck(SqliteDatabase database) : IHealthCheck
+/// <summary>Ready when the SQLite file opens and answers a query and, with the AzureStorage provider, the account answers and has every table.</summary>
+public sealed class StorageHealthCheck(SqliteDatabase database, IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -13,11 +14,25 @@ public sealed class StorageHealthCheck(SqliteDatabase database) : IHealthCheck
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
             await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
             return HealthCheckResult.Unhealthy("The SQLite store cannot be opened.", ex);
+        }
+        if (services.GetService<AzureStorageTables>() is not { } tables)
+        {
+            return HealthCheckResult.Healthy();
+        }
+        try
+        {
+            var missing = await tables.MissingAsync(cancellationToken);
+            return missing.Count == 0
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("Azure Table Storage lacks tables: " + string.Join(", ", missing));
+        }
+        catch (Exception ex) when (ex is global::Azure.RequestFailedException or HttpRequestException or global::Azure.Identity.AuthenticationFailedException)
+        {
+            return HealthCheckResult.Unhealthy("Azure Table Storage cannot be reached.", ex);
         }
     }
 }

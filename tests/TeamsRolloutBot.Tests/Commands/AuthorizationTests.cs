@@ -26,7 +26,7 @@ public sealed class AuthorizationTests(CommandsHarness bot) : IClassFixture<Comm
         }
         Assert.Null(reply.Card);
 
-        var audit = await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
+        var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
         var entry = Assert.Single(audit);
         Assert.Equal(MemberId, entry.UserAadObjectId);
         Assert.Equal(AuditResults.Refused, entry.Result);

@@ -14,7 +14,7 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
     private static JsonObject Data(string id) => new() { ["confirmationId"] = id };
 
     private async Task<int> AuditCountAsync(string command, string result) =>
-        (await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
+        (await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
         .Count(e => e.Command == command && e.Result == result);
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class WaveStartConfirmationTests(CommandsHarness bot) : IClassFixt
     private static JsonObject Data(string id) => new() { ["confirmationId"] = id };
 
     private async Task<int> AuditCountAsync(string command, string result) =>
-        (await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
+        (await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
         .Count(e => e.Command == command && e.Result == result);
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class ConcurrentConfirmationTests(CommandsHarness bot) : IClassFix
     private static JsonObject Data(string id) => new() { ["confirmationId"] = id };
 
     private async Task<int> AuditCountAsync(string command, string result) =>
-        (await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
+        (await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
         .Count(e => e.Command == command && e.Result == result);
 
     [Fact]

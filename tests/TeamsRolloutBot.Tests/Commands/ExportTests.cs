@@ -73,7 +73,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
         Assert.Equal("1150D938-8870-4044-9F2C-5BBDEBA70C8C", file["content"]!["uniqueId"]!.GetValue<string>());
         Assert.Contains("sharepoint.com", file["contentUrl"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var audit = await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(5, TestContext.Current.CancellationToken);
+        var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(5, TestContext.Current.CancellationToken);
         Assert.Contains(audit, e => e.Command == "export deliveries" && e.Result == AuditResults.Done && e.Detail == "12 row(s) uploaded");
     }
 
@@ -98,7 +98,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
 
         await bot.InvokeAsync(Consent("accept", "deliveries", MemberId));
         Assert.Equal(count, bot.Upload.Puts.Count);
-        var audit = await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
+        var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
         Assert.Equal(AuditResults.Refused, Assert.Single(audit).Result);
     }
 

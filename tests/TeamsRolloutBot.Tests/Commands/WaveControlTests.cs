@@ -11,7 +11,7 @@ public sealed class WaveControlTests(CommandsHarness bot) : IClassFixture<Comman
     private static JsonObject Run(string command) => new() { ["command"] = command };
 
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
-        await bot.Factory.Services.GetRequiredService<AuditLog>().LatestAsync(50, TestContext.Current.CancellationToken);
+        await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken);
 
     private static List<string> ScheduleLines(Reply reply) =>
         [.. reply.Text.Split('\n').Where(l => l.StartsWith("- ", StringComparison.Ordinal)).Select(l => l.Replace(" — paused", "", StringComparison.Ordinal))];

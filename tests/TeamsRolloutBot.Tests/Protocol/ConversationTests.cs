@@ -100,7 +100,7 @@ public sealed class ConversationTests(BotHarness bot) : IClassFixture<BotHarness
         Assert.Equal($"/teams/v3/conversations/{Uri.EscapeDataString(TestActivities.ChannelConversationId)}/activities", call.Path);
         Assert.Contains("Intune", call.Body, StringComparison.Ordinal);
 
-        var store = bot.Factory.Services.GetRequiredService<ConversationStore>();
+        var store = bot.Factory.Services.GetRequiredService<IConversationStore>();
         var stored = await store.FindAsync(TestActivities.ChannelConversationId, TestContext.Current.CancellationToken);
         Assert.NotNull(stored);
         Assert.Equal(bot.Connector.ServiceUrl, stored.Reference.ServiceUrl);
@@ -111,7 +111,7 @@ public sealed class ConversationTests(BotHarness bot) : IClassFixture<BotHarness
     [Fact]
     public async Task Personal_install_welcomes_and_reinstall_after_removal_welcomes_again()
     {
-        var store = bot.Factory.Services.GetRequiredService<ConversationStore>();
+        var store = bot.Factory.Services.GetRequiredService<IConversationStore>();
         await store.MarkUninstalledAsync("a:personal-1", TestContext.Current.CancellationToken);
         var before = bot.Connector.Calls.Count;
         using (await bot.PostAsync(TestActivities.PersonalInstall(bot.Connector.ServiceUrl))) { }
@@ -131,7 +131,7 @@ public sealed class ConversationTests(BotHarness bot) : IClassFixture<BotHarness
     [Fact]
     public async Task A_welcome_that_failed_is_tried_again_on_the_next_install_event()
     {
-        var store = bot.Factory.Services.GetRequiredService<ConversationStore>();
+        var store = bot.Factory.Services.GetRequiredService<IConversationStore>();
         await store.MarkUninstalledAsync("a:personal-1", TestContext.Current.CancellationToken);
         bot.Connector.Enqueue(403, """{"error":{"code":"BotNotInConversationRoster","message":"not installed"}}""");
         var before = bot.Connector.Calls.Count;

@@ -1,5 +1,7 @@
+using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -46,7 +48,7 @@ public sealed class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixt
         {
             created.Add(table.Name);
         }
-        Assert.Equal([prefix + "Cards", prefix + "Conversations", prefix + "Jobs", prefix + "Sends", prefix + "Settings"], created.Order());
+        Assert.Equal(AzureStorageTables.Suffixes.Select(s => prefix + s).Order(StringComparer.Ordinal), created.Order(StringComparer.Ordinal));
 
         var store = factory.Services.GetRequiredService<IDeliveryStore>();
         Assert.IsType<AzureTableDeliveryStore>(store);
@@ -58,9 +60,75 @@ public sealed class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixt
         var other = new AzureTableDeliveryStore(tables, prefix, TimeProvider.System);
         Assert.Equal("u1", Assert.Single(await other.LeaseAsync("instance-2", 10, now, TimeSpan.FromMinutes(1), Ct)).Job.Target);
         Assert.Equal("a:1", (await other.FindPersonalConversationAsync("AAD-1", Ct))!.Reference.ConversationId);
-        // The instance's SQLite file keeps the conversation too (the bot's own commands and notifications read it there).
-        Assert.NotNull(await factory.Services.GetRequiredService<ConversationStore>().FindPersonalAsync("aad-1", Ct));
+        // The bot's own conversation store (install events, commands, notifications) reads the same table, not the SQLite file.
+        Assert.NotNull(await factory.Services.GetRequiredService<IConversationStore>().FindPersonalAsync("aad-1", Ct));
+        Assert.Null(await new SqliteConversationStore(factory.Services.GetRequiredService<SqliteDatabase>(), TimeProvider.System).FindPersonalAsync("aad-1", Ct));
     }
+
+    [Fact]
+    public async Task Every_shared_store_is_on_Table_Storage_and_readyz_fails_when_a_table_is_missing()
+    {
+        var prefix = "h" + Guid.NewGuid().ToString("N")[..12];
+        await using var factory = Instance(prefix);
+        using var client = factory.CreateClient();
+        Assert.IsType<AzureTableWaveStateStore>(factory.Services.GetRequiredService<IWaveStateStore>());
+        Assert.IsType<AzureTableConfirmationStore>(factory.Services.GetRequiredService<IConfirmationStore>());
+        Assert.IsType<AzureTableAuditLog>(factory.Services.GetRequiredService<IAuditLog>());
+        Assert.IsType<AzureTableInboundActivityLog>(factory.Services.GetRequiredService<IInboundActivityLog>());
+        Assert.IsType<AzureTableConversationStore>(factory.Services.GetRequiredService<IConversationStore>());
+        Assert.IsType<AzureTablePlanVersionStore>(factory.Services.GetRequiredService<IPlanVersionStore>());
+
+        using (var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        await new TableServiceClient(azurite.ConnectionString).DeleteTableAsync(prefix + "Waves", Ct);
+        using (var notReady = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_given_the_same_activity_handle_it_once_and_welcome_once()
+    {
+        var prefix = "d" + Guid.NewGuid().ToString("N")[..12];
+        await using var first = Instance(prefix);
+        await using var second = Instance(prefix);
+        var one = new BotHarnessClient(first, _openId);
+        var two = new BotHarnessClient(second, _openId);
+
+        // Teams redelivers a slow message, and the load balancer sends it to the other instance.
+        var before = _connector.Calls.Count;
+        var message = TestActivities.PersonalMessage(_connector.ServiceUrl, "help");
+        using (var response = await one.PostAsync(message))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using (var response = await two.PostAsync(message))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Single(_connector.Calls.Skip(before));
+
+        // installationUpdate on one instance, conversationUpdate on the other: one welcome card.
+        before = _connector.Calls.Count;
+        var install = TestActivities.PersonalInstall(_connector.ServiceUrl);
+        using (await one.PostAsync(install)) { }
+        install["id"] = "another-activity";
+        using (await two.PostAsync(install)) { }
+        Assert.Single(_connector.Calls.Skip(before));
+        // The reference learned by the first instance is the second's too.
+        Assert.NotNull(await second.Services.GetRequiredService<IConversationStore>().FindAsync("a:personal-1", Ct));
+    }
+
+    private BotFactory Instance(string prefix) => new(_openId, _connector, new()
+    {
+        ["Storage:Provider"] = "AzureStorage",
+        ["Storage:AzureConnectionString"] = azurite.ConnectionString,
+        ["Storage:TablePrefix"] = prefix,
+        ["Delivery:Enabled"] = "false",
+    });
 
     [Fact]
     public async Task AzureStorage_without_an_account_stops_the_start_naming_the_keys()

@@ -13,6 +13,6 @@ public sealed class SqliteDeliveryStoreTests : DeliveryStoreContract
         var path = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
         var database = new SqliteDatabase(Options.Create(new StorageOptions { SqlitePath = path }),
             new HostingEnvironment { ContentRootPath = Path.GetTempPath(), EnvironmentName = Environments.Development });
-        return Task.FromResult<IDeliveryStore>(new SqliteDeliveryStore(database, new ConversationStore(database, Time), Time));
+        return Task.FromResult<IDeliveryStore>(new SqliteDeliveryStore(database, new SqliteConversationStore(database, Time), Time));
     }
 }

@@ -23,7 +23,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         var path = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
         var database = new SqliteDatabase(Options.Create(new StorageOptions { SqlitePath = path }),
             new HostingEnvironment { ContentRootPath = Path.GetTempPath(), EnvironmentName = Environments.Development });
-        var sqlite = new SqliteDeliveryStore(database, new ConversationStore(database, time), time);
+        var sqlite = new SqliteDeliveryStore(database, new SqliteConversationStore(database, time), time);
         var now = time.GetUtcNow();
         await sqlite.RegisterSendsAsync([
             new PlannedSend("it/pre-1/it/members", "it", "pre-1", "it", SendAudience.Members, now, "pre-enrollment", "PreEnrollment"),

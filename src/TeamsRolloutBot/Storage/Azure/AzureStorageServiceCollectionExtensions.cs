@@ -47,16 +47,15 @@ public static class AzureStorageServiceCollectionExtensions
         });
         services.TryAddSingleton(sp =>
         {
-            // Lead commands (pause, cancel) and the conversations the bot learns from Teams stay in the instance's SQLite file.
-            var waves = sp.GetService<WaveStates>();
+            // Paused and cancelled waves come from the shared wave state table (AddAzureStateStores).
+            var waves = sp.GetService<IWaveStateStore>();
             return new AzureTableDeliveryStore(sp.GetRequiredService<TableServiceClient>(),
                 sp.GetRequiredService<IOptions<AzureStorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>(),
-                waves is null ? null
-                    : async ct => (await waves.ReadAllAsync(ct)).Where(w => WaveStates.IsHeld(w.Value.State)).Select(w => w.Key).ToHashSet(StringComparer.Ordinal),
-                sp.GetService<ConversationStore>());
+                waves is null ? null : async ct => WaveStates.Held(await waves.ReadAllAsync(ct)));
         });
         services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<AzureTableDeliveryStore>());
         services.AddHostedService<AzureTablesInitializer>();
+        services.AddAzureStateStores();
         return services;
     }
 }

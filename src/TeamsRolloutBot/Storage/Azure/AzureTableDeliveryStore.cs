@@ -28,16 +28,16 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     private readonly TableClient _conversations;
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task<IReadOnlySet<string>>>? _heldWaves;
-    private readonly ConversationStore? _local;
+    private readonly AzureTableConversationStore _conversationStore;
 
     /// <summary>
     /// A store on the tables <paramref name="tablePrefix"/>Sends, …Jobs, …Settings, …Cards, …Conversations.
     /// <paramref name="heldWaves"/> names the waves a lead paused or cancelled (their jobs are neither leased nor due);
-    /// <paramref name="localConversations"/> is the instance's own conversation cache (install events land there),
-    /// read when the table has no reference and kept in step on every save.
+    /// Conversation references live in the Conversations table that <see cref="AzureTableConversationStore"/> (what the
+    /// bot learns from Teams) writes too.
     /// </summary>
     public AzureTableDeliveryStore(TableServiceClient service, string tablePrefix, TimeProvider time,
-        Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null, ConversationStore? localConversations = null)
+        Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         _sends = service.GetTableClient(tablePrefix + "Sends");
@@ -47,7 +47,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         _conversations = service.GetTableClient(tablePrefix + "Conversations");
         _time = time;
         _heldWaves = heldWaves;
-        _local = localConversations;
+        _conversationStore = new AzureTableConversationStore(service, tablePrefix, time);
     }
 
     /// <summary>Creates the tables that do not exist yet (idempotent; every instance may call it at start).</summary>
@@ -330,73 +330,20 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     }
 
     /// <summary>The user's personal conversation: an installed one before an uninstalled one, then the newest.</summary>
-    public async Task<StoredConversation?> FindPersonalConversationAsync(string userAadObjectId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"ConversationType eq {"personal"} and AadLower eq {userAadObjectId.ToLowerInvariant()}");
-        var list = await QueryAsync(_conversations, filter, cancellationToken);
-        if (list.Count == 0)
-        {
-            return _local is null ? null : await _local.FindPersonalAsync(userAadObjectId, cancellationToken);
-        }
-        return ReadConversation(list.OrderByDescending(e => e.GetBoolean("Installed") == true)
-            .ThenByDescending(e => e.GetInt64("UpdatedAt")).First());
-    }
+    public Task<StoredConversation?> FindPersonalConversationAsync(string userAadObjectId, CancellationToken cancellationToken) =>
+        _conversationStore.FindPersonalAsync(userAadObjectId, cancellationToken);
 
-    public async Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
-        await GetAsync(_conversations, "conv", Encode(conversationId), cancellationToken) is { } e ? ReadConversation(e)
-            : _local is null ? null : await _local.FindAsync(conversationId, cancellationToken);
+    public Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        _conversationStore.FindAsync(conversationId, cancellationToken);
 
-    public async Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken) =>
-        (await GetAsync(_settings, Meta, "latestServiceUrl", cancellationToken))?.GetString("Value");
+    public Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken) => _conversationStore.LatestServiceUrlAsync(cancellationToken);
 
     /// <summary>Stores or refreshes a reference; fields the new one lacks keep their stored values (as in SQLite's COALESCE).</summary>
-    public async Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        var now = Now();
-        var fresh = new TableEntity("conv", Encode(reference.ConversationId))
-        {
-            ["ConversationId"] = reference.ConversationId, ["ChannelId"] = reference.ChannelId, ["ServiceUrl"] = reference.ServiceUrl,
-            ["ConversationType"] = reference.ConversationType, ["TenantId"] = reference.TenantId, ["BotId"] = reference.BotId,
-            ["UserId"] = reference.UserId, ["UserAadObjectId"] = reference.UserAadObjectId, ["AadLower"] = reference.UserAadObjectId?.ToLowerInvariant(),
-            ["TeamId"] = reference.TeamId, ["TeamAadGroupId"] = reference.TeamAadGroupId, ["TeamChannelId"] = reference.ChannelIdInTeam,
-            ["Locale"] = reference.Locale, ["Installed"] = true, ["UpdatedAt"] = now,
-        };
-        if (!await TryAddAsync(_conversations, fresh, cancellationToken))
-        {
-            await MutateAsync(_conversations, "conv", fresh.RowKey, e =>
-            {
-                foreach (var (key, value) in fresh)
-                {
-                    if (value is not null && key is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp"))
-                    {
-                        e[key] = value;
-                    }
-                }
-                return true;
-            }, cancellationToken);
-        }
-        if (_local is not null)
-        {
-            await _local.UpsertAsync(reference, cancellationToken);
-        }
-        await _settings.UpsertEntityAsync(new TableEntity(Meta, "latestServiceUrl") { ["Value"] = reference.ServiceUrl, ["UpdatedAt"] = now },
-            TableUpdateMode.Replace, cancellationToken);
-    }
+    public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken) =>
+        _conversationStore.UpsertAsync(reference, cancellationToken);
 
-    public async Task MarkConversationGoneAsync(string conversationId, CancellationToken cancellationToken)
-    {
-        if (_local is not null)
-        {
-            await _local.MarkUninstalledAsync(conversationId, cancellationToken);
-        }
-        await MutateAsync(_conversations, "conv", Encode(conversationId), e =>
-        {
-            e["Installed"] = false;
-            e["UpdatedAt"] = Now();
-            return true;
-        }, cancellationToken);
-    }
+    public Task MarkConversationGoneAsync(string conversationId, CancellationToken cancellationToken) =>
+        _conversationStore.MarkUninstalledAsync(conversationId, cancellationToken);
 
     private async Task<IReadOnlySet<string>> HeldAsync(CancellationToken cancellationToken) =>
         _heldWaves is null ? new HashSet<string>() : await _heldWaves(cancellationToken);
@@ -469,13 +416,6 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         Enum.Parse<DeliveryKind>(e.GetString("Kind")), e.GetString("Target"), Enum.Parse<JobState>(e.GetString("State")),
         e.GetString("Outcome") is { } outcome ? Enum.Parse<DeliveryOutcome>(outcome) : null, e.GetString("Detail"),
         e.GetInt32("Attempts") ?? 0, e.GetString("ConversationId"), e.GetString("ActivityId"), FromMs(e.GetInt64("UpdatedAt")!.Value));
-
-    private static StoredConversation ReadConversation(TableEntity e) => new(
-        new ConversationReference(e.GetString("ChannelId"), e.GetString("ServiceUrl"), e.GetString("ConversationId"), e.GetString("ConversationType"),
-            e.GetString("TenantId"), e.GetString("BotId"), e.GetString("UserId"), e.GetString("UserAadObjectId"), e.GetString("TeamId"),
-            e.GetString("TeamAadGroupId"), e.GetString("TeamChannelId"), e.GetString("Locale")),
-        e.GetBoolean("Installed") == true,
-        e.GetInt64("WelcomedAt") is { } welcomed ? FromMs(welcomed) : null);
 
     private static JobState StateOf(DeliveryOutcome outcome) => outcome switch
     {

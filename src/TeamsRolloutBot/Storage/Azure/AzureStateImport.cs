@@ -1,0 +1,120 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Microsoft.Data.Sqlite;
+using TeamsRolloutBot.Commands;
+using static TeamsRolloutBot.Storage.Azure.AzureTables;
+
+namespace TeamsRolloutBot.Storage.Azure;
+
+/// <summary>
+/// The one-time copy of a SQLite deployment's command state into the tables: wave states, send-now requests,
+/// confirmations, the audit log, and conversation references the table does not have yet (before issue 10, references
+/// learned from Teams stayed in the instance's file).
+/// </summary>
+public static class AzureStateImport
+{
+    /// <summary>Setting (in <c>&lt;prefix&gt;Settings</c>) that records the copy was claimed; present means later starts do not copy.</summary>
+    public const string ImportMarker = "sqlite-import-state";
+
+    /// <summary>Copies the state unless a copy was claimed before (by any instance); returns the counts copied, or null.</summary>
+    public static async Task<(int Waves, int Confirmations, int Audit, int Conversations)?> ImportFromSqliteOnceAsync(
+        TableServiceClient service, string tablePrefix, SqliteDatabase database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(database);
+        var settings = service.GetTableClient(tablePrefix + "Settings");
+        if (!await TryAddAsync(settings, new TableEntity("meta", Encode(ImportMarker)) { ["Value"] = Guid.NewGuid().ToString("N") }, cancellationToken))
+        {
+            return null;
+        }
+        var waves = new AzureTableWaveStateStore(service, tablePrefix).Table;
+        var confirmations = new AzureTableConfirmationStore(service, tablePrefix, TimeProvider.System).Table;
+        var audit = new AzureTableAuditLog(service, tablePrefix, TimeProvider.System).Table;
+        var conversations = new AzureTableConversationStore(service, tablePrefix, TimeProvider.System).Table;
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var waveCount = await CopyAsync(connection, waves, "SELECT * FROM wave_control", r => AzureTableWaveStateStore.ToEntity(
+            Str(r, "wave_id")!, Str(r, "state")!, Str(r, "start_date"), IsoMs(Str(r, "updated_at")) ?? 0, Str(r, "updated_by")), cancellationToken);
+        await CopyAsync(connection, waves, "SELECT * FROM command_sends", r => AzureTableWaveStateStore.ToSendNowEntity(
+            Str(r, "request_id")!, Str(r, "wave_id")!, Str(r, "message_id")!, Str(r, "department_ids")!, Str(r, "requested_by")!, IsoMs(Str(r, "created_at")) ?? 0), cancellationToken);
+        var confirmationCount = await CopyAsync(connection, confirmations, "SELECT * FROM command_confirmations", r => new TableEntity(AzureTableConfirmationStore.PartitionKey, Str(r, "id")!)
+        {
+            ["Command"] = Str(r, "command"), ["Recipients"] = (int?)Long(r, "recipients"), ["RequestedBy"] = Str(r, "requested_by"),
+            ["RequestedByName"] = Str(r, "requested_by_name"), ["CreatedAt"] = IsoMs(Str(r, "created_at")), ["ExpiresAt"] = IsoMs(Str(r, "expires_at")),
+            ["State"] = Str(r, "state"), ["DecidedBy"] = Str(r, "decided_by"), ["DecidedByName"] = Str(r, "decided_by_name"),
+            ["DecidedAt"] = IsoMs(Str(r, "decided_at")), ["Result"] = Str(r, "result"),
+        }, cancellationToken);
+        var auditCount = await CopyAsync(connection, audit, "SELECT * FROM command_audit", r => AzureTableAuditLog.ToEntity(
+            new AuditEntry(DateTimeOffset.Parse(Str(r, "at")!, CultureInfo.InvariantCulture), Str(r, "user_aad_object_id"), Str(r, "user_name"),
+                Str(r, "conversation_type"), Str(r, "command")!, Str(r, "result")!, Str(r, "detail")),
+            AzureTableAuditLog.Suffix(Long(r, "id") ?? 0, "sqlite")), cancellationToken);
+
+        // Conversations: only those the table lacks, so a reference another instance refreshed since is not set back.
+        var missing = new List<TableEntity>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT * FROM conversations";
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                missing.Add(new TableEntity(AzureTableConversationStore.Partition, Encode(Str(r, "conversation_id")!))
+                {
+                    ["ConversationId"] = Str(r, "conversation_id"), ["ChannelId"] = Str(r, "channel_id"), ["ServiceUrl"] = Str(r, "service_url"),
+                    ["ConversationType"] = Str(r, "conversation_type"), ["TenantId"] = Str(r, "tenant_id"), ["BotId"] = Str(r, "bot_id"),
+                    ["UserId"] = Str(r, "user_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
+                    ["AadLower"] = Str(r, "user_aad_object_id")?.ToLowerInvariant(), ["TeamId"] = Str(r, "team_id"),
+                    ["TeamAadGroupId"] = Str(r, "team_aad_group_id"), ["TeamChannelId"] = Str(r, "team_channel_id"), ["Locale"] = Str(r, "locale"),
+                    ["Installed"] = Long(r, "installed") == 1, ["WelcomedAt"] = IsoMs(Str(r, "welcomed_at")), ["UpdatedAt"] = IsoMs(Str(r, "updated_at")) ?? 0,
+                });
+            }
+        }
+        var conversationCount = 0;
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
+        {
+            if (await TryAddAsync(conversations, entity, ct))
+            {
+                Interlocked.Increment(ref conversationCount);
+            }
+        });
+        return (waveCount, confirmationCount, auditCount, conversationCount);
+    }
+
+    private static async Task<int> CopyAsync(SqliteConnection connection, TableClient table, string sql, Func<SqliteDataReader, TableEntity> map,
+        CancellationToken cancellationToken)
+    {
+        var entities = new List<TableEntity>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entities.Add(map(reader));
+            }
+        }
+        // Entity group transactions: up to 100 entities of one partition per request.
+        foreach (var partition in entities.GroupBy(e => e.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+            }
+        }
+        return entities.Count;
+    }
+
+    private static string? Str(SqliteDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetString(i);
+    }
+
+    private static long? Long(SqliteDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetInt64(i);
+    }
+
+    private static long? IsoMs(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.ToUnixTimeMilliseconds() : null;
+}

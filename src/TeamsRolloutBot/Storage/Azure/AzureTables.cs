@@ -1,0 +1,90 @@
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+
+namespace TeamsRolloutBot.Storage.Azure;
+
+/// <summary>The Table Storage operations the stores share: insert-if-absent, read, If-Match read-change-write, query.</summary>
+internal static class AzureTables
+{
+    /// <summary>Inserts the entity; false when one with its keys exists (409), so of two instances inserting one wins.</summary>
+    public static async Task<bool> TryAddAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public static async Task<TableEntity?> GetAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Writes the entity if its ETag is still current; false on 412 (another instance wrote first) or 404 (deleted).</summary>
+    public static async Task<bool> TryReplaceAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Read, change, write back with If-Match; on 412 read again and let <paramref name="change"/> decide again on the
+    /// newer entity. True when <paramref name="change"/> accepted an entity and it was written; false when the entity
+    /// is missing or <paramref name="change"/> declined.
+    /// </summary>
+    public static async Task<bool> MutateAsync(TableClient table, string partition, string row, Func<TableEntity, bool> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await GetAsync(table, partition, row, cancellationToken) is not { } entity || !change(entity))
+            {
+                return false;
+            }
+            if (await TryReplaceAsync(table, entity, cancellationToken))
+            {
+                return true;
+            }
+            if (attempt >= 20)
+            {
+                throw new InvalidOperationException($"Table {table.Name}: the entity kept changing while it was being updated.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1)), cancellationToken);
+        }
+    }
+
+    public static async Task<List<TableEntity>> QueryAsync(TableClient table, string? filter, CancellationToken cancellationToken, IEnumerable<string>? select = null)
+    {
+        var list = new List<TableEntity>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken))
+        {
+            list.Add(entity);
+        }
+        return list;
+    }
+
+    /// <summary>A row key for any string: base64url of its UTF-8 bytes (Table Storage forbids / \ # ? and control characters in keys).</summary>
+    public static string Encode(string key) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>A row key that sorts newest first (Table Storage returns a partition in row key order).</summary>
+    public static string NewestFirst(DateTimeOffset at) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

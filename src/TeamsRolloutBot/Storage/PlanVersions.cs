@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using TeamsRolloutBot.Plan;
+
+namespace TeamsRolloutBot.Storage;
+
+/// <summary>One plan load by one instance: which plan file content (SHA-256 of the file), when, and how many waves.</summary>
+public sealed record PlanVersion(string Hash, string Instance, DateTimeOffset LoadedAt, string? PlanName, int WaveCount);
+
+/// <summary>
+/// The plan versions instances loaded, so instances sharing one store can see whether they run the same plan
+/// (each instance reads its own copy of the plan file).
+/// </summary>
+public interface IPlanVersionStore
+{
+    /// <summary>Appends a load.</summary>
+    Task RecordAsync(PlanVersion version, CancellationToken cancellationToken);
+
+    /// <summary>The newest load of every instance that recorded one, newest first.</summary>
+    Task<IReadOnlyList<PlanVersion>> LatestPerInstanceAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Plan versions in the SQLite file (table <c>plan_versions</c>).</summary>
+public sealed class SqlitePlanVersionStore(SqliteDatabase database) : IPlanVersionStore
+{
+    public async Task RecordAsync(PlanVersion version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO plan_versions (hash, instance, loaded_at, plan_name, wave_count) VALUES ($hash, $instance, $at, $name, $waves)";
+        insert.Parameters.AddWithValue("$hash", version.Hash);
+        insert.Parameters.AddWithValue("$instance", version.Instance);
+        insert.Parameters.AddWithValue("$at", version.LoadedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        insert.Parameters.AddWithValue("$name", (object?)version.PlanName ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$waves", version.WaveCount);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PlanVersion>> LatestPerInstanceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT hash, instance, loaded_at, plan_name, wave_count FROM plan_versions
+            WHERE id IN (SELECT MAX(id) FROM plan_versions GROUP BY instance) ORDER BY id DESC
+            """;
+        await using var r = await select.ExecuteReaderAsync(cancellationToken);
+        var list = new List<PlanVersion>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(new PlanVersion(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture),
+                r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4)));
+        }
+        return list;
+    }
+}
+
+/// <summary>
+/// Records every plan this instance loads (<see cref="PlanProvider.Reloaded"/>) in the <see cref="IPlanVersionStore"/>
+/// and warns when another instance's newest load has a different plan file content.
+/// </summary>
+public sealed partial class PlanVersionRecorder(IPlanVersionStore store, IServiceProvider services, TimeProvider time, ILogger<PlanVersionRecorder> logger) : IHostedService
+{
+    private PlanProvider? _plans;
+
+    /// <summary>This instance's name: the App Service or Container Apps instance, else the host name.</summary>
+    public static string InstanceName { get; } =
+        Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is { Length: > 0 } appService ? appService
+        : Environment.GetEnvironmentVariable("CONTAINER_APP_REPLICA_NAME") is { Length: > 0 } replica ? replica
+        : Environment.MachineName;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Registered before the plan provider starts, so the first load is recorded too.
+        _plans = services.GetService<PlanProvider>();
+        if (_plans is not null)
+        {
+            _plans.Reloaded += OnReloaded;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_plans is not null)
+        {
+            _plans.Reloaded -= OnReloaded;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="instance"/> loaded <paramref name="plan"/> with file hash <paramref name="hash"/>
+    /// and returns the other instances whose newest load differs (also logged as a warning).
+    /// </summary>
+    public async Task<IReadOnlyList<PlanVersion>> RecordAsync(string hash, RolloutPlan plan, string instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        await store.RecordAsync(new PlanVersion(hash, instance, time.GetUtcNow(), plan.Name, plan.Waves.Count), cancellationToken);
+        var others = (await store.LatestPerInstanceAsync(cancellationToken))
+            .Where(v => !string.Equals(v.Instance, instance, StringComparison.Ordinal) && !string.Equals(v.Hash, hash, StringComparison.Ordinal))
+            .ToList();
+        if (others.Count > 0)
+        {
+            LogDifferentPlans(logger, instance, Short(hash), string.Join(", ", others.Select(o =>
+                $"{o.Instance} runs {Short(o.Hash)} (loaded {o.LoadedAt.ToString("u", CultureInfo.InvariantCulture)})")));
+        }
+        return others;
+    }
+
+    /// <summary>The SHA-256 of a plan file, lowercase hex.</summary>
+    public static string HashOf(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    private void OnReloaded(object? sender, PlanReloadedEventArgs e)
+    {
+        if (!e.Succeeded || e.Current is not { } plan || _plans is not { } plans)
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var hash = HashOf(await File.ReadAllBytesAsync(plans.PlanPath));
+                await RecordAsync(hash, plan, InstanceName, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogRecordFailed(logger, ex);
+            }
+        });
+    }
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+
+    [LoggerMessage(EventId = 9110, Level = LogLevel.Warning,
+        Message = "Instances run different rollout plans: this instance ({Instance}) loaded plan {Hash}; {Others}. Deploy the same plan file to every instance (if an instance no longer runs, ignore it).")]
+    private static partial void LogDifferentPlans(ILogger logger, string instance, string hash, string others);
+
+    [LoggerMessage(EventId = 9111, Level = LogLevel.Warning, Message = "Recording the loaded plan version failed")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,78 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Tests.Infrastructure;
+
+namespace TeamsRolloutBot.Tests.Storage;
+
+/// <summary>What every <see cref="IPlanVersionStore"/> must do, and the warning when instances run different plans.</summary>
+public abstract class PlanVersionStoreContract
+{
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2027, 7, 5, 7, 0, 0, TimeSpan.Zero));
+
+    protected abstract Task<IPlanVersionStore> CreateStoreAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static RolloutPlan Plan()
+    {
+        var path = RepoPaths.SamplePlan;
+        return PlanLoader.Parse(File.ReadAllText(path), path).Plan!;
+    }
+
+    [Fact]
+    public async Task Each_instance_newest_load_is_listed()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordAsync(new PlanVersion("aaa", "web-1", Time.GetUtcNow(), "Intune", 3), Ct);
+        await store.RecordAsync(new PlanVersion("bbb", "web-2", Time.GetUtcNow().AddMinutes(1), "Intune", 3), Ct);
+        await store.RecordAsync(new PlanVersion("ccc", "web-1", Time.GetUtcNow().AddMinutes(2), "Intune", 4), Ct);
+
+        var latest = await store.LatestPerInstanceAsync(Ct);
+        Assert.Equal([new PlanVersion("ccc", "web-1", Time.GetUtcNow().AddMinutes(2), "Intune", 4), new PlanVersion("bbb", "web-2", Time.GetUtcNow().AddMinutes(1), "Intune", 3)], latest);
+    }
+
+    [Fact]
+    public async Task An_instance_loading_another_plan_than_the_others_logs_a_warning_naming_them()
+    {
+        var store = await CreateStoreAsync();
+        var logs = new FakeLogCollector();
+        using var provider = new ServiceCollection().BuildServiceProvider();
+        PlanVersionRecorder Recorder() => new(store, provider, Time, new FakeLogger<PlanVersionRecorder>(logs));
+        var plan = Plan();
+        var same = PlanVersionRecorder.HashOf("waves: []"u8.ToArray());
+        var other = PlanVersionRecorder.HashOf("waves: [it]"u8.ToArray());
+
+        Assert.Empty(await Recorder().RecordAsync(same, plan, "web-1", Ct));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(await Recorder().RecordAsync(same, plan, "web-2", Ct));
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Level == LogLevel.Warning);
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var differing = await Recorder().RecordAsync(other, plan, "web-2", Ct);
+        Assert.Equal(("web-1", same), (Assert.Single(differing).Instance, differing[0].Hash));
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("web-1 runs " + same[..12], warning.Message, StringComparison.Ordinal);
+        Assert.Contains("web-2", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(plan.Waves.Count, (await store.LatestPerInstanceAsync(Ct)).Single(v => v.Instance == "web-2").WaveCount);
+    }
+}
+
+public sealed class SqlitePlanVersionStoreTests : PlanVersionStoreContract
+{
+    protected override Task<IPlanVersionStore> CreateStoreAsync() => Task.FromResult<IPlanVersionStore>(new SqlitePlanVersionStore(StateStoreFixtures.NewSqlite()));
+}
+
+public sealed class AzureTablePlanVersionStoreTests(AzuriteFixture azurite) : PlanVersionStoreContract, IClassFixture<AzuriteFixture>
+{
+    protected override async Task<IPlanVersionStore> CreateStoreAsync()
+    {
+        var (service, prefix) = await StateStoreFixtures.NewTablesAsync(azurite);
+        return new AzureTablePlanVersionStore(service, prefix);
+    }
+}
