@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -61,6 +62,61 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         await azure.CompleteAsync(next.Job.Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
         Assert.Null(await azure.ImportFromSqliteOnceAsync(database, Ct));
         Assert.Equal(JobState.Delivered, (await azure.FindJobAsync(next.Job.Key, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task The_first_start_on_AzureStorage_carries_over_wave_states_confirmations_the_audit_log_and_learned_conversations_once()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2027, 7, 5, 7, 0, 0, TimeSpan.Zero));
+        var database = StateStoreFixtures.NewSqlite();
+        var waves = new SqliteWaveStateStore(database);
+        await waves.TrySaveAsync(new StoredWaveState("it", WaveState.Cancelled, null, time.GetUtcNow(), "lead-1"), null, Ct);
+        await waves.TrySaveAsync(new StoredWaveState("hr", WaveState.Started, new DateOnly(2027, 8, 2), time.GetUtcNow(), "lead-2"), null, Ct);
+        await waves.AddSendNowAsync("req-1", "hr", "pre-1", ["hr"], "lead-2", time.GetUtcNow(), Ct);
+        var confirmations = new SqliteConfirmationStore(database, time);
+        var open = await confirmations.CreateAsync("send pre-1 to hr now", 40, "lead-2", "Bob", TimeSpan.FromMinutes(10), Ct);
+        var done = await confirmations.CreateAsync("cancel it", null, "lead-1", "Anna", TimeSpan.FromMinutes(10), Ct);
+        await confirmations.TryDecideAsync(done, ConfirmationStates.Confirmed, "lead-1", "Anna", Ct);
+        var audit = new SqliteAuditLog(database, time);
+        await audit.WriteAsync("lead-1", "Anna", "personal", "cancel it", AuditResults.Done, null, Ct);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await audit.WriteAsync("lead-2", "Bob", "personal", "start hr 2027-08-02", AuditResults.Done, null, Ct);
+        var conversations = new SqliteConversationStore(database, time);
+        await conversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:1", "personal", "t", "28:b", "29:1", "aad-1", null, null, null, "nl-NL"), Ct);
+        await conversations.TryClaimWelcomeAsync("a:1", Ct);
+        await conversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, "nl-NL"), Ct);
+
+        var service = new TableServiceClient(azurite.ConnectionString);
+        var prefix = "m" + Guid.NewGuid().ToString("N")[..12];
+        await new AzureStorageTables(service, prefix).EnsureCreatedAsync(Ct);
+        // Another instance already refreshed a:2 in the table: the older copy in the file must not set it back.
+        var tableConversations = new AzureTableConversationStore(service, prefix, time);
+        await tableConversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/amer/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, "en-US"), Ct);
+
+        Assert.Equal((2, 2, 2, 1), await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));
+
+        var azureWaves = new AzureTableWaveStateStore(service, prefix);
+        var states = await azureWaves.ReadAllAsync(Ct);
+        Assert.Equal(["it"], WaveStates.Held(states));
+        Assert.Equal((WaveState.Started, (DateOnly?)new DateOnly(2027, 8, 2)), states["hr"]);
+        // An imported state takes conditional writes like any other.
+        var it = await azureWaves.FindAsync("it", Ct);
+        Assert.Equal("lead-1", it!.UpdatedBy);
+        Assert.True(await azureWaves.TrySaveAsync(it with { State = WaveState.Paused }, it.Version, Ct));
+        Assert.Equal("req-1", Assert.Single(await azureWaves.ReadSendNowAsync(Ct)).RequestId);
+
+        var azureConfirmations = new AzureTableConfirmationStore(service, prefix, time);
+        Assert.Equal(ConfirmationStates.Confirmed, (await azureConfirmations.FindAsync(done, Ct))!.State);
+        Assert.True(await azureConfirmations.TryDecideAsync(open, ConfirmationStates.Confirmed, "lead-2", "Bob", Ct));
+        Assert.Equal(["start hr 2027-08-02", "cancel it"], (await new AzureTableAuditLog(service, prefix, time).LatestAsync(10, Ct)).Select(e => e.Command));
+
+        // The welcome given on SQLite is not given again; the newer table copy of a:2 stays.
+        Assert.False(await tableConversations.TryClaimWelcomeAsync("a:1", Ct));
+        Assert.Equal("https://smba.trafficmanager.net/amer/", (await tableConversations.FindAsync("a:2", Ct))!.Reference.ServiceUrl);
+
+        // Once only: a later start does not copy the file over newer state.
+        Assert.Null(await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));
+        Assert.Equal(WaveState.Paused, (await azureWaves.FindAsync("it", Ct))!.State);
     }
 
     private static (string, string, int, int, int) Progress(WaveProgress p) => (p.WaveId, p.MessageId, p.Total, p.Delivered, p.Queued);
