@@ -14,7 +14,7 @@ namespace TeamsRolloutBot.Feedback;
 /// sent, no-conversation (the bot has no 1:1 chat with the person), or failed with the connector's outcome.
 /// </summary>
 public sealed partial class FeedbackNotifier(
-    FeedbackStore store,
+    IFeedbackStore store,
     FeedbackSummaryService summaries,
     SurveyCards cards,
     ISurveyAudience audience,

@@ -20,6 +20,8 @@ public static class FeedbackServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISurveyAudience, PlanSurveyAudience>();
         services.AddSingleton<FeedbackStore>();
+        // The SQLite store unless the AzureStorage provider registered its Table Storage one first.
+        services.TryAddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
         services.AddSingleton<SurveyCards>();
         services.AddSingleton<FeedbackWorkSignal>();
         services.AddSingleton<SurveyInvokeHandler>();

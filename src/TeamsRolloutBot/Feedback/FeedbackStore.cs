@@ -51,7 +51,7 @@ public sealed record FeedbackNotice(string Kind, string Scope, string Target, st
 /// the durable SharePoint sync queue, the survey card messages whose refresh list must be updated, and the
 /// once-only reminder and summary claims.
 /// </summary>
-public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
+public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : IFeedbackStore
 {
     /// <summary>
     /// Stores a valid submission at once. The same answers again (a redelivery or a second click) change nothing and add
@@ -228,11 +228,11 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
             """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$item", itemId));
 
     /// <summary>Records a failed attempt and when to try again.</summary>
-    public Task MarkSyncFailedAsync(string surveyId, string userAadObjectId, string error, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
+    public Task MarkSyncFailedAsync(string surveyId, string userAadObjectId, string failure, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
         ExecuteAsync("""
             UPDATE feedback_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now
             WHERE survey_id = $s AND user_aad_object_id = $u
-            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", error.Length > 500 ? error[..500] : error), ("$next", Iso(nextAttempt)));
+            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", Iso(nextAttempt)));
 
     /// <summary>Counts for the summary and the health of the SharePoint copy.</summary>
     public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken)
@@ -293,7 +293,7 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
     /// retry at <paramref name="retryAt"/> (null: give up, with the error kept). When a newer answer touched the message
     /// meanwhile, it stays pending for another update.
     /// </summary>
-    public Task CompleteCardMessageAsync(SurveyCardMessage message, string? error, DateTimeOffset? retryAt, DateTimeOffset quietUntil, CancellationToken cancellationToken) =>
+    public Task CompleteCardMessageAsync(SurveyCardMessage message, string? failure, DateTimeOffset? retryAt, DateTimeOffset quietUntil, CancellationToken cancellationToken) =>
         ExecuteAsync("""
             UPDATE feedback_card_messages SET
                 refresh_pending = CASE WHEN generation <> $gen THEN 1 WHEN $e IS NULL OR $next IS NULL THEN 0 ELSE 1 END,
@@ -301,7 +301,7 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time)
                 next_attempt_at = CASE WHEN $e IS NULL THEN $quiet ELSE COALESCE($next, next_attempt_at) END,
                 last_error = $e, updated_at = $now
             WHERE conversation_id = $c AND activity_id = $a
-            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", error),
+            """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", failure),
             ("$next", retryAt is { } r ? Iso(r) : null), ("$quiet", Iso(quietUntil)));
 
     // ---- reminders and summaries ----

@@ -50,7 +50,7 @@ public sealed record FeedbackExport(byte[] Bytes, int Rows);
 /// Feedback summaries for leads (an Adaptive Card per wave and/or department, nl/en) and the CSV export of all answers.
 /// Response rates divide by <see cref="ISurveyAudience"/>'s recipients.
 /// </summary>
-public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience audience, PlanProvider plans, IOptions<FeedbackOptions> options,
+public sealed class FeedbackSummaryService(IFeedbackStore store, ISurveyAudience audience, PlanProvider plans, IOptions<FeedbackOptions> options,
     Replies.ThreadReplySummary? replies = null, Replies.ThreadReplyStore? replyStore = null)
 {
     public const int MaxComments = 5;

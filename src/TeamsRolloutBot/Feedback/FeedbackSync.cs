@@ -12,7 +12,7 @@ namespace TeamsRolloutBot.Feedback;
 /// <see cref="FeedbackOptions.MaxSyncBackoff"/>); nothing is ever dropped.
 /// </summary>
 public sealed partial class FeedbackSync(
-    FeedbackStore store, SharePointListClient client, FeedbackListSetup setup, IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackSync> logger)
+    IFeedbackStore store, SharePointListClient client, FeedbackListSetup setup, IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackSync> logger)
     : IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(30);
@@ -149,7 +149,7 @@ public sealed partial class FeedbackSync(
 /// users see their thank-you card when Teams loads the message again; everyone else keeps the survey.
 /// </summary>
 public sealed partial class SurveyCardRefresher(
-    FeedbackStore store, SurveyCards cards, ConnectorClient connector, TimeProvider time, ILogger<SurveyCardRefresher> logger)
+    IFeedbackStore store, SurveyCards cards, ConnectorClient connector, TimeProvider time, ILogger<SurveyCardRefresher> logger)
 {
     /// <summary>
     /// One message is updated at most this often: answers arriving meanwhile are folded into the next update, so a busy

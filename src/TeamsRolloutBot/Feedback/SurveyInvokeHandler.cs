@@ -12,7 +12,7 @@ namespace TeamsRolloutBot.Feedback;
 /// stored before the response; the SharePoint copy and the card's refresh list follow in the background.
 /// </summary>
 public sealed partial class SurveyInvokeHandler(
-    FeedbackStore store, SurveyCards cards, FeedbackWorkSignal signal, IOptions<FeedbackOptions> options, ILogger<SurveyInvokeHandler> logger)
+    IFeedbackStore store, SurveyCards cards, FeedbackWorkSignal signal, IOptions<FeedbackOptions> options, ILogger<SurveyInvokeHandler> logger)
 {
     public const string InvokeName = "adaptiveCard/action";
     public const string Submit = "survey.submit";

@@ -59,7 +59,7 @@ public sealed class FeedbackBot : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => App.Services;
 
-    public FeedbackStore Store => Services.GetRequiredService<FeedbackStore>();
+    public IFeedbackStore Store => Services.GetRequiredService<IFeedbackStore>();
 
     public static string Aad(int n) => $"00000000-0000-0000-0000-{n:D12}";
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -65,7 +66,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
     }
 
     [Fact]
-    public async Task The_first_start_on_AzureStorage_carries_over_wave_states_confirmations_the_audit_log_and_learned_conversations_once()
+    public async Task The_first_start_on_AzureStorage_carries_over_wave_states_confirmations_audit_feedback_and_learned_conversations_once()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2027, 7, 5, 7, 0, 0, TimeSpan.Zero));
         var database = StateStoreFixtures.NewSqlite();
@@ -86,6 +87,16 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         await conversations.TryClaimWelcomeAsync("a:1", Ct);
         await conversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, "nl-NL"), Ct);
 
+        var feedback = new FeedbackStore(database, time);
+        var placement = new SurveyPlacement("post-1", "w1", "it", "post-1");
+        await feedback.SaveAsync(placement, new SurveyRespondent("aad-1", "29:1", "Anna", "nl-NL"), new SurveyAnswer(3, "yes", "windows", null, [], null, true), Ct);
+        await feedback.MarkSyncedAsync("post-1", "aad-1", "item-1", 1, Ct);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await feedback.SaveAsync(placement, new SurveyRespondent("aad-1", null, null, null), new SurveyAnswer(5, "yes", "windows", null, [], "ok", true), Ct);
+        await feedback.TouchCardMessageAsync(new SurveyCardMessage("19:c@thread.tacv2", "act-1", "https://smba.trafficmanager.net/emea/", "channel", placement, "nl", null), Ct);
+        await feedback.TryClaimNoticeAsync("reminder", "post-1", "aad-2", Ct);
+        await feedback.CompleteNoticeAsync("reminder", "post-1", "aad-2", "sent", null, Ct);
+
         var service = new TableServiceClient(azurite.ConnectionString);
         var prefix = "m" + Guid.NewGuid().ToString("N")[..12];
         await new AzureStorageTables(service, prefix).EnsureCreatedAsync(Ct);
@@ -93,7 +104,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         var tableConversations = new AzureTableConversationStore(service, prefix, time);
         await tableConversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/amer/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, "en-US"), Ct);
 
-        Assert.Equal((2, 2, 2, 1), await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));
+        Assert.Equal(new StateImportCounts(2, 2, 2, 1, 1), await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));
 
         var azureWaves = new AzureTableWaveStateStore(service, prefix);
         var states = await azureWaves.ReadAllAsync(Ct);
@@ -113,6 +124,18 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         // The welcome given on SQLite is not given again; the newer table copy of a:2 stays.
         Assert.False(await tableConversations.TryClaimWelcomeAsync("a:1", Ct));
         Assert.Equal("https://smba.trafficmanager.net/amer/", (await tableConversations.FindAsync("a:2", Ct))!.Reference.ServiceUrl);
+
+        // Feedback: the answer with its history and sync state (version 2 still to copy to the list, into item-1), the
+        // card message still due for its refresh list, the reminder already sent (not sent again).
+        var azureFeedback = new AzureTableFeedbackStore(service, prefix, time);
+        var answer = await azureFeedback.FindAsync("post-1", "aad-1", Ct);
+        Assert.Equal((2, "Anna", "item-1", 1, "ok"), (answer!.Version, answer.Respondent.Name, answer.ListItemId, answer.SyncedVersion, answer.Answer.Comment));
+        Assert.Equal([1, 2], (await azureFeedback.HistoryAsync("post-1", "aad-1", Ct)).Select(v => v.Version));
+        Assert.Equal("item-1", Assert.Single(await azureFeedback.DueSyncAsync(10, Ct)).Stored.ListItemId);
+        Assert.Equal("act-1", Assert.Single(await azureFeedback.DueCardMessagesAsync(10, Ct)).ActivityId);
+        Assert.False(await azureFeedback.TryClaimNoticeAsync("reminder", "post-1", "aad-2", Ct));
+        Assert.Equal("sent", Assert.Single(await azureFeedback.NoticesAsync("reminder", null, Ct)).State);
+        Assert.Equal(new SaveResult(true, 3), await azureFeedback.SaveAsync(placement, new SurveyRespondent("aad-1", null, null, null), new SurveyAnswer(4, "yes", "windows", null, [], null, true), Ct));
 
         // Once only: a later start does not copy the file over newer state.
         Assert.Null(await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));

@@ -2,13 +2,18 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Feedback;
 using static TeamsRolloutBot.Storage.Azure.AzureTables;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
+/// <summary>What the one-time copy of the command and feedback state carried over.</summary>
+public sealed record StateImportCounts(int Waves, int Confirmations, int Audit, int Conversations, int Answers);
+
 /// <summary>
-/// The one-time copy of a SQLite deployment's command state into the tables: wave states, send-now requests,
-/// confirmations, the audit log, and conversation references the table does not have yet (before issue 10, references
+/// The one-time copy of a SQLite deployment's shared state into the tables: wave states, send-now requests,
+/// confirmations, the audit log, survey answers with their history and SharePoint sync state, survey card messages,
+/// reminder and summary claims, and conversation references the table does not have yet (before issue 10, references
 /// learned from Teams stayed in the instance's file).
 /// </summary>
 public static class AzureStateImport
@@ -17,7 +22,7 @@ public static class AzureStateImport
     public const string ImportMarker = "sqlite-import-state";
 
     /// <summary>Copies the state unless a copy was claimed before (by any instance); returns the counts copied, or null.</summary>
-    public static async Task<(int Waves, int Confirmations, int Audit, int Conversations)?> ImportFromSqliteOnceAsync(
+    public static async Task<StateImportCounts?> ImportFromSqliteOnceAsync(
         TableServiceClient service, string tablePrefix, SqliteDatabase database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -49,6 +54,45 @@ public static class AzureStateImport
                 Str(r, "conversation_type"), Str(r, "command")!, Str(r, "result")!, Str(r, "detail")),
             AzureTableAuditLog.Suffix(Long(r, "id") ?? 0, "sqlite")), cancellationToken);
 
+        var feedback = new AzureTableFeedbackStore(service, tablePrefix, TimeProvider.System);
+        var answerCount = await CopyAsync(connection, feedback.Answers, """
+            SELECT a.*, s.correlation_id, s.item_id, s.post_started, s.synced_version, s.attempts, s.next_attempt_at, s.last_error
+            FROM feedback_answers a JOIN feedback_sync s ON s.survey_id = a.survey_id AND s.user_aad_object_id = a.user_aad_object_id
+            """, r => new TableEntity(Encode(Str(r, "survey_id")!), AzureTableFeedbackStore.AnswerRow(Str(r, "user_aad_object_id")!))
+        {
+            ["Kind"] = "answer", ["SurveyId"] = Str(r, "survey_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"), ["UserId"] = Str(r, "user_id"),
+            ["UserName"] = Str(r, "user_name"), ["Locale"] = Str(r, "locale"), ["WaveId"] = Str(r, "wave_id"), ["DepartmentId"] = Str(r, "department_id"),
+            ["MessageId"] = Str(r, "message_id"), ["AnswerJson"] = Str(r, "answer_json"), ["Version"] = (int)Long(r, "version")!.Value,
+            ["FirstSubmittedAt"] = IsoTicks(Str(r, "first_submitted_at")), ["UpdatedAt"] = IsoTicks(Str(r, "updated_at")),
+            ["CorrelationId"] = Str(r, "correlation_id"), ["ItemId"] = Str(r, "item_id"), ["PostStarted"] = Long(r, "post_started") == 1,
+            ["SyncedVersion"] = (int)(Long(r, "synced_version") ?? 0), ["Attempts"] = (int)(Long(r, "attempts") ?? 0),
+            ["NextAttemptAt"] = IsoTicks(Str(r, "next_attempt_at")), ["LastError"] = Str(r, "last_error"),
+            ["SyncPending"] = (Long(r, "synced_version") ?? 0) < Long(r, "version"),
+        }, cancellationToken);
+        await CopyAsync(connection, feedback.Answers, "SELECT * FROM feedback_answer_history", r => new TableEntity(Encode(Str(r, "survey_id")!),
+            AzureTableFeedbackStore.HistoryRow(Str(r, "user_aad_object_id")!, (int)Long(r, "version")!.Value))
+        {
+            ["Kind"] = "history", ["Version"] = (int)Long(r, "version")!.Value, ["AnswerJson"] = Str(r, "answer_json"), ["SubmittedAt"] = IsoTicks(Str(r, "submitted_at")),
+        }, cancellationToken);
+        await CopyAsync(connection, feedback.Cards, "SELECT * FROM feedback_card_messages", r =>
+        {
+            var entity = AzureTableFeedbackStore.ToCardEntity(new SurveyCardMessage(Str(r, "conversation_id")!, Str(r, "activity_id")!, Str(r, "service_url")!,
+                Str(r, "conversation_type")!, new SurveyPlacement(Str(r, "survey_id")!, Str(r, "wave_id"), Str(r, "department_id"), Str(r, "message_id")),
+                Str(r, "language")!, Str(r, "user_id")), AzureTableFeedbackStore.CardRow(Str(r, "conversation_id")!, Str(r, "activity_id")!), IsoTicks(Str(r, "updated_at")) ?? 0);
+            entity["RefreshPending"] = Long(r, "refresh_pending") == 1;
+            entity["Generation"] = Long(r, "generation") ?? 0;
+            entity["Attempts"] = (int)(Long(r, "attempts") ?? 0);
+            entity["NextAttemptAt"] = IsoTicks(Str(r, "next_attempt_at"));
+            entity["LastError"] = Str(r, "last_error");
+            return entity;
+        }, cancellationToken);
+        await CopyAsync(connection, feedback.Notices, "SELECT * FROM feedback_notices", r => new TableEntity(Encode(Str(r, "kind")!),
+            AzureTableFeedbackStore.NoticeRow(Str(r, "scope")!, Str(r, "target")!))
+        {
+            ["Kind"] = Str(r, "kind"), ["Scope"] = Str(r, "scope"), ["Target"] = Str(r, "target"), ["State"] = Str(r, "state"), ["Detail"] = Str(r, "detail"),
+            ["CreatedAt"] = IsoTicks(Str(r, "created_at")), ["UpdatedAt"] = IsoTicks(Str(r, "updated_at")),
+        }, cancellationToken);
+
         // Conversations: only those the table lacks, so a reference another instance refreshed since is not set back.
         var missing = new List<TableEntity>();
         await using (var command = connection.CreateCommand())
@@ -76,7 +120,7 @@ public static class AzureStateImport
                 Interlocked.Increment(ref conversationCount);
             }
         });
-        return (waveCount, confirmationCount, auditCount, conversationCount);
+        return new StateImportCounts(waveCount, confirmationCount, auditCount, conversationCount, answerCount);
     }
 
     private static async Task<int> CopyAsync(SqliteConnection connection, TableClient table, string sql, Func<SqliteDataReader, TableEntity> map,
@@ -114,6 +158,9 @@ public static class AzureStateImport
         var i = r.GetOrdinal(column);
         return r.IsDBNull(i) ? null : r.GetInt64(i);
     }
+
+    private static long? IsoTicks(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.UtcTicks : null;
 
     private static long? IsoMs(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.ToUnixTimeMilliseconds() : null;

@@ -2,12 +2,13 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Feedback;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
 /// <summary>
 /// The shared state beyond delivery on Table Storage: wave states, confirmations, the audit log, the inbound dedupe log,
-/// conversation references and plan versions. Registered before the features that would register their SQLite stores
+/// conversation references, plan versions and survey feedback. Registered before the features that would register their SQLite stores
 /// (they use TryAdd), so every instance on one account shares this state.
 /// </summary>
 public static class AzureStateStoresServiceCollectionExtensions
@@ -26,12 +27,14 @@ public static class AzureStateStoresServiceCollectionExtensions
         services.TryAddSingleton(sp => new AzureTableInboundActivityLog(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AzureTableConversationStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AzureTablePlanVersionStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
+        services.TryAddSingleton(sp => new AzureTableFeedbackStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IWaveStateStore>(sp => sp.GetRequiredService<AzureTableWaveStateStore>());
         services.TryAddSingleton<IConfirmationStore>(sp => sp.GetRequiredService<AzureTableConfirmationStore>());
         services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<AzureTableAuditLog>());
         services.TryAddSingleton<IInboundActivityLog>(sp => sp.GetRequiredService<AzureTableInboundActivityLog>());
         services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<AzureTableConversationStore>());
         services.TryAddSingleton<IPlanVersionStore>(sp => sp.GetRequiredService<AzureTablePlanVersionStore>());
+        services.TryAddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<AzureTableFeedbackStore>());
         services.TryAddSingleton(sp => new AzureStorageTables(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
         services.AddHostedService<AzureStateTablesInitializer>();
         return services;
@@ -43,7 +46,8 @@ public sealed class AzureStorageTables(TableServiceClient service, string tableP
 {
     /// <summary>The table names without prefix.</summary>
     public static readonly IReadOnlyList<string> Suffixes =
-        ["Sends", "Jobs", "Cards", "Settings", "Conversations", "Waves", "Confirmations", "Audit", "Inbound", "PlanVersions"];
+        ["Sends", "Jobs", "Cards", "Settings", "Conversations", "Waves", "Confirmations", "Audit", "Inbound", "PlanVersions",
+            "Feedback", "FeedbackCards", "FeedbackNotices"];
 
     /// <summary>The full table names.</summary>
     public IReadOnlyList<string> Names { get; } = [.. Suffixes.Select(s => tablePrefix + s)];
@@ -71,7 +75,7 @@ public sealed class AzureStorageTables(TableServiceClient service, string tableP
 }
 
 /// <summary>
-/// Creates the state tables at start and, the first time, copies the SQLite file's command state into them (after the
+/// Creates the state tables at start and, the first time, copies the SQLite file's command and feedback state into them (after the
 /// delivery tables exist, before the scheduler starts).
 /// </summary>
 internal sealed partial class AzureStateTablesInitializer(AzureStorageTables tables, TableServiceClient service, SqliteDatabase database,
@@ -83,13 +87,13 @@ internal sealed partial class AzureStateTablesInitializer(AzureStorageTables tab
         if (options.Value.ImportFromSqlite
             && await AzureStateImport.ImportFromSqliteOnceAsync(service, options.Value.TablePrefix, database, cancellationToken) is { } copied)
         {
-            LogImported(logger, copied.Waves, copied.Confirmations, copied.Audit, copied.Conversations);
+            LogImported(logger, copied.Waves, copied.Confirmations, copied.Audit, copied.Answers, copied.Conversations);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Information,
-        Message = "AzureStorage: copied the SQLite file's command state into the tables ({Waves} wave states, {Confirmations} confirmations, {Audit} audit entries, {Conversations} conversation references the tables lacked).")]
-    private static partial void LogImported(ILogger logger, int waves, int confirmations, int audit, int conversations);
+        Message = "AzureStorage: copied the SQLite file's command and feedback state into the tables ({Waves} wave states, {Confirmations} confirmations, {Audit} audit entries, {Answers} survey answers, {Conversations} conversation references the tables lacked).")]
+    private static partial void LogImported(ILogger logger, int waves, int confirmations, int audit, int answers, int conversations);
 }
