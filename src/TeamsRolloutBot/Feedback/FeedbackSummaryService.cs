@@ -51,7 +51,7 @@ public sealed record FeedbackExport(byte[] Bytes, int Rows);
 /// Response rates divide by <see cref="ISurveyAudience"/>'s recipients.
 /// </summary>
 public sealed class FeedbackSummaryService(IFeedbackStore store, ISurveyAudience audience, PlanProvider plans, IOptions<FeedbackOptions> options,
-    Replies.ThreadReplySummary? replies = null, Replies.ThreadReplyStore? replyStore = null)
+    Replies.ThreadReplySummary? replies = null, Replies.IThreadReplyStore? replyStore = null)
 {
     public const int MaxComments = 5;
     public const int MaxProblems = 5;

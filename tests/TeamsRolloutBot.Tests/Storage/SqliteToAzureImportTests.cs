@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -97,6 +98,12 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         await feedback.TryClaimNoticeAsync("reminder", "post-1", "aad-2", Ct);
         await feedback.CompleteNoticeAsync("reminder", "post-1", "aad-2", "sent", null, Ct);
 
+        var replies = new ThreadReplyStore(database, time);
+        await replies.TrackAsync(new ThreadRoot("1700000000001", "19:c@thread.tacv2", "19:t@thread.tacv2", "group-1", "w1", "it", "pre-1", time.GetUtcNow()), Ct);
+        await replies.SaveAsync(new IncomingReply("1700000000100", "1700000000001", "aad-1", "Anna", "Works", time.GetUtcNow(), time.GetUtcNow(), null, ReplySource.Live), Ct);
+        await replies.SaveAsync(new IncomingReply("1700000000100", "1700000000001", "aad-1", "Anna", "Works now", time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), null, ReplySource.Live), Ct);
+        await replies.RecordPollAsync("1700000000001", time.GetUtcNow().AddMinutes(30), null, Ct);
+
         var service = new TableServiceClient(azurite.ConnectionString);
         var prefix = "m" + Guid.NewGuid().ToString("N")[..12];
         await new AzureStorageTables(service, prefix).EnsureCreatedAsync(Ct);
@@ -104,7 +111,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         var tableConversations = new AzureTableConversationStore(service, prefix, time);
         await tableConversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/amer/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, "en-US"), Ct);
 
-        Assert.Equal(new StateImportCounts(2, 2, 2, 1, 1), await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));
+        Assert.Equal(new StateImportCounts(2, 2, 2, 1, 1, 1), await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));
 
         var azureWaves = new AzureTableWaveStateStore(service, prefix);
         var states = await azureWaves.ReadAllAsync(Ct);
@@ -136,6 +143,14 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         Assert.False(await azureFeedback.TryClaimNoticeAsync("reminder", "post-1", "aad-2", Ct));
         Assert.Equal("sent", Assert.Single(await azureFeedback.NoticesAsync("reminder", null, Ct)).State);
         Assert.Equal(new SaveResult(true, 3), await azureFeedback.SaveAsync(placement, new SurveyRespondent("aad-1", null, null, null), new SurveyAnswer(4, "yes", "windows", null, [], null, true), Ct));
+
+        // Thread replies: the root with its catch-up schedule, the edited reply with its earlier text.
+        var azureReplies = new AzureTableThreadReplyStore(service, prefix, time);
+        Assert.Equal("group-1", (await azureReplies.FindRootAsync("1700000000001", Ct))!.TeamAadGroupId);
+        Assert.Empty(await azureReplies.DueForPollAsync(time.GetUtcNow().AddMinutes(29), Ct));
+        Assert.Single(await azureReplies.DueForPollAsync(time.GetUtcNow().AddMinutes(30), Ct));
+        Assert.Equal(("Works now", 2), ((await azureReplies.FindAsync("1700000000100", Ct))!.Text, (await azureReplies.FindAsync("1700000000100", Ct))!.Version));
+        Assert.Equal("Works", Assert.Single(await azureReplies.HistoryAsync("1700000000100", Ct)).Text);
 
         // Once only: a later start does not copy the file over newer state.
         Assert.Null(await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));

@@ -14,6 +14,8 @@ public static class ThreadRepliesServiceCollectionExtensions
         services.AddOptions<ThreadRepliesOptions>().Bind(configuration.GetSection(ThreadRepliesOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ThreadReplyStore>();
+        // The SQLite store unless the AzureStorage provider registered its Table Storage one first.
+        services.TryAddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<ThreadReplyStore>());
         services.TryAddSingleton<ThreadReplyHandler>();
         services.TryAddSingleton<ThreadRootRecorder>();
         // No retry handler: the catch-up records a failed root and tries it again later (Retry-After honoured).

@@ -12,7 +12,7 @@ public sealed record CatchUpResult(int Roots, int Added, int Edited, int Deleted
 /// failed root keeps its place and is tried again later with backoff; replies already stored stay stored.
 /// </summary>
 public sealed class ThreadReplyCatchUp(
-    ThreadReplyStore store,
+    IThreadReplyStore store,
     ThreadRepliesGraphClient graph,
     IOptions<ThreadRepliesOptions> options,
     TimeProvider time,

@@ -9,7 +9,7 @@ namespace TeamsRolloutBot.Feedback.Replies;
 /// at once and answered with nothing. Everything else is only counted (metric <c>feedback.thread_replies</c>), never
 /// stored or logged. Edits (<c>messageUpdate</c>) and deletions (<c>messageDelete</c>) of tracked replies update the record.
 /// </summary>
-public sealed class ThreadReplyHandler(ThreadReplyStore store, IOptions<ThreadRepliesOptions> options, TimeProvider time)
+public sealed class ThreadReplyHandler(IThreadReplyStore store, IOptions<ThreadRepliesOptions> options, TimeProvider time)
 {
     /// <summary>The activity type of an edited or undeleted message.</summary>
     public const string MessageUpdate = "messageUpdate";

@@ -73,7 +73,7 @@ public enum ReplyChange
 /// (<c>thread_replies</c>, keyed by the reply's message id) and the earlier texts of edited replies
 /// (<c>thread_reply_history</c>).
 /// </summary>
-public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
+public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time) : IThreadReplyStore
 {
     /// <summary>Records a root once; a later call only fills in a team group id that was not known yet.</summary>
     public async Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken)
@@ -303,17 +303,17 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
     }
 
     /// <summary>Records a catch-up of one root: when it last succeeded, or the error and when to try again.</summary>
-    public async Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? error, CancellationToken cancellationToken)
+    public async Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = error is null
+        command.CommandText = failure is null
             ? "UPDATE thread_roots SET last_polled_at = $now, next_poll_at = $next, poll_attempts = 0, poll_error = NULL WHERE root_message_id = $r"
             : "UPDATE thread_roots SET next_poll_at = $next, poll_attempts = poll_attempts + 1, poll_error = $e WHERE root_message_id = $r";
         command.Parameters.AddWithValue("$r", rootMessageId);
         command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
         command.Parameters.AddWithValue("$next", Format(nextPollAt));
-        command.Parameters.AddWithValue("$e", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$e", (object?)failure ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

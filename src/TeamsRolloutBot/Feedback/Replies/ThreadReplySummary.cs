@@ -11,7 +11,7 @@ public sealed record ReplyFigures(int Count, IReadOnlyList<StoredReply> Recent, 
 /// Thread replies in feedback summaries and the CSV export. Problems are found by the keyword lists of
 /// <c>Feedback:ThreadReplies:Problems</c> (a reply counts once per problem, however often it names it).
 /// </summary>
-public sealed class ThreadReplySummary(ThreadReplyStore store, IOptions<ThreadRepliesOptions> options)
+public sealed class ThreadReplySummary(IThreadReplyStore store, IOptions<ThreadRepliesOptions> options)
 {
     public const int MaxRecent = 5;
     private const int MaxChars = 300;

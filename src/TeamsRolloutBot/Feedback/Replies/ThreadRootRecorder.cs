@@ -6,7 +6,7 @@ namespace TeamsRolloutBot.Feedback.Replies;
 /// Called by delivery after each channel post: posts of a post-enrollment message, or of any plan message with
 /// <c>collectReplies: true</c>, are recorded as tracked thread roots so their replies are collected as feedback.
 /// </summary>
-public sealed class ThreadRootRecorder(ThreadReplyStore store, PlanProvider plans, TimeProvider time, ILogger<ThreadRootRecorder> logger)
+public sealed class ThreadRootRecorder(IThreadReplyStore store, PlanProvider plans, TimeProvider time, ILogger<ThreadRootRecorder> logger)
 {
     /// <summary>True when replies to this plan message are feedback.</summary>
     public bool Collects(string waveId, string messageId, string phase)

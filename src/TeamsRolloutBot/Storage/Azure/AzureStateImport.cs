@@ -8,7 +8,7 @@ using static TeamsRolloutBot.Storage.Azure.AzureTables;
 namespace TeamsRolloutBot.Storage.Azure;
 
 /// <summary>What the one-time copy of the command and feedback state carried over.</summary>
-public sealed record StateImportCounts(int Waves, int Confirmations, int Audit, int Conversations, int Answers);
+public sealed record StateImportCounts(int Waves, int Confirmations, int Audit, int Conversations, int Answers, int ThreadReplies);
 
 /// <summary>
 /// The one-time copy of a SQLite deployment's shared state into the tables: wave states, send-now requests,
@@ -93,6 +93,9 @@ public static class AzureStateImport
             ["CreatedAt"] = IsoTicks(Str(r, "created_at")), ["UpdatedAt"] = IsoTicks(Str(r, "updated_at")),
         }, cancellationToken);
 
+        var threads = new AzureTableThreadReplyStore(service, tablePrefix, TimeProvider.System).Table;
+        var replyCount = await CopyThreadRepliesAsync(connection, threads, cancellationToken);
+
         // Conversations: only those the table lacks, so a reference another instance refreshed since is not set back.
         var missing = new List<TableEntity>();
         await using (var command = connection.CreateCommand())
@@ -120,7 +123,38 @@ public static class AzureStateImport
                 Interlocked.Increment(ref conversationCount);
             }
         });
-        return new StateImportCounts(waveCount, confirmationCount, auditCount, conversationCount, answerCount);
+        return new StateImportCounts(waveCount, confirmationCount, auditCount, conversationCount, answerCount, replyCount);
+    }
+
+    /// <summary>Thread roots with their catch-up schedule, replies and the earlier texts of edited replies.</summary>
+    private static async Task<int> CopyThreadRepliesAsync(SqliteConnection connection, TableClient table, CancellationToken cancellationToken)
+    {
+        await CopyAsync(connection, table, "SELECT * FROM thread_roots", r =>
+        {
+            var entity = AzureTableThreadReplyStore.ToRootEntity(new Feedback.Replies.ThreadRoot(Str(r, "root_message_id")!, Str(r, "channel_id")!, Str(r, "team_id"),
+                Str(r, "team_aad_group_id"), Str(r, "wave_id")!, Str(r, "department_id")!, Str(r, "message_id")!,
+                new DateTimeOffset(IsoTicks(Str(r, "posted_at")) ?? 0, TimeSpan.Zero)));
+            entity["LastPolledAt"] = IsoTicks(Str(r, "last_polled_at"));
+            entity["NextPollAt"] = IsoTicks(Str(r, "next_poll_at"));
+            entity["PollAttempts"] = (int)(Long(r, "poll_attempts") ?? 0);
+            entity["PollError"] = Str(r, "poll_error");
+            return entity;
+        }, cancellationToken);
+        var replies = await CopyAsync(connection, table, "SELECT * FROM thread_replies", r => new TableEntity(AzureTableThreadReplyStore.ReplyPartition,
+            AzureTableThreadReplyStore.ReplyRow(Str(r, "reply_id")!))
+        {
+            ["ReplyId"] = Str(r, "reply_id"), ["RootMessageId"] = Str(r, "root_message_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
+            ["UserName"] = Str(r, "user_name"), ["WaveId"] = Str(r, "wave_id"), ["DepartmentId"] = Str(r, "department_id"), ["MessageId"] = Str(r, "message_id"),
+            ["Text"] = Str(r, "text"), ["Version"] = (int)(Long(r, "version") ?? 1), ["CreatedAt"] = IsoTicks(Str(r, "created_at")),
+            ["ModifiedAt"] = IsoTicks(Str(r, "modified_at")), ["DeletedAt"] = IsoTicks(Str(r, "deleted_at")), ["Source"] = Str(r, "source"),
+            ["UpdatedAt"] = IsoTicks(Str(r, "updated_at")),
+        }, cancellationToken);
+        await CopyAsync(connection, table, "SELECT * FROM thread_reply_history", r => new TableEntity(AzureTableThreadReplyStore.ReplyPartition,
+            AzureTableThreadReplyStore.HistoryRow(Str(r, "reply_id")!, (int)Long(r, "version")!.Value))
+        {
+            ["Version"] = (int)Long(r, "version")!.Value, ["Text"] = Str(r, "text"), ["ModifiedAt"] = IsoTicks(Str(r, "modified_at")),
+        }, cancellationToken);
+        return replies;
     }
 
     private static async Task<int> CopyAsync(SqliteConnection connection, TableClient table, string sql, Func<SqliteDataReader, TableEntity> map,

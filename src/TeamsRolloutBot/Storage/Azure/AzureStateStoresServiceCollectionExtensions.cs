@@ -3,12 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Feedback.Replies;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
 /// <summary>
 /// The shared state beyond delivery on Table Storage: wave states, confirmations, the audit log, the inbound dedupe log,
-/// conversation references, plan versions and survey feedback. Registered before the features that would register their SQLite stores
+/// conversation references, plan versions, survey feedback and channel thread replies. Registered before the features that would register their SQLite stores
 /// (they use TryAdd), so every instance on one account shares this state.
 /// </summary>
 public static class AzureStateStoresServiceCollectionExtensions
@@ -35,6 +36,8 @@ public static class AzureStateStoresServiceCollectionExtensions
         services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<AzureTableConversationStore>());
         services.TryAddSingleton<IPlanVersionStore>(sp => sp.GetRequiredService<AzureTablePlanVersionStore>());
         services.TryAddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<AzureTableFeedbackStore>());
+        services.TryAddSingleton(sp => new AzureTableThreadReplyStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<AzureTableThreadReplyStore>());
         services.TryAddSingleton(sp => new AzureStorageTables(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
         services.AddHostedService<AzureStateTablesInitializer>();
         return services;
@@ -47,7 +50,7 @@ public sealed class AzureStorageTables(TableServiceClient service, string tableP
     /// <summary>The table names without prefix.</summary>
     public static readonly IReadOnlyList<string> Suffixes =
         ["Sends", "Jobs", "Cards", "Settings", "Conversations", "Waves", "Confirmations", "Audit", "Inbound", "PlanVersions",
-            "Feedback", "FeedbackCards", "FeedbackNotices"];
+            "Feedback", "FeedbackCards", "FeedbackNotices", "ThreadReplies"];
 
     /// <summary>The full table names.</summary>
     public IReadOnlyList<string> Names { get; } = [.. Suffixes.Select(s => tablePrefix + s)];

@@ -1,0 +1,45 @@
+namespace TeamsRolloutBot.Feedback.Replies;
+
+/// <summary>
+/// Tracked thread roots, one current record per reply (with the earlier texts of edited replies) and the catch-up
+/// schedule. Implemented on the SQLite file (<see cref="ThreadReplyStore"/>) and on Azure Table Storage, shared by
+/// every instance.
+/// </summary>
+public interface IThreadReplyStore
+{
+    /// <summary>Records a root once; a later call only fills in a team group id that was not known yet.</summary>
+    Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken);
+
+    /// <summary>Fills in the team's Entra group id of the roots in a team (learnt from an inbound activity).</summary>
+    Task LearnTeamGroupAsync(string rootMessageId, string aadGroupId, CancellationToken cancellationToken);
+
+    /// <summary>The tracked root with this message id, or null.</summary>
+    Task<ThreadRoot?> FindRootAsync(string rootMessageId, CancellationToken cancellationToken);
+
+    /// <summary>All tracked roots, oldest first.</summary>
+    Task<IReadOnlyList<ThreadRoot>> RootsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a reply of a tracked thread: added once per reply id; a newer text keeps the previous one in the history;
+    /// a deletion marks it deleted. Older or identical copies (live and catch-up of the same reply) change nothing.
+    /// </summary>
+    Task<ReplyChange> SaveAsync(IncomingReply reply, CancellationToken cancellationToken);
+
+    /// <summary>Marks a reply deleted (a live delete). False when the reply is not stored.</summary>
+    Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken);
+
+    /// <summary>The stored reply with this id (deleted or not), or null.</summary>
+    Task<StoredReply?> FindAsync(string replyId, CancellationToken cancellationToken);
+
+    /// <summary>Earlier texts of an edited reply, oldest first.</summary>
+    Task<IReadOnlyList<(int Version, string Text, DateTimeOffset ModifiedAt)>> HistoryAsync(string replyId, CancellationToken cancellationToken);
+
+    /// <summary>The replies that count as feedback (deleted ones left out unless asked for), newest first, optionally for one wave and department.</summary>
+    Task<IReadOnlyList<StoredReply>> ListAsync(string? waveId = null, string? departmentId = null, bool includeDeleted = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a catch-up of one root: when it last succeeded, or the failure and when to try again.</summary>
+    Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken);
+
+    /// <summary>Roots whose catch-up is due at <paramref name="now"/>, with the failed attempts so far.</summary>
+    Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
