@@ -115,10 +115,22 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
             answers.Count(a => a.Answer.Success == "no"),
             problems, comments,
             options.Value.SharePointEnabled,
-            await store.SyncCountsAsync(cancellationToken))
+            await SyncCountsAsync(cancellationToken))
         {
             Replies = replies is null ? null : await replies.ComputeAsync(waveId, departmentId, cancellationToken),
         };
+    }
+
+    /// <summary>How far the SharePoint copy is, survey answers and thread replies together.</summary>
+    private async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken)
+    {
+        var answers = await store.SyncCountsAsync(cancellationToken);
+        if (replyStore is null)
+        {
+            return answers;
+        }
+        var (synced, pending, failing) = await replyStore.SyncCountsAsync(cancellationToken);
+        return new SyncCounts(answers.Synced + synced, answers.Pending + pending, answers.Failing + failing);
     }
 
     /// <summary>The summary as an Adaptive Card (template <c>feedback-summary</c>) in <paramref name="language"/>.</summary>
