@@ -14,6 +14,7 @@ public sealed record CatchUpResult(int Roots, int Added, int Edited, int Deleted
 public sealed class ThreadReplyCatchUp(
     ThreadReplyStore store,
     ThreadRepliesGraphClient graph,
+    FeedbackWorkSignal signal,
     IOptions<ThreadRepliesOptions> options,
     TimeProvider time,
     ILogger<ThreadReplyCatchUp> logger) : IDisposable
@@ -55,6 +56,11 @@ public sealed class ThreadReplyCatchUp(
                 {
                     failed++;
                 }
+            }
+            if (added + edited + deleted > 0)
+            {
+                // New or changed replies go to the SharePoint list on the feedback worker's next pass: wake it now.
+                signal.Notify();
             }
             return new CatchUpResult(roots, added, edited, deleted, failed);
         }
