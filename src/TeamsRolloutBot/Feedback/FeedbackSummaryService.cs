@@ -283,11 +283,13 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
         }
         // Thread replies (deleted ones left out): posted openly in the channel, so with their author; the reply text in comment.
         var threadReplies = replyStore is null ? [] : await replyStore.ListAsync(cancellationToken: cancellationToken);
+        var listed = replyStore is null ? new Dictionary<string, (string?, bool)>() : await replyStore.SyncStatesAsync(cancellationToken);
         foreach (var r in threadReplies.OrderBy(r => r.CreatedAt).ThenBy(r => r.ReplyId, StringComparer.Ordinal))
         {
+            var (itemId, synced) = listed.TryGetValue(r.ReplyId, out var state) ? state : (null, false);
             Row([
                 r.MessageId, r.WaveId, r.DepartmentId, Iso(r.CreatedAt), Iso(r.ModifiedAt), r.Version.ToString(CultureInfo.InvariantCulture),
-                null, null, null, null, null, r.Text, null, r.AuthorName, r.AuthorAadObjectId, null, null, "thread_reply",
+                null, null, null, null, null, r.Text, null, r.AuthorName, r.AuthorAadObjectId, itemId, synced ? "true" : "false", "thread_reply",
             ]);
         }
         return new FeedbackExport([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], answers.Count + threadReplies.Count);

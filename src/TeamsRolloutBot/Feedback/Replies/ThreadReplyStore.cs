@@ -389,6 +389,21 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
             UPDATE thread_reply_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now WHERE reply_id = $id
             """, replyId, cancellationToken, ("$e", error.Length > 500 ? error[..500] : error), ("$next", Format(nextAttempt)));
 
+    /// <summary>Per queued reply: its list item id (null until known) and whether its latest change is in the list.</summary>
+    public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT reply_id, item_id, synced_generation >= generation FROM thread_reply_sync";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var states = new Dictionary<string, (string?, bool)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2) == 1);
+        }
+        return states;
+    }
+
     /// <summary>Replies whose latest change is in the list, waiting, and waiting after at least one failure.</summary>
     public async Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken)
     {

@@ -73,6 +73,10 @@ public sealed class ReplySharePointTests
         Assert.Equal(created.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), (string)caughtUp["SubmittedAt"]!);
         var survey = Assert.Single(bot.Graph.Items.Values, i => (string?)i[FeedbackListSchema.KindColumn] == FeedbackListSchema.KindSurvey);
         Assert.Equal(4, (int)survey["Rating"]!);
+        // The CSV names each reply's list item.
+        var csv = System.Text.Encoding.UTF8.GetString(await bot.Services.GetRequiredService<FeedbackSummaryService>().ExportCsvAsync(Ct)).Split("\r\n");
+        var liveKey = bot.Graph.Items.Single(i => (string?)i.Value["ReplyId"] == "1700000000701").Key;
+        Assert.Contains(csv, l => l.Contains("Company Portal vroeg drie keer mijn wachtwoord", StringComparison.Ordinal) && l.EndsWith($",{liveKey},true,thread_reply", StringComparison.Ordinal));
         // The summary's SharePoint line counts replies and answers together.
         var summary = await bot.Services.GetRequiredService<FeedbackSummaryService>().ComputeAsync(null, null, Ct);
         Assert.Equal(new SyncCounts(3, 0, 0), summary.Sync);
