@@ -53,6 +53,9 @@ public sealed partial class FakeGraph : LoopbackServer
     /// <summary>The next POST of an item creates it and then answers 500, as if the response was lost.</summary>
     public bool LoseNextCreateResponse { get; set; }
 
+    /// <summary>The next POST of an item creates it and then answers only after this long (a timeout on the bot's side).</summary>
+    public TimeSpan? SlowNextCreateResponse { get; set; }
+
     public string BaseUrl => Url + "/v1.0/";
 
     public static async Task<FakeGraph> StartNewAsync()
@@ -109,6 +112,18 @@ public sealed partial class FakeGraph : LoopbackServer
             var fields = (JsonObject)JsonNode.Parse(body)!["fields"]!.DeepClone();
             var id = Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
             Items[id] = fields;
+            if (SlowNextCreateResponse is { } slow)
+            {
+                SlowNextCreateResponse = null;
+                try
+                {
+                    await Task.Delay(slow, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;   // the bot gave up waiting; the item exists all the same
+                }
+            }
             if (LoseNextCreateResponse)
             {
                 LoseNextCreateResponse = false;

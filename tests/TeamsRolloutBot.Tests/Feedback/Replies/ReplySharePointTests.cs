@@ -191,6 +191,29 @@ public sealed class ReplySharePointTests
     }
 
     [Fact]
+    public async Task A_POST_that_times_out_after_SharePoint_created_the_item_is_found_again_and_not_created_twice()
+    {
+        await using var bot = await StartAsync(new() { ["Feedback:GraphTimeout"] = "00:00:01" });
+        await bot.SyncAsync();
+        bot.Graph.SlowNextCreateResponse = TimeSpan.FromSeconds(30);
+
+        await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000761", "Company Portal bleef hangen"));
+        await bot.SyncAsync();
+        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var waiting = await store.FindSyncAsync("1700000000761", Ct);
+        Assert.Equal((null, true), (waiting!.ItemId, waiting.PostStarted));
+        Assert.Contains("timed out", waiting.LastError, StringComparison.Ordinal);
+
+        bot.Time.Advance(TimeSpan.FromMinutes(2));
+        await bot.SyncAsync();
+
+        var item = Assert.Single(bot.Graph.Items);
+        Assert.Single(bot.Graph.CallsTo("POST", "/items"));
+        Assert.Equal(item.Key, (await store.FindSyncAsync("1700000000761", Ct))!.ItemId);
+        Assert.Equal((1, 0, 0), await store.SyncCountsAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_429_on_a_reply_waits_for_its_Retry_After_and_the_reply_is_then_copied_once()
     {
         await using var bot = await StartAsync();
