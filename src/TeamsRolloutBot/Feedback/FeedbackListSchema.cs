@@ -86,6 +86,8 @@ public static class FeedbackListSchema
             ["Title"] = $"{KindThreadReply} · {reply.DepartmentId}",
             [SharePointListClient.CorrelationColumn] = correlationId,
             [KindColumn] = KindThreadReply,
+            // As in the CSV export: the plan message whose post the reply answers.
+            ["SurveyId"] = reply.MessageId,
             ["WaveId"] = reply.WaveId,
             ["DepartmentId"] = reply.DepartmentId,
             ["Comment"] = deleted ? "" : reply.Text,

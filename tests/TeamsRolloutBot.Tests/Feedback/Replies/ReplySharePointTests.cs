@@ -64,7 +64,7 @@ public sealed class ReplySharePointTests
         Assert.Equal(FeedbackListSchema.KindThreadReply, (string)live[FeedbackListSchema.KindColumn]!);
         Assert.Equal("Company Portal vroeg drie keer mijn wachtwoord", (string)live["Comment"]!);
         Assert.Equal(("User 2", FeedbackBot.Aad(2)), ((string)live["Respondent"]!, (string)live["RespondentId"]!));
-        Assert.Equal(("hr", FeedbackBot.WaveId), ((string)live["DepartmentId"]!, (string)live["WaveId"]!));
+        Assert.Equal(("hr", FeedbackBot.WaveId, FeedbackBot.MessageId), ((string)live["DepartmentId"]!, (string)live["WaveId"]!, (string)live["SurveyId"]!));
         Assert.Equal("thread-reply:1700000000701", (string)live[SharePointListClient.CorrelationColumn]!);
         Assert.False((bool)live["Deleted"]!);
         Assert.Null(live["Rating"]);
