@@ -151,6 +151,9 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         Assert.Single(await azureReplies.DueForPollAsync(time.GetUtcNow().AddMinutes(30), Ct));
         Assert.Equal(("Works now", 2), ((await azureReplies.FindAsync("1700000000100", Ct))!.Text, (await azureReplies.FindAsync("1700000000100", Ct))!.Version));
         Assert.Equal("Works", Assert.Single(await azureReplies.HistoryAsync("1700000000100", Ct)).Text);
+        // Its SharePoint copy: queued with its correlation id and two changes, none in the list yet.
+        var replySync = Assert.Single(await azureReplies.DueSyncAsync(10, Ct));
+        Assert.Equal((ThreadReplyStore.CorrelationPrefix + "1700000000100", 2, (string?)null), (replySync.CorrelationId, replySync.Generation, replySync.ItemId));
 
         // Once only: a later start does not copy the file over newer state.
         Assert.Null(await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));

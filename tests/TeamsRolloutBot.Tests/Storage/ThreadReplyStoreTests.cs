@@ -110,7 +110,69 @@ public abstract class ThreadReplyStoreContract
     }
 }
 
-public sealed class SqliteThreadReplyStoreTests : ThreadReplyStoreContract
+
+/// <summary>The SharePoint copy queue of thread replies, on both stores.</summary>
+public abstract class ThreadReplySyncContract : ThreadReplyStoreContract
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_change_of_a_reply_is_queued_once_for_the_list_and_a_reply_first_seen_deleted_never_is()
+    {
+        var (first, second, _) = await CreateStoresAsync();
+        await first.TrackAsync(new ThreadRoot("1700000000001", "19:chan@thread.tacv2", "19:team@thread.tacv2", null, "w1", "it", "pre-1", Time.GetUtcNow()), Ct);
+        IncomingReply Reply(string id, string text, int modified = 0, DateTimeOffset? deleted = null) =>
+            new(id, "1700000000001", "aad-1", "Anna", text, Time.GetUtcNow(), Time.GetUtcNow().AddMinutes(modified), deleted, ReplySource.Live);
+
+        await first.SaveAsync(Reply("1700000000100", "Works"), Ct);
+        await second.SaveAsync(Reply("1700000000100", "Works"), Ct);
+        await second.SaveAsync(Reply("1700000000200", "Gone", deleted: Time.GetUtcNow()), Ct);
+        Assert.Null(await first.FindSyncAsync("1700000000200", Ct));
+        var work = Assert.Single(await second.DueSyncAsync(10, Ct));
+        Assert.Equal((ThreadReplyStore.CorrelationPrefix + "1700000000100", 1, false, "Works"), (work.CorrelationId, work.Generation, work.PostStarted, work.Reply.Text));
+        Assert.Equal((0, 1, 0), await first.SyncCountsAsync(Ct));
+
+        await first.MarkSyncPostStartedAsync("1700000000100", Ct);
+        await first.MarkSyncedAsync("1700000000100", "item-1", 1, Ct);
+        Assert.Empty(await second.DueSyncAsync(10, Ct));
+        Assert.Equal(("item-1", true), (await second.SyncStatesAsync(Ct))["1700000000100"]);
+
+        // An edit while the copy of the first text fails: the newer change waits for the running retry, then goes.
+        await second.MarkSyncFailedAsync("1700000000100", "503", Time.GetUtcNow().AddMinutes(5), Ct);
+        await first.SaveAsync(Reply("1700000000100", "Works now", modified: 1), Ct);
+        Assert.Empty(await first.DueSyncAsync(10, Ct));
+        Assert.Equal((0, 0, 1), await second.SyncCountsAsync(Ct));
+        Time.Advance(TimeSpan.FromMinutes(5));
+        var edit = Assert.Single(await first.DueSyncAsync(10, Ct));
+        Assert.Equal((2, "item-1", 1, "Works now", "503"), (edit.Generation, edit.ItemId, edit.Attempts, edit.Reply.Text, edit.LastError));
+        await first.MarkSyncedAsync("1700000000100", null, 2, Ct);
+
+        // The delete is a third change; the list item id is kept.
+        Assert.True(await second.MarkDeletedAsync("1700000000100", Time.GetUtcNow(), Ct));
+        var delete = Assert.Single(await first.DueSyncAsync(10, Ct));
+        Assert.Equal((3, "item-1", true), (delete.Generation, delete.ItemId, delete.Reply.DeletedAt is not null));
+        await second.SetSyncItemIdAsync("1700000000100", null, Ct);
+        Assert.Equal(((string?)null, false), ((await first.FindSyncAsync("1700000000100", Ct))!.ItemId, (await first.FindSyncAsync("1700000000100", Ct))!.PostStarted));
+    }
+
+    [Fact]
+    public async Task A_deferred_root_is_not_counted_as_failed_and_the_start_up_catch_up_reads_roots_read_before()
+    {
+        var (first, second, _) = await CreateStoresAsync();
+        await first.TrackAsync(new ThreadRoot("1700000000001", "19:chan@thread.tacv2", "19:team@thread.tacv2", null, "w1", "it", "pre-1", Time.GetUtcNow()), Ct);
+        await first.TrackAsync(new ThreadRoot("1700000000002", "19:chan@thread.tacv2", "19:team@thread.tacv2", null, "w1", "it", "pre-1", Time.GetUtcNow()), Ct);
+        await first.TrackAsync(new ThreadRoot("1700000000003", "19:chan@thread.tacv2", "19:team@thread.tacv2", null, "w1", "it", "pre-1", Time.GetUtcNow()), Ct);
+        await second.RecordPollAsync("1700000000001", Time.GetUtcNow().AddHours(1), null, Ct);
+        await second.RecordPollAsync("1700000000002", Time.GetUtcNow().AddHours(1), "429", Ct);
+        await second.DeferPollAsync("1700000000003", Time.GetUtcNow().AddHours(1), "team group id not known yet", Ct);
+
+        Assert.Empty(await first.DueForPollAsync(Time.GetUtcNow(), Ct));
+        var atStart = await first.DueForPollAsync(Time.GetUtcNow(), Ct, startUp: true);
+        Assert.Equal([("1700000000001", 0), ("1700000000003", 0)], atStart.Select(d => (d.Root.RootMessageId, d.Attempts)).OrderBy(d => d.Item1));
+    }
+}
+
+public sealed class SqliteThreadReplyStoreTests : ThreadReplySyncContract
 {
     protected override Task<(IThreadReplyStore First, IThreadReplyStore Second, IConversationStore Conversations)> CreateStoresAsync()
     {
@@ -120,7 +182,7 @@ public sealed class SqliteThreadReplyStoreTests : ThreadReplyStoreContract
     }
 }
 
-public sealed class AzureTableThreadReplyStoreTests(AzuriteFixture azurite) : ThreadReplyStoreContract, IClassFixture<AzuriteFixture>
+public sealed class AzureTableThreadReplyStoreTests(AzuriteFixture azurite) : ThreadReplySyncContract, IClassFixture<AzuriteFixture>
 {
     protected override async Task<(IThreadReplyStore First, IThreadReplyStore Second, IConversationStore Conversations)> CreateStoresAsync()
     {

@@ -40,6 +40,39 @@ public interface IThreadReplyStore
     /// <summary>Records a catch-up of one root: when it last succeeded, or the failure and when to try again.</summary>
     Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken);
 
-    /// <summary>Roots whose catch-up is due at <paramref name="now"/>, with the failed attempts so far.</summary>
-    Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Puts a root's catch-up off until <paramref name="nextPollAt"/> for a reason that is not a failed Graph call: no
+    /// attempt is counted, so the start-up catch-up still reads it.
+    /// </summary>
+    Task DeferPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Roots whose catch-up is due at <paramref name="now"/>, with the failed attempts so far. With
+    /// <paramref name="startUp"/> also every root read successfully before whose next interval has not come yet.
+    /// </summary>
+    Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken, bool startUp = false);
+
+    /// <summary>Replies with a change not yet in the SharePoint list whose next attempt is due, oldest attempt first.</summary>
+    Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>A reply's place in the SharePoint copy queue, or null when it was never queued.</summary>
+    Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken);
+
+    /// <summary>Recorded before the POST: after a crash the next attempt looks the item up by correlation id first.</summary>
+    Task MarkSyncPostStartedAsync(string replyId, CancellationToken cancellationToken);
+
+    /// <summary>Stores the list item id found (or forgets it when null), without claiming a generation.</summary>
+    Task SetSyncItemIdAsync(string replyId, string? itemId, CancellationToken cancellationToken);
+
+    /// <summary>The change counted <paramref name="generation"/> is in the list (item <paramref name="itemId"/>, null when never in the list); clears the failure count.</summary>
+    Task MarkSyncedAsync(string replyId, string? itemId, int generation, CancellationToken cancellationToken);
+
+    /// <summary>Records a failed attempt (<paramref name="failure"/>) and when to try again.</summary>
+    Task MarkSyncFailedAsync(string replyId, string failure, DateTimeOffset nextAttempt, CancellationToken cancellationToken);
+
+    /// <summary>Per queued reply: its list item id (null until known) and whether its latest change is in the list.</summary>
+    Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replies whose latest change is in the list, waiting, and waiting after at least one failure.</summary>
+    Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken);
 }

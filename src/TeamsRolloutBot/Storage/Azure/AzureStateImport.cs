@@ -140,9 +140,17 @@ public static class AzureStateImport
             entity["PollError"] = Str(r, "poll_error");
             return entity;
         }, cancellationToken);
-        var replies = await CopyAsync(connection, table, "SELECT * FROM thread_replies", r => new TableEntity(AzureTableThreadReplyStore.ReplyPartition,
-            AzureTableThreadReplyStore.ReplyRow(Str(r, "reply_id")!))
+        var replies = await CopyAsync(connection, table, """
+            SELECT r.*, s.correlation_id, s.item_id, s.post_started, s.generation, s.synced_generation, s.attempts AS sync_attempts,
+                s.next_attempt_at, s.last_error
+            FROM thread_replies r LEFT JOIN thread_reply_sync s ON s.reply_id = r.reply_id
+            """, r => new TableEntity(AzureTableThreadReplyStore.ReplyPartition, AzureTableThreadReplyStore.ReplyRow(Str(r, "reply_id")!))
         {
+            // The reply's SharePoint copy state, when it was queued.
+            ["CorrelationId"] = Str(r, "correlation_id"), ["ItemId"] = Str(r, "item_id"), ["PostStarted"] = Long(r, "post_started") == 1,
+            ["Generation"] = (int?)Long(r, "generation"), ["SyncedGeneration"] = (int?)Long(r, "synced_generation"),
+            ["SyncAttempts"] = (int?)Long(r, "sync_attempts"), ["NextAttemptAt"] = IsoTicks(Str(r, "next_attempt_at")), ["LastError"] = Str(r, "last_error"),
+            ["SyncPending"] = Str(r, "correlation_id") is null ? null : Long(r, "synced_generation") < Long(r, "generation"),
             ["ReplyId"] = Str(r, "reply_id"), ["RootMessageId"] = Str(r, "root_message_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
             ["UserName"] = Str(r, "user_name"), ["WaveId"] = Str(r, "wave_id"), ["DepartmentId"] = Str(r, "department_id"), ["MessageId"] = Str(r, "message_id"),
             ["Text"] = Str(r, "text"), ["Version"] = (int)(Long(r, "version") ?? 1), ["CreatedAt"] = IsoTicks(Str(r, "created_at")),

@@ -11,7 +11,8 @@ namespace TeamsRolloutBot.Storage.Azure;
 /// row <c>r|…</c>, and one per earlier text, row <c>h|…|n</c>). A reply is added with an insert that fails on an existing
 /// key and changed with <c>If-Match</c>; an edit writes the earlier text and the new one in one entity group
 /// transaction. So the live activity on one instance and the Graph catch-up on another store one reply once, and an
-/// edit seen twice is one version. Times are UTC ticks.
+/// edit seen twice is one version. The reply's SharePoint copy state (correlation id, item id, generation) lives in the
+/// reply's entity and changes in the same write as the reply. Times are UTC ticks.
 /// </summary>
 public sealed class AzureTableThreadReplyStore(TableServiceClient service, string tablePrefix, TimeProvider time) : IThreadReplyStore
 {
@@ -96,6 +97,11 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
                         ["Text"] = reply.Text, ["Version"] = 1, ["CreatedAt"] = reply.CreatedAt.UtcTicks, ["ModifiedAt"] = reply.ModifiedAt.UtcTicks,
                         ["DeletedAt"] = reply.DeletedAt?.UtcTicks, ["Source"] = SourceText(reply.Source), ["UpdatedAt"] = now,
                     };
+                    // A reply first seen already deleted never reaches the list; every other change is copied there.
+                    if (reply.DeletedAt is null)
+                    {
+                        Queue(entity, now);
+                    }
                     if (!await TryAddAsync(Table, entity, cancellationToken))
                     {
                         continue;
@@ -111,6 +117,7 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
                     }
                     current["DeletedAt"] = deletedAt.UtcTicks;
                     current["UpdatedAt"] = now;
+                    Queue(current, now);
                     await Table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
                     return ReplyChange.Deleted;
                 }
@@ -127,6 +134,7 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
                     current["Version"] = stored.Version + 1;
                     current["ModifiedAt"] = reply.ModifiedAt.UtcTicks;
                     current["UpdatedAt"] = now;
+                    Queue(current, now);
                     if (reply.AuthorName is not null)
                     {
                         current["UserName"] = reply.AuthorName;
@@ -164,8 +172,10 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
             {
                 return false;
             }
+            var now = time.GetUtcNow().UtcTicks;
             e["DeletedAt"] = deletedAt.UtcTicks;
-            e["UpdatedAt"] = time.GetUtcNow().UtcTicks;
+            e["UpdatedAt"] = now;
+            Queue(e, now);
             return true;
         }, cancellationToken);
         return true;
@@ -197,6 +207,76 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
             .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.ReplyId, StringComparer.Ordinal)];
     }
 
+    public async Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var list = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {ReplyPartition} and SyncPending eq {true} and NextAttemptAt le {now}"), cancellationToken);
+        return [.. list.OrderBy(e => e.GetInt64("NextAttemptAt")).Take(limit).Select(ReadSync)];
+    }
+
+    public async Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken) =>
+        await GetAsync(Table, ReplyPartition, ReplyRow(replyId), cancellationToken) is { } e && e.GetString("CorrelationId") is not null ? ReadSync(e) : null;
+
+    public Task MarkSyncPostStartedAsync(string replyId, CancellationToken cancellationToken) =>
+        MutateSyncAsync(replyId, e => e["PostStarted"] = true, cancellationToken);
+
+    public Task SetSyncItemIdAsync(string replyId, string? itemId, CancellationToken cancellationToken) =>
+        MutateSyncAsync(replyId, e =>
+        {
+            e["ItemId"] = itemId;
+            if (itemId is null)
+            {
+                e["PostStarted"] = false;
+            }
+        }, cancellationToken);
+
+    public Task MarkSyncedAsync(string replyId, string? itemId, int generation, CancellationToken cancellationToken) =>
+        MutateSyncAsync(replyId, e =>
+        {
+            if (itemId is not null)
+            {
+                e["ItemId"] = itemId;
+            }
+            var synced = Math.Max(e.GetInt32("SyncedGeneration") ?? 0, generation);
+            e["SyncedGeneration"] = synced;
+            e["SyncPending"] = synced < (e.GetInt32("Generation") ?? 0);
+            e["SyncAttempts"] = 0;
+            e["LastError"] = null;
+        }, cancellationToken);
+
+    public Task MarkSyncFailedAsync(string replyId, string failure, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
+        MutateSyncAsync(replyId, e =>
+        {
+            e["SyncAttempts"] = (e.GetInt32("SyncAttempts") ?? 0) + 1;
+            e["LastError"] = failure.Length > 500 ? failure[..500] : failure;
+            e["NextAttemptAt"] = nextAttempt.UtcTicks;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken)
+    {
+        var list = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {ReplyPartition} and CorrelationId ne {""}"), cancellationToken,
+            ["ReplyId", "ItemId", "Generation", "SyncedGeneration"]);
+        return list.ToDictionary(e => e.GetString("ReplyId"), e => ((string?)e.GetString("ItemId"), (e.GetInt32("SyncedGeneration") ?? 0) >= (e.GetInt32("Generation") ?? 0)),
+            StringComparer.Ordinal);
+    }
+
+    public async Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken)
+    {
+        var list = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {ReplyPartition} and CorrelationId ne {""}"), cancellationToken,
+            ["Generation", "SyncedGeneration", "SyncAttempts"]);
+        bool Synced(TableEntity e) => (e.GetInt32("SyncedGeneration") ?? 0) >= (e.GetInt32("Generation") ?? 0);
+        return (list.Count(Synced), list.Count(e => !Synced(e) && (e.GetInt32("SyncAttempts") ?? 0) == 0),
+            list.Count(e => !Synced(e) && (e.GetInt32("SyncAttempts") ?? 0) > 0));
+    }
+
+    public Task DeferPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string reason, CancellationToken cancellationToken) =>
+        MutateAsync(Table, RootPartition, Encode(rootMessageId), e =>
+        {
+            e["NextPollAt"] = nextPollAt.UtcTicks;
+            e["PollError"] = reason;
+            return true;
+        }, cancellationToken);
+
     public Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken) =>
         MutateAsync(Table, RootPartition, Encode(rootMessageId), e =>
         {
@@ -215,10 +295,12 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
             return true;
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken, bool startUp = false)
     {
         var roots = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {RootPartition}"), cancellationToken);
-        var due = roots.Where(e => e.GetInt64("NextPollAt") is not { } next || next <= now.UtcTicks)
+        // At start-up also the roots read successfully before (replies may have come while the bot was down); roots waiting
+        // out a Graph failure keep waiting.
+        var due = roots.Where(e => e.GetInt64("NextPollAt") is not { } next || next <= now.UtcTicks || (startUp && (e.GetInt32("PollAttempts") ?? 0) == 0))
             .OrderBy(e => e.GetInt64("PostedAt")).ToList();
         var list = new List<(ThreadRoot, int)>(due.Count);
         var groups = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -240,6 +322,45 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
         }
         return list;
     }
+
+    /// <summary>
+    /// Queues a reply's current state for the list (in the same write as the change): the first change fixes the
+    /// correlation id before any POST, later ones count up the generation. A running Retry-After wait is kept.
+    /// </summary>
+    private static void Queue(TableEntity e, long now)
+    {
+        if (e.GetString("CorrelationId") is null)
+        {
+            e["CorrelationId"] = ThreadReplyStore.CorrelationPrefix + e.GetString("ReplyId");
+            e["Generation"] = 1;
+            e["SyncedGeneration"] = 0;
+            e["SyncAttempts"] = 0;
+            e["PostStarted"] = false;
+            e["NextAttemptAt"] = now;
+        }
+        else
+        {
+            e["Generation"] = (e.GetInt32("Generation") ?? 0) + 1;
+            e["NextAttemptAt"] = Math.Max(e.GetInt64("NextAttemptAt") ?? now, now);
+        }
+        e["SyncPending"] = (e.GetInt32("SyncedGeneration") ?? 0) < e.GetInt32("Generation");
+    }
+
+    private Task<bool> MutateSyncAsync(string replyId, Action<TableEntity> change, CancellationToken cancellationToken) =>
+        MutateAsync(Table, ReplyPartition, ReplyRow(replyId), e =>
+        {
+            if (e.GetString("CorrelationId") is null)
+            {
+                return false;
+            }
+            change(e);
+            e["SyncUpdatedAt"] = time.GetUtcNow().UtcTicks;
+            return true;
+        }, cancellationToken);
+
+    private static ReplySyncWork ReadSync(TableEntity e) => new(
+        ReadReply(e), e.GetString("CorrelationId"), e.GetString("ItemId"), e.GetBoolean("PostStarted") == true, e.GetInt32("Generation") ?? 0,
+        e.GetInt32("SyncAttempts") ?? 0, e.GetString("LastError"));
 
     internal static string ReplyRow(string replyId) => "r|" + Encode(replyId);
 
