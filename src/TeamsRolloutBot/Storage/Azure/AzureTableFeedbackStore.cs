@@ -12,7 +12,8 @@ namespace TeamsRolloutBot.Storage.Azure;
 /// history entity in one entity group transaction, so two instances saving one user's answer at once give two
 /// consecutive versions, never one version twice. <c>&lt;prefix&gt;FeedbackCards</c> holds the survey card messages and
 /// <c>&lt;prefix&gt;FeedbackNotices</c> the reminder and summary claims (an insert that fails on an existing key: one
-/// instance sends). Times are UTC ticks.
+/// instance sends). The SharePoint copy runs on every instance: an answer it hands out is held by one instance for two
+/// minutes (<c>LeaseUntil</c>, taken with <c>If-Match</c>), so two instances do not copy it at the same time. Times are UTC ticks.
 /// </summary>
 public sealed class AzureTableFeedbackStore(TableServiceClient service, string tablePrefix, TimeProvider time) : IFeedbackStore
 {
@@ -125,10 +126,11 @@ public sealed class AzureTableFeedbackStore(TableServiceClient service, string t
 
     public async Task<IReadOnlyList<SyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcTicks;
-        var list = await QueryAsync(Answers, TableClient.CreateQueryFilter($"Kind eq {AnswerKind} and SyncPending eq {true} and NextAttemptAt le {now}"), cancellationToken);
-        return [.. list.OrderBy(e => e.GetInt64("NextAttemptAt")).Take(limit)
-            .Select(e => new SyncWork(ReadAnswer(e), e.GetString("CorrelationId"), e.GetBoolean("PostStarted") == true))];
+        var now = time.GetUtcNow();
+        var list = await QueryAsync(Answers, TableClient.CreateQueryFilter($"Kind eq {AnswerKind} and SyncPending eq {true} and NextAttemptAt le {now.UtcTicks}"), cancellationToken);
+        // Every instance runs the copy: each answer handed out is held by one instance for a while (see AzureTables.ClaimAsync).
+        var claimed = await ClaimAsync(Answers, list.OrderBy(e => e.GetInt64("NextAttemptAt")), limit, now, cancellationToken);
+        return [.. claimed.Select(e => new SyncWork(ReadAnswer(e), e.GetString("CorrelationId"), e.GetBoolean("PostStarted") == true))];
     }
 
     public Task MarkPostStartedAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>
@@ -143,6 +145,7 @@ public sealed class AzureTableFeedbackStore(TableServiceClient service, string t
             e["SyncPending"] = synced < e.GetInt32("Version");
             e["Attempts"] = 0;
             e["LastError"] = null;
+            e["LeaseUntil"] = null;
         }, cancellationToken);
 
     public Task SetItemIdAsync(string surveyId, string userAadObjectId, string? itemId, CancellationToken cancellationToken) =>
@@ -161,6 +164,7 @@ public sealed class AzureTableFeedbackStore(TableServiceClient service, string t
             e["Attempts"] = (e.GetInt32("Attempts") ?? 0) + 1;
             e["LastError"] = failure.Length > 500 ? failure[..500] : failure;
             e["NextAttemptAt"] = nextAttempt.UtcTicks;
+            e["LeaseUntil"] = null;
         }, cancellationToken);
 
     public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken)

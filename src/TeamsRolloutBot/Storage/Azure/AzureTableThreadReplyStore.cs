@@ -12,7 +12,8 @@ namespace TeamsRolloutBot.Storage.Azure;
 /// key and changed with <c>If-Match</c>; an edit writes the earlier text and the new one in one entity group
 /// transaction. So the live activity on one instance and the Graph catch-up on another store one reply once, and an
 /// edit seen twice is one version. The reply's SharePoint copy state (correlation id, item id, generation) lives in the
-/// reply's entity and changes in the same write as the reply. Times are UTC ticks.
+/// reply's entity and changes in the same write as the reply; a reply the copy hands out is held by one instance for two
+/// minutes (<c>LeaseUntil</c>). Times are UTC ticks.
 /// </summary>
 public sealed class AzureTableThreadReplyStore(TableServiceClient service, string tablePrefix, TimeProvider time) : IThreadReplyStore
 {
@@ -209,9 +210,10 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
 
     public async Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcTicks;
-        var list = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {ReplyPartition} and SyncPending eq {true} and NextAttemptAt le {now}"), cancellationToken);
-        return [.. list.OrderBy(e => e.GetInt64("NextAttemptAt")).Take(limit).Select(ReadSync)];
+        var now = time.GetUtcNow();
+        var list = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {ReplyPartition} and SyncPending eq {true} and NextAttemptAt le {now.UtcTicks}"), cancellationToken);
+        // Every instance runs the copy: each reply handed out is held by one instance for a while (see AzureTables.ClaimAsync).
+        return [.. (await ClaimAsync(Table, list.OrderBy(e => e.GetInt64("NextAttemptAt")), limit, now, cancellationToken)).Select(ReadSync)];
     }
 
     public async Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken) =>
@@ -242,6 +244,7 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
             e["SyncPending"] = synced < (e.GetInt32("Generation") ?? 0);
             e["SyncAttempts"] = 0;
             e["LastError"] = null;
+            e["LeaseUntil"] = null;
         }, cancellationToken);
 
     public Task MarkSyncFailedAsync(string replyId, string failure, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
@@ -250,6 +253,7 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
             e["SyncAttempts"] = (e.GetInt32("SyncAttempts") ?? 0) + 1;
             e["LastError"] = failure.Length > 500 ? failure[..500] : failure;
             e["NextAttemptAt"] = nextAttempt.UtcTicks;
+            e["LeaseUntil"] = null;
         }, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken)

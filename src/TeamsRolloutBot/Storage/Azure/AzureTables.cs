@@ -66,6 +66,36 @@ internal static class AzureTables
         }
     }
 
+    /// <summary>How long an instance holds queue work it took (the SharePoint copy); after that another instance may take it.</summary>
+    public static readonly TimeSpan WorkLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> of <paramref name="candidates"/> (in order) whose <c>LeaseUntil</c> has passed,
+    /// each by an <c>If-Match</c> write of a new <c>LeaseUntil</c> (UTC ticks): of two instances taking the same entity, one
+    /// gets it. The work's own completion clears the lease.
+    /// </summary>
+    public static async Task<List<TableEntity>> ClaimAsync(TableClient table, IEnumerable<TableEntity> candidates, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claimed = new List<TableEntity>();
+        foreach (var entity in candidates)
+        {
+            if (claimed.Count >= limit)
+            {
+                break;
+            }
+            if (entity.GetInt64("LeaseUntil") is { } until && until > now.UtcTicks)
+            {
+                continue;
+            }
+            entity["LeaseUntil"] = (now + WorkLease).UtcTicks;
+            if (await TryReplaceAsync(table, entity, cancellationToken))
+            {
+                claimed.Add(entity);
+            }
+        }
+        return claimed;
+    }
+
     public static async Task<List<TableEntity>> QueryAsync(TableClient table, string? filter, CancellationToken cancellationToken, IEnumerable<string>? select = null)
     {
         var list = new List<TableEntity>();
