@@ -3,6 +3,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
@@ -77,6 +79,14 @@ public sealed class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixt
         Assert.IsType<AzureTableInboundActivityLog>(factory.Services.GetRequiredService<IInboundActivityLog>());
         Assert.IsType<AzureTableConversationStore>(factory.Services.GetRequiredService<IConversationStore>());
         Assert.IsType<AzureTablePlanVersionStore>(factory.Services.GetRequiredService<IPlanVersionStore>());
+        Assert.IsType<AzureTableFeedbackStore>(factory.Services.GetRequiredService<IFeedbackStore>());
+        Assert.IsType<AzureTableThreadReplyStore>(factory.Services.GetRequiredService<IThreadReplyStore>());
+
+        // The plan this instance loaded at start is recorded where the other instances see it.
+        var versions = factory.Services.GetRequiredService<IPlanVersionStore>();
+        var recorded = await WaitForAsync(async () => (await versions.LatestPerInstanceAsync(Ct)).SingleOrDefault(v => v.Instance == PlanVersionRecorder.InstanceName));
+        Assert.Equal(PlanVersionRecorder.HashOf(await File.ReadAllBytesAsync(factory.Services.GetRequiredService<TeamsRolloutBot.Plan.PlanProvider>().PlanPath, Ct)), recorded.Hash);
+        Assert.True(recorded.WaveCount > 0);
 
         using (var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct))
         {
@@ -120,6 +130,19 @@ public sealed class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixt
         Assert.Single(_connector.Calls.Skip(before));
         // The reference learned by the first instance is the second's too.
         Assert.NotNull(await second.Services.GetRequiredService<IConversationStore>().FindAsync("a:personal-1", Ct));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+            await Task.Delay(50, Ct);
+        }
+        throw new TimeoutException("not recorded within 5 s");
     }
 
     private BotFactory Instance(string prefix) => new(_openId, _connector, new()
