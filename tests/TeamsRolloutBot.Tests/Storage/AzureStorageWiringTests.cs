@@ -100,6 +100,29 @@ public sealed class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
+    public async Task A_wave_paused_through_one_instance_is_not_sent_by_the_dispatcher_of_another()
+    {
+        var prefix = "p" + Guid.NewGuid().ToString("N")[..12];
+        await using var first = Instance(prefix);
+        await using var second = Instance(prefix);
+        using var client = first.CreateClient();
+        using var otherClient = second.CreateClient();
+        var now = DateTimeOffset.UtcNow;
+        var delivery = second.Services.GetRequiredService<IDeliveryStore>();
+        await delivery.EnqueueAsync([new OutboxJob("pilot/prepare/small/members|personal|u1", "pilot/prepare/small/members", "pilot", "prepare", "small",
+            DeliveryKind.Personal, "u1", "nl", now)], Ct);
+
+        var waves = first.Services.GetRequiredService<IWaveStateStore>();
+        Assert.True(await waves.TrySaveAsync(new StoredWaveState("pilot", WaveState.Paused, null, now, "lead-1"), null, Ct));
+        Assert.Empty(await delivery.LeaseAsync("instance-2", 10, now, TimeSpan.FromMinutes(1), Ct));
+        Assert.Null(await delivery.NextDueAsync(Ct));
+
+        var paused = await waves.FindAsync("pilot", Ct);
+        Assert.True(await waves.TrySaveAsync(paused! with { State = WaveState.Started }, paused.Version, Ct));
+        Assert.Equal("u1", Assert.Single(await delivery.LeaseAsync("instance-2", 10, now, TimeSpan.FromMinutes(1), Ct)).Job.Target);
+    }
+
+    [Fact]
     public async Task Two_instances_given_the_same_activity_handle_it_once_and_welcome_once()
     {
         var prefix = "d" + Guid.NewGuid().ToString("N")[..12];
