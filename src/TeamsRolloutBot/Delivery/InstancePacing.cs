@@ -79,7 +79,9 @@ public sealed partial class PacingCoordinator(
             }
         }
         _stop = new CancellationTokenSource();
-        _loop = Task.Run(() => BeatLoopAsync(instanceId, _stop.Token), CancellationToken.None);
+        // The timer starts now, one heartbeat after the first, not whenever the loop's thread gets to run.
+        var timer = new PeriodicTimer(_interval, time);
+        _loop = Task.Run(() => BeatLoopAsync(instanceId, timer, _stop.Token), CancellationToken.None);
     }
 
     /// <summary>Stops the heartbeat and removes this instance from the registry (best effort: otherwise it expires).</summary>
@@ -112,9 +114,9 @@ public sealed partial class PacingCoordinator(
         _stop = null;
     }
 
-    private async Task BeatLoopAsync(string instanceId, CancellationToken stop)
+    private async Task BeatLoopAsync(string instanceId, PeriodicTimer timer, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(_interval, time);
+        using var _ = timer;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
