@@ -166,4 +166,41 @@ public sealed class InstancePacingTests
         Assert.False(result.Succeeded);
         Assert.Contains("Delivery:InstanceHeartbeat", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    private sealed class Accepting : HttpMessageHandler
+    {
+        public int Calls { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        }
+    }
+
+    [Fact]
+    public async Task A_retry_inside_the_connector_pipeline_waits_for_a_slot_like_a_new_call()
+    {
+        var pacer = new TenantPacer(Options(rate: 1), _time);
+        var connector = new Accepting();
+        using var observer = new ThrottleObserver(pacer) { InnerHandler = connector };
+        using var invoker = new HttpMessageInvoker(observer);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://smba.example/v3/conversations/a:1/activities");
+        var ct = TestContext.Current.CancellationToken;
+
+        // The sender took this call's slot before sending; the first attempt goes straight out.
+        await pacer.WaitAsync(ct);
+        using (await invoker.SendAsync(request, ct))
+        {
+        }
+        Assert.Equal(1, connector.Calls);
+
+        // The resilience pipeline sends the same request again: that waits for the next slot, one second later.
+        var retry = invoker.SendAsync(request, ct);
+        await Task.Delay(50, ct);
+        Assert.False(retry.IsCompleted, "the retry went out without a slot");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        (await retry.WaitAsync(TimeSpan.FromSeconds(10), ct)).Dispose();
+        Assert.Equal(2, connector.Calls);
+    }
 }

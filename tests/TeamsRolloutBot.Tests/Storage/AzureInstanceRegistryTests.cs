@@ -1,8 +1,13 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Delivery;
+using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Storage.Azure;
 
 namespace TeamsRolloutBot.Tests.Storage;
@@ -124,5 +129,50 @@ public sealed class AzureInstanceRegistryTests(AzuriteFixture azurite) : IClassF
         await BeatAsync(a);
         Assert.Equal(48, a.Tenant.RatePerSecond, 2);
         await a.Coordinator.LeaveAsync(a.Id);
+    }
+
+    private IHost BotHost(string folder, string provider)
+    {
+        Directory.CreateDirectory(folder);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bot:LocalPlayground"] = "true",
+            ["Storage:SqlitePath"] = Path.Combine(folder, "rollout.db"),
+            ["Storage:Provider"] = provider,
+            ["Storage:AzureConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = _prefix,
+            ["Rollout:WatchPlanFile"] = "false",
+            ["Delivery:Enabled"] = "false",
+        });
+        builder.Services.AddRolloutBot(builder.Configuration);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task In_the_real_bot_a_running_dispatcher_is_a_live_instance_on_AzureStorage_and_leaves_when_stopped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
+        using var azure = BotHost(Path.Combine(folder, "azure"), "AzureStorage");
+        using var sqlite = BotHost(Path.Combine(folder, "sqlite"), "Sqlite");
+        Assert.False(sqlite.Services.GetRequiredService<PacingCoordinator>().Shared);
+        Assert.True(azure.Services.GetRequiredService<PacingCoordinator>().Shared);
+
+        await azure.StartAsync(ct);
+        var dispatcher = azure.Services.GetRequiredService<DeliveryDispatcher>();
+        await dispatcher.StartAsync(ct);
+        // Another instance on the account counts this one.
+        var other = new AzureTableInstanceRegistry(new TableServiceClient(azurite.ConnectionString), _prefix, TimeProvider.System, Heartbeat * 3);
+        for (var i = 0; i < 500 && azure.Services.GetRequiredService<PacingCoordinator>().Beats == 0; i++)
+        {
+            await Task.Delay(10, ct);
+        }
+        Assert.Equal(2, await other.HeartbeatAsync("other", ct));
+
+        await dispatcher.StopAsync(ct);
+        Assert.Equal(1, await other.HeartbeatAsync("other", ct));
+        await azure.StopAsync(ct);
     }
 }
