@@ -149,13 +149,14 @@ public sealed partial class PacingCoordinator(
     private void Apply(int live)
     {
         live = Math.Max(1, live);
-        if (live == tenant.Instances)
+        if (live != tenant.Instances)
         {
-            return;
+            tenant.SetInstances(live);
+            conversations.SetInstances(live);
+            LogShare(logger, live, tenant.RatePerSecond);
         }
-        tenant.SetInstances(live);
-        conversations.SetInstances(live);
-        LogShare(logger, live, tenant.RatePerSecond);
+        DeliveryTelemetry.PacingInstances.Record(live);
+        DeliveryTelemetry.PacingRate.Record(tenant.RatePerSecond);
     }
 
     [LoggerMessage(EventId = 6110, Level = LogLevel.Information, Message = "Pacing: {Instances} live instances share the tenant rate; this one sends up to {Rate:0.##} calls/s.")]
