@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Cards;
@@ -48,7 +49,8 @@ public static class FanoutBenchmark
         var hosts = new List<IHost>();
         for (var i = 0; i < instances; i++)
         {
-            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null));
+            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
+                unshared: args.Contains("--unshared-pacing")));
         }
         // Starts what each instance runs at start-up (for AzureStorage: creating its tables and queues); the
         // scheduler and dispatcher are off (Delivery:Enabled=false) and driven below.
@@ -141,7 +143,7 @@ public static class FanoutBenchmark
     }
 
     /// <summary>One bot instance: its own folder (SQLite file) and, with <paramref name="azure"/>, the shared storage account.</summary>
-    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure)
+    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared)
     {
         Directory.CreateDirectory(folder);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
@@ -168,6 +170,11 @@ public static class FanoutBenchmark
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddRolloutBot(builder.Configuration);
+        if (unshared)
+        {
+            // For comparison only: without the instance registry every instance paces at the whole tenant rate.
+            builder.Services.RemoveAll<IInstanceRegistry>();
+        }
         return builder.Build();
     }
 
