@@ -56,6 +56,9 @@ public static class AzureStorageServiceCollectionExtensions
                 sp.GetService<ConversationStore>());
         });
         services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<AzureTableDeliveryStore>());
+        services.TryAddSingleton<Delivery.IInstanceRegistry>(sp => new AzureTableInstanceRegistry(sp.GetRequiredService<TableServiceClient>(),
+            sp.GetRequiredService<IOptions<AzureStorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<Delivery.DeliveryOptions>>().Value.InstanceHeartbeat * 3));
         services.AddHostedService<AzureTablesInitializer>();
         return services;
     }
