@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Cards;
@@ -17,8 +18,11 @@ using TeamsRolloutBot.Storage;
 namespace TeamsRolloutBot.Benchmarks;
 
 /// <summary>
-/// Fan-out: one member message to N people, through the real scheduler expansion, SQLite outbox and dispatcher,
-/// against <see cref="FakeTeams"/> on loopback enforcing the tenant ceiling and the per-conversation limits.
+/// Fan-out: one member message to N people, through the real scheduler expansion, outbox and dispatcher, against
+/// <see cref="FakeTeams"/> on loopback enforcing the tenant ceiling and the per-conversation limits. With
+/// <c>--instances N</c> (or <c>--storage azure</c>) N bot hosts in this process share one Azurite account
+/// (<c>Storage:Provider=AzureStorage</c>) and one fake connector, as N instances of the bot would share a storage
+/// account and the tenant's limit.
 /// </summary>
 public static class FanoutBenchmark
 {
@@ -29,66 +33,107 @@ public static class FanoutBenchmark
         // (still enforced by the fake) unless --rate says otherwise.
         var ceiling = Option(args, "--rate", recipients <= 10_000 ? 50 : 1000);
         var concurrency = Option(args, "--concurrency", Math.Max(16, ceiling / 25));
+        var instances = Option(args, "--instances", 1);
+        var storage = Text(args, "--storage") ?? (instances > 1 ? "azure" : "sqlite");
+        if (instances < 1 || storage is not ("azure" or "sqlite") || (instances > 1 && storage == "sqlite"))
+        {
+            Console.Error.WriteLine("--instances must be 1 or more; --storage is 'sqlite' (one instance) or 'azure' (Azurite, any number of instances).");
+            return 2;
+        }
+        var azure = storage == "azure";
+        await using var azurite = azure ? await AzuriteEmulator.StartAsync() : null;
         var teams = await FakeTeams.StartAsync(ceiling);
         teams.KeepBodies = false;
-        var folder = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var root = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
+        var tablePrefix = "bench" + Guid.NewGuid().ToString("N")[..8];
+        var hosts = new List<IHost>();
+        for (var i = 0; i < instances; i++)
         {
-            ["Bot:LocalPlayground"] = "true",
-            ["Storage:SqlitePath"] = Path.Combine(folder, "rollout.db"),
-            ["Rollout:WatchPlanFile"] = "false",
-            ["Delivery:Enabled"] = "false",
-            // 96% of the ceiling: arrival jitter on the connector's side must not push a one-second window over it.
-            ["Delivery:TenantRatePerSecond"] = (ceiling * 0.96).ToString(CultureInfo.InvariantCulture),
-            ["Delivery:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
-            ["Delivery:DefaultServiceUrl"] = teams.ServiceUrl,
-            ["Delivery:PollInterval"] = "00:00:00.050",
-        });
-        builder.Services.AddRolloutBot(builder.Configuration);
-        using var host = builder.Build();
-        var services = host.Services;
+            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
+                unshared: args.Contains("--unshared-pacing")));
+        }
+        // Starts what each instance runs at start-up (for AzureStorage: creating its tables and queues); the
+        // scheduler and dispatcher are off (Delivery:Enabled=false) and driven below.
+        foreach (var host in hosts)
+        {
+            await host.StartAsync();
+        }
+        var first = hosts[0].Services;
 
         var users = Enumerable.Range(0, recipients).Select(i => $"00000000-0000-4000-8000-{i:x12}").ToList();
-        await SeedConversationsAsync(services.GetRequiredService<SqliteDatabase>(), users, teams.ServiceUrl);
+        if (azure)
+        {
+            await SaveConversationsAsync(first.GetRequiredService<IDeliveryStore>(), users, teams.ServiceUrl);
+        }
+        else
+        {
+            await SeedConversationsAsync(first.GetRequiredService<SqliteDatabase>(), users, teams.ServiceUrl);
+        }
         var send = new PlannedSend("bench/message/all/members", "bench", "message", "all", SendAudience.Members, DateTimeOffset.UtcNow, "enrollment", "Enrollment");
-        services.GetRequiredService<DeliveryPlanSource>().Override = new DeliveryPlan("bench", [send],
-            new Dictionary<string, DepartmentTarget> { ["all"] = new("all", "All", null, null, null, users) }, []);
+        var plan = new DeliveryPlan("bench", [send], new Dictionary<string, DepartmentTarget> { ["all"] = new("all", "All", null, null, null, users) }, []);
+        foreach (var host in hosts)
+        {
+            host.Services.GetRequiredService<DeliveryPlanSource>().Override = plan;
+        }
 
-        using var sampler = new PeakMemorySampler();
-        var scheduler = services.GetRequiredService<DeliveryScheduler>();
-        var dispatcher = services.GetRequiredService<DeliveryDispatcher>();
-        var store = services.GetRequiredService<IDeliveryStore>();
+        using var sampler = new PeakMemorySampler(Environment.ProcessId);
+        using var azuriteSampler = azurite is null ? null : new PeakMemorySampler(azurite.Process.Id);
+        var dispatchers = hosts.Select(h => h.Services.GetRequiredService<DeliveryDispatcher>()).ToList();
+        var store = first.GetRequiredService<IDeliveryStore>();
         var clock = Stopwatch.StartNew();
-        await scheduler.RunOnceAsync(CancellationToken.None);
+        await first.GetRequiredService<DeliveryScheduler>().RunOnceAsync(CancellationToken.None);
         var expanded = clock.Elapsed;
-        await dispatcher.StartAsync(CancellationToken.None);
+        await Task.WhenAll(dispatchers.Select(d => d.StartAsync(CancellationToken.None)));
         var timeout = TimeSpan.FromSeconds(recipients / (ceiling * 0.5) + 120);
+        var verbose = args.Contains("--verbose");
+        var pacers = hosts.Select(h => h.Services.GetRequiredService<TenantPacer>()).ToList();
+        var (lastAccepted, lastThrottled, lastReport) = (0L, 0L, clock.Elapsed);
+        TimeSpan? firstSent = null;
         while (clock.Elapsed < timeout)
         {
             await Task.Delay(100);
-            if (dispatcher.Finished >= recipients && await store.NextDueAsync(CancellationToken.None) is null)
+            if (firstSent is null && teams.Accepted > 0)
+            {
+                firstSent = clock.Elapsed;
+            }
+            if (verbose && clock.Elapsed - lastReport >= TimeSpan.FromSeconds(1))
+            {
+                // One line a second: calls the fake accepted and throttled, and each instance's pacing share.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  t={clock.Elapsed.TotalSeconds,5:0.0}s accepted {teams.Accepted - lastAccepted,3} 429s {teams.Throttled - lastThrottled,2} rates {string.Join('/', pacers.Select(p => p.RatePerSecond.ToString("0.#", CultureInfo.InvariantCulture)))}"));
+                (lastAccepted, lastThrottled, lastReport) = (teams.Accepted, teams.Throttled, clock.Elapsed);
+            }
+            if (dispatchers.Sum(d => d.Finished) >= recipients && await store.NextDueAsync(CancellationToken.None) is null)
             {
                 break;
             }
         }
         var elapsed = clock.Elapsed - expanded;
-        await dispatcher.StopAsync(CancellationToken.None);
+        await Task.WhenAll(dispatchers.Select(d => d.StopAsync(CancellationToken.None)));
 
         var lost = users.Count(u => teams.MessagesTo(u) == 0);
         var duplicates = users.Sum(u => Math.Max(0, teams.MessagesTo(u) - 1));
         var delivered = recipients - lost;
         var rate = delivered / elapsed.TotalSeconds;
-        Console.WriteLine($"ceiling {ceiling}/s (fake connector), dispatcher at {ceiling * 0.96:0.#}/s with {concurrency} workers; expansion {expanded.TotalSeconds:0.0} s, sending {elapsed.TotalSeconds:0.0} s");
+        var shares = string.Join('/', dispatchers.Select(d => d.Delivered));
+        // A joining instance that finds others holds its sends for one heartbeat (docs/operations.md, section 12); the
+        // rate from the first message on shows the steady state without that start-up wait.
+        var steady = delivered / (clock.Elapsed - (firstSent ?? expanded)).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fanout: {recipients} recipients, {rate:0.0} msg/s, {rate / ceiling * 100:0.0}% of ceiling, 429s {teams.Throttled}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}"));
+            $"ceiling {ceiling}/s (fake connector), Delivery:TenantRatePerSecond {ceiling * 0.96:0.#} shared by {instances} instance(s) with {concurrency} workers each; expansion {expanded.TotalSeconds:0.0} s, sending {elapsed.TotalSeconds:0.0} s, first message after {((firstSent ?? expanded) - expanded).TotalSeconds:0.0} s, {steady:0.0} msg/s from the first message on"));
+        var instanceText = azure ? $"{instances} instance{(instances == 1 ? "" : "s")} on AzureStorage (Azurite), delivered per instance {shares}, " : "";
+        var azuriteText = azuriteSampler is null ? "" : string.Create(CultureInfo.InvariantCulture, $", Azurite peak MB {azuriteSampler.PeakMegabytes:0}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fanout: {recipients} recipients, {instanceText}{rate:0.0} msg/s, {rate / ceiling * 100:0.0}% of ceiling, 429s {teams.Throttled}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}{azuriteText}"));
+        foreach (var host in hosts)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
         await teams.DisposeAsync();
         try
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
         catch (IOException)
         {
@@ -97,7 +142,49 @@ public static class FanoutBenchmark
         return lost == 0 && duplicates == 0 ? 0 : 1;
     }
 
-    /// <summary>The people have the app installed and the bot knows their 1:1 chats (captured on install).</summary>
+    /// <summary>One bot instance: its own folder (SQLite file) and, with <paramref name="azure"/>, the shared storage account.</summary>
+    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared)
+    {
+        Directory.CreateDirectory(folder);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
+        builder.Logging.ClearProviders();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bot:LocalPlayground"] = "true",
+            ["Storage:SqlitePath"] = Path.Combine(folder, "rollout.db"),
+            ["Rollout:WatchPlanFile"] = "false",
+            ["Delivery:Enabled"] = "false",
+            // 96% of the ceiling: arrival jitter on the connector's side must not push a one-second window over it.
+            // With several instances each takes its share of this (the instance registry in the storage account).
+            ["Delivery:TenantRatePerSecond"] = (ceiling * 0.96).ToString(CultureInfo.InvariantCulture),
+            ["Delivery:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
+            ["Delivery:DefaultServiceUrl"] = teams.ServiceUrl,
+            ["Delivery:PollInterval"] = "00:00:00.050",
+        };
+        if (azure is { } account)
+        {
+            settings["Storage:Provider"] = "AzureStorage";
+            settings["Storage:AzureConnectionString"] = account.ConnectionString;
+            settings["Storage:TablePrefix"] = account.Prefix;
+            settings["Storage:ImportFromSqlite"] = "false";
+        }
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddRolloutBot(builder.Configuration);
+        if (unshared)
+        {
+            // For comparison only: without the instance registry every instance paces at the whole tenant rate.
+            builder.Services.RemoveAll<IInstanceRegistry>();
+        }
+        return builder.Build();
+    }
+
+    /// <summary>The people's 1:1 chats, saved through the store as the bot saves them when it learns them from Teams.</summary>
+    private static async Task SaveConversationsAsync(IDeliveryStore store, IReadOnlyList<string> users, string serviceUrl) =>
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (user, ct) =>
+            await store.SaveConversationAsync(new ConversationReference("msteams", serviceUrl, FakeTeams.PersonalId(user), "personal", "tenant", "28:bot",
+                user, user, null, null, null, null), ct));
+
+/// <summary>The people have the app installed and the bot knows their 1:1 chats (captured on install).</summary>
     private static async Task SeedConversationsAsync(SqliteDatabase database, IReadOnlyList<string> users, string serviceUrl)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -120,6 +207,12 @@ public static class FanoutBenchmark
         await tx.CommitAsync();
     }
 
+    private static string? Text(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1].ToLowerInvariant() : null;
+    }
+
     private static int Option(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
@@ -127,20 +220,33 @@ public static class FanoutBenchmark
     }
 }
 
-/// <summary>Samples the process working set every 50 ms and keeps the peak.</summary>
+/// <summary>Samples a process's working set every 50 ms and keeps the peak.</summary>
 public sealed class PeakMemorySampler : IDisposable
 {
     private readonly Timer _timer;
+    private readonly int _processId;
     private long _peak;
 
-    public PeakMemorySampler() => _timer = new Timer(_ => Sample(), null, 0, 50);
+    public PeakMemorySampler(int processId)
+    {
+        _processId = processId;
+        _timer = new Timer(_ => Sample(), null, 0, 50);
+    }
 
     public double PeakMegabytes { get { Sample(); return Interlocked.Read(ref _peak) / (1024.0 * 1024.0); } }
 
     private void Sample()
     {
-        using var process = Process.GetCurrentProcess();
-        var current = process.WorkingSet64;
+        long current;
+        try
+        {
+            using var process = Process.GetProcessById(_processId);
+            current = process.WorkingSet64;
+        }
+        catch (ArgumentException)
+        {
+            return; // The process has exited.
+        }
         long seen;
         while (current > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, current, seen) != seen)
         {

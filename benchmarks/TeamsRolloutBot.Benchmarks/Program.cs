@@ -29,7 +29,8 @@ return await FanoutBenchmark.RunAsync(args[1..]);
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/TeamsRolloutBot.Benchmarks -- fanout --recipients N [--rate R] [--concurrency C]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/TeamsRolloutBot.Benchmarks -- fanout --recipients N [--rate R] [--concurrency C] [--instances N] [--storage sqlite|azure] [--unshared-pacing] [--verbose]");
+    Console.Error.WriteLine("       --instances N: N bot instances in this process on one Azurite account (Storage:Provider=AzureStorage; needs npm ci --prefix tools/azurite)");
     Console.Error.WriteLine("       (runs with DOTNET_GCgen0size=0x1000000 as in production; BENCH_DEFAULT_GC=1 measures the runtime's default GC budget)");
     return 2;
 }

@@ -9,13 +9,14 @@ internal sealed record DispatchItem(LeasedJob Leased, StoredConversation? Person
 
 /// <summary>
 /// Takes due jobs from the outbox under a lease and sends them with <c>Delivery:MaxConcurrency</c> workers, paced by
-/// <see cref="TenantPacer"/>; records every attempt's outcome before taking the next job. On shutdown it stops taking
+/// <see cref="TenantPacer"/> (at this instance's share of the tenant rate, see <see cref="PacingCoordinator"/>); records every attempt's outcome before taking the next job. On shutdown it stops taking
 /// jobs, lets sends in flight finish and be recorded, and gives unstarted leases back. After a hard kill the leases
 /// expire and the jobs go out again (at-least-once; see docs/architecture.md).
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     IDeliveryStore store,
     DeliverySender sender,
+    PacingCoordinator pacing,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
@@ -65,6 +66,8 @@ public sealed partial class DeliveryDispatcher(
         var workers = Enumerable.Range(0, _options.MaxConcurrency).Select(_ => Task.Run(() => WorkAsync(queue.Reader, stoppingToken), CancellationToken.None)).ToArray();
         try
         {
+            // Counted among the live instances (and at its share of the rate) before it leases anything.
+            await pacing.JoinAsync(Owner, stoppingToken);
             await LeaseLoopAsync(queue.Writer, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -84,6 +87,7 @@ public sealed partial class DeliveryDispatcher(
                 _held.TryRemove(left.Leased.Job.Key, out _);
             }
             await store.ReleaseAsync(unstarted, time.GetUtcNow(), CancellationToken.None);
+            await pacing.LeaveAsync(Owner);
         }
     }
 

@@ -42,6 +42,13 @@ public sealed class DeliveryOptions
     /// <summary><c>Delivery:ProgressInterval</c>: how often the leads' status card is updated while a wave message goes out.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// <c>Delivery:InstanceHeartbeat</c>: with <c>Storage:Provider=AzureStorage</c>, how often an instance records that it
+    /// is alive and recounts the live instances it shares the tenant rate with; an instance not seen for three heartbeats
+    /// no longer counts.
+    /// </summary>
+    public TimeSpan InstanceHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary><c>Delivery:DefaultServiceUrl</c>: the connector used for proactive sends when no conversation reference names one.</summary>
     public string DefaultServiceUrl { get; set; } = "https://smba.trafficmanager.net/teams/";
 
@@ -112,6 +119,10 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
             {
                 errors.Add($"Delivery:{key} must be positive; got {value}.");
             }
+        }
+        if (o.InstanceHeartbeat < TimeSpan.FromSeconds(1) || o.InstanceHeartbeat > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"Delivery:InstanceHeartbeat must be between 1 second and 5 minutes; got {o.InstanceHeartbeat}.");
         }
         if (DeliveryOptions.ParseLimits(o.ConversationLimits) is null)
         {

@@ -29,6 +29,8 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         services.AddSingleton<TenantPacer>();
         services.AddSingleton<ConversationPacer>();
+        // Shares the rate between instances when the storage provider registers an IInstanceRegistry (AzureStorage).
+        services.AddSingleton<PacingCoordinator>();
         services.AddTransient<ThrottleObserver>();
         services.AddHttpClient<ConnectorClient>().AddHttpMessageHandler<ThrottleObserver>();
         services.AddSingleton<GraphGateway>();

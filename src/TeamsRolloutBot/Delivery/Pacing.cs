@@ -8,12 +8,16 @@ namespace TeamsRolloutBot.Delivery;
 /// whole tenant when Teams answers 429. Hand-written rather than System.Threading.RateLimiting because those limiters
 /// run on the system clock (a test cannot drive them with a fake <see cref="TimeProvider"/>), replenish on a timer
 /// that drops tokens when the thread pool is busy, and have no "pause until" for Retry-After.
+/// With several instances on one storage account, <see cref="SetInstances"/> gives this instance its share of the rate.
 /// </summary>
 public sealed class TenantPacer
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly TimeSpan _interval;
+    private readonly double _tenantRate;
+    private TimeSpan _interval;
+    private int _limit;
+    private int _instances = 1;
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private readonly DateTimeOffset[] _granted;
     private int _head;
@@ -25,13 +29,61 @@ public sealed class TenantPacer
     public TenantPacer(IOptions<DeliveryOptions> options, TimeProvider time)
     {
         _time = time;
-        _interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / options.Value.TenantRatePerSecond));
+        _tenantRate = options.Value.TenantRatePerSecond;
         _next = time.GetUtcNow();
-        _granted = new DateTimeOffset[Math.Max(1, (int)Math.Floor(options.Value.TenantRatePerSecond))];
+        _granted = new DateTimeOffset[Math.Max(1, (int)Math.Floor(_tenantRate))];
+        Apply(_tenantRate);
     }
 
     /// <summary>How many 429 answers paused the tenant so far.</summary>
     public long Throttles => Interlocked.Read(ref _throttles);
+
+    /// <summary>Calls per second this instance may make now (its share of <c>Delivery:TenantRatePerSecond</c>).</summary>
+    public double RatePerSecond { get { lock (_gate) { return 1.0 / _interval.TotalSeconds; } } }
+
+    /// <summary>Live instances the tenant rate is shared between (1 without an instance registry).</summary>
+    public int Instances { get { lock (_gate) { return _instances; } } }
+
+    /// <summary>
+    /// Shares the tenant rate between <paramref name="instances"/> live instances: each gets the rate divided by the
+    /// count, rounded down to whole calls per second so the shares never add up to more than the rate, and never 0
+    /// (below one call per second the exact fraction is kept).
+    /// </summary>
+    public void SetInstances(int instances)
+    {
+        instances = Math.Max(1, instances);
+        lock (_gate)
+        {
+            _instances = instances;
+            Apply(Share(_tenantRate, instances));
+        }
+    }
+
+    /// <summary>The per-instance rate for <paramref name="instances"/> instances sharing <paramref name="tenantRate"/>.</summary>
+    public static double Share(double tenantRate, int instances)
+    {
+        if (instances <= 1)
+        {
+            return tenantRate;
+        }
+        var share = tenantRate / instances;
+        return share >= 1 ? Math.Floor(share) : share;
+    }
+
+    /// <summary>Gives no slots before <paramref name="until"/> (a joining instance waits until the others counted it).</summary>
+    public void Hold(DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            PauseUntil(until);
+        }
+    }
+
+    private void Apply(double rate)
+    {
+        _interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / rate));
+        _limit = Math.Clamp((int)Math.Floor(rate), 1, _granted.Length);
+    }
 
     /// <summary>When the tenant may send again after a 429 (in the past when not paused).</summary>
     public DateTimeOffset PausedUntil { get { lock (_gate) { return _pausedUntil; } } }
@@ -66,8 +118,9 @@ public sealed class TenantPacer
                         // A 429 arrived while this caller waited: it queues again behind the pause.
                         break;
                     }
-                    var oldest = _granted[_head];
-                    if (_grantedCount < _granted.Length || oldest <= now - Window)
+                    // The _limit-th most recent grant must have left the window (the ring holds the full rate's worth).
+                    var oldest = _granted[(_head - _limit + _granted.Length) % _granted.Length];
+                    if (_grantedCount < _limit || oldest <= now - Window)
                     {
                         _granted[_head] = now;
                         _head = (_head + 1) % _granted.Length;
@@ -87,15 +140,19 @@ public sealed class TenantPacer
         Interlocked.Increment(ref _throttles);
         lock (_gate)
         {
-            var until = _time.GetUtcNow() + retryAfter;
-            if (until > _pausedUntil)
-            {
-                _pausedUntil = until;
-            }
-            if (_next < until)
-            {
-                _next = until;
-            }
+            PauseUntil(_time.GetUtcNow() + retryAfter);
+        }
+    }
+
+    private void PauseUntil(DateTimeOffset until)
+    {
+        if (until > _pausedUntil)
+        {
+            _pausedUntil = until;
+        }
+        if (_next < until)
+        {
+            _next = until;
         }
     }
 
@@ -104,11 +161,14 @@ public sealed class TenantPacer
 
 /// <summary>
 /// Teams' per-conversation limits (by default 7 per second, 8 per 2 s, 60 per 30 s, 1800 per hour): reserves the
-/// earliest instant at which one more call to a conversation stays within every window.
+/// earliest instant at which one more call to a conversation stays within every window. With several instances each
+/// window's count is shared like the tenant rate (<see cref="SetInstances"/>), since two instances may each hold jobs
+/// for the same conversation.
 /// </summary>
 public sealed class ConversationPacer(IOptions<DeliveryOptions> options, TimeProvider time)
 {
-    private readonly IReadOnlyList<(int Count, TimeSpan Window)> _windows = options.Value.ConversationWindows;
+    private readonly IReadOnlyList<(int Count, TimeSpan Window)> _configured = options.Value.ConversationWindows;
+    private volatile IReadOnlyList<(int Count, TimeSpan Window)> _windows = options.Value.ConversationWindows;
     private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _sent = new(StringComparer.Ordinal);
     private readonly TimeSpan _longest = options.Value.ConversationWindows.Count == 0 ? TimeSpan.Zero : options.Value.ConversationWindows.Max(w => w.Window);
     private long _calls;
@@ -116,10 +176,20 @@ public sealed class ConversationPacer(IOptions<DeliveryOptions> options, TimePro
     /// <summary>Conversations with recent calls being tracked.</summary>
     public int Tracked => _sent.Count;
 
+    /// <summary>The windows this instance applies now.</summary>
+    public IReadOnlyList<(int Count, TimeSpan Window)> Windows => _windows;
+
+    /// <summary>Divides each window's count between <paramref name="instances"/> live instances (rounded down, at least 1).</summary>
+    public void SetInstances(int instances)
+    {
+        instances = Math.Max(1, instances);
+        _windows = [.. _configured.Select(w => (Math.Max(1, w.Count / instances), w.Window))];
+    }
+
     /// <summary>Waits until one more call to <paramref name="conversationId"/> is within every window, and records it.</summary>
     public async ValueTask WaitAsync(string conversationId, CancellationToken cancellationToken)
     {
-        if (_windows.Count == 0)
+        if (_configured.Count == 0)
         {
             return;
         }
@@ -182,13 +252,25 @@ public sealed class ConversationPacer(IOptions<DeliveryOptions> options, TimePro
     }
 }
 
-/// <summary>Sees every connector response, including the ones the resilience pipeline retries, and pauses the tenant on 429.</summary>
+/// <summary>
+/// Sees every connector call, including the ones the resilience pipeline retries: a retry takes a pacer slot like the
+/// first attempt (it is one more call against the tenant's limit), and a 429 pauses the tenant.
+/// </summary>
 public sealed class ThrottleObserver(TenantPacer pacer) : DelegatingHandler
 {
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
+    private static readonly HttpRequestOptionsKey<bool> Attempted = new("TeamsRolloutBot.Delivery.Attempted");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        // The caller took a slot for the first attempt. Unpaced retries of 429s arrive together with the slots handed
+        // out when the pause ends and overrun the limit again; with several instances they overrun the others' share.
+        if (request.Options.TryGetValue(Attempted, out var attempted) && attempted)
+        {
+            await pacer.WaitAsync(cancellationToken);
+        }
+        request.Options.Set(Attempted, true);
         var response = await base.SendAsync(request, cancellationToken);
         if ((int)response.StatusCode == 429)
         {

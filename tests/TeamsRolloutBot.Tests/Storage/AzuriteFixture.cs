@@ -1,102 +1,25 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
+using TeamsRolloutBot.Fakes;
 
 namespace TeamsRolloutBot.Tests.Storage;
 
 /// <summary>
-/// Azurite (npm <c>azurite</c>, pinned in tools/azurite) as a child process on free loopback ports, in memory, for the
-/// lifetime of one test class. <see cref="ConnectionString"/> uses the emulator's well-known account with explicit endpoints.
+/// Azurite (<see cref="AzuriteEmulator"/>: npm <c>azurite</c> pinned in tools/azurite, in memory, free loopback ports)
+/// for the lifetime of one test class.
 /// </summary>
-public sealed partial class AzuriteFixture : IAsyncLifetime
+public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private AzuriteEmulator? _emulator;
 
     /// <summary>The connection string of the running emulator.</summary>
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString => _emulator?.ConnectionString ?? throw new InvalidOperationException("Azurite is not started.");
 
-    public async ValueTask InitializeAsync()
-    {
-        var script = Path.Combine(FindRepositoryRoot(), "tools", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(script))
-        {
-            throw new InvalidOperationException($"Azurite is not installed ({script} is missing). Run: npm ci --prefix tools/azurite");
-        }
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var argument in new[]
-        {
-            script, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
-            "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
-            "--tableHost", "127.0.0.1", "--tablePort", "0",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var output = new System.Text.StringBuilder();
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data, output);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, output);
-        _process.Exited += (_, _) => _ready.TrySetException(new InvalidOperationException("Azurite exited: " + output));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await _ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        string Endpoint(string service) => $"http://127.0.0.1:{_ports[service]}/devstoreaccount1";
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-            $"BlobEndpoint={Endpoint("Blob")};QueueEndpoint={Endpoint("Queue")};TableEndpoint={Endpoint("Table")};";
-    }
+    public async ValueTask InitializeAsync() => _emulator = await AzuriteEmulator.StartAsync();
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_emulator is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process?.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private void OnLine(string? line, System.Text.StringBuilder output)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (output)
-        {
-            output.AppendLine(line);
-            if (Listening().Match(line) is { Success: true } match)
-            {
-                _ports[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-                if (_ports.Count == 3)
-                {
-                    _ready.TrySetResult();
-                }
-            }
+            await _emulator.DisposeAsync();
         }
     }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "tools", "azurite")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("tools/azurite not found above " + AppContext.BaseDirectory);
-    }
-
-    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(\d+)")]
-    private static partial Regex Listening();
 }

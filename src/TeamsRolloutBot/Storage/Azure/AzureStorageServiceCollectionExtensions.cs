@@ -54,6 +54,9 @@ public static class AzureStorageServiceCollectionExtensions
                 waves is null ? null : async ct => WaveStates.Held(await waves.ReadAllAsync(ct)));
         });
         services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<AzureTableDeliveryStore>());
+        services.TryAddSingleton<Delivery.IInstanceRegistry>(sp => new AzureTableInstanceRegistry(sp.GetRequiredService<TableServiceClient>(),
+            sp.GetRequiredService<IOptions<AzureStorageOptions>>().Value.TablePrefix, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<Delivery.DeliveryOptions>>().Value.InstanceHeartbeat * 3));
         services.AddHostedService<AzureTablesInitializer>();
         services.AddAzureStateStores();
         return services;
