@@ -50,7 +50,7 @@ public sealed class AzureStorageTables(TableServiceClient service, string tableP
     /// <summary>The table names without prefix.</summary>
     public static readonly IReadOnlyList<string> Suffixes =
         ["Sends", "Jobs", "Cards", "Settings", "Conversations", "Waves", "Confirmations", "Audit", "Inbound", "PlanVersions",
-            "Feedback", "FeedbackCards", "FeedbackNotices", "ThreadReplies"];
+            "Feedback", "FeedbackCards", "FeedbackNotices", "ThreadReplies", "Instances"];
 
     /// <summary>The full table names.</summary>
     public IReadOnlyList<string> Names { get; } = [.. Suffixes.Select(s => tablePrefix + s)];
