@@ -112,7 +112,8 @@ public sealed class ThreadReplyCatchUp(
 }
 
 /// <summary>Runs the catch-up at start-up and then every minute for the roots whose turn has come.</summary>
-public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger)
+public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger,
+    Storage.ILeadership leadership)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -126,6 +127,8 @@ public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOption
         {
             try
             {
+                // Several instances (AzureStorage): the leader alone catches up.
+                await leadership.WaitForLeadershipAsync(stoppingToken);
                 await catchUp.RunOnceAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
