@@ -152,8 +152,12 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 ["JobKey"] = job.Key, ["SendKey"] = job.SendKey, ["WaveId"] = job.WaveId, ["MessageId"] = job.MessageId,
                 ["DepartmentId"] = job.DepartmentId, ["Kind"] = job.Kind.ToString(), ["Target"] = job.Target, ["Language"] = job.Language,
                 ["PlannedAt"] = Ms(job.DueUtc), ["DueAt"] = Ms(job.DueUtc), ["State"] = nameof(JobState.Queued), ["Attempts"] = 0,
-                ["InstallRequested"] = false, ["CreatedAt"] = now, ["UpdatedAt"] = now, ["SignalAt"] = now,
+                ["InstallRequested"] = false, ["CreatedAt"] = now, ["UpdatedAt"] = now,
             };
+            if (_queue is not null)
+            {
+                entity["SignalAt"] = now;
+            }
             if (await TryAddAsync(_jobs, entity, ct))
             {
                 Interlocked.Increment(ref added);
@@ -246,7 +250,10 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 }
                 e["LeaseOwner"] = null;
                 e["UpdatedAt"] = Now();
-                e["SignalAt"] = Now();
+                if (_queue is not null)
+                {
+                    e["SignalAt"] = Now();
+                }
                 return true;
             }, ct);
             await AfterRecordAsync(update, ct);
@@ -264,7 +271,10 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 e["DueAt"] = Ms(dueUtc);
                 e["LeaseOwner"] = null;
                 e["UpdatedAt"] = Now();
-                e["SignalAt"] = Now();
+                if (_queue is not null)
+                {
+                    e["SignalAt"] = Now();
+                }
                 return true;
             }, ct);
             await MoveSignalAsync(key, dueUtc, ct);
