@@ -51,6 +51,7 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
         using var b = BotProcess.Start(second);
 
         await WaitForAsync(() => Delivered(teams, users) >= Members / 4, TimeSpan.FromSeconds(90), ct);
+        await WaitForAsync(() => Leaders(a.Output) + Leaders(b.Output) > 0, TimeSpan.FromSeconds(10), ct);
         Assert.False(a.HasExited, a.Output);
         Assert.False(b.HasExited, b.Output);
         // Kill the leader, so the survivor must also take over the leadership (it expanded the wave before it died).
@@ -67,7 +68,8 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
 
         var lost = users.Count(u => teams.MessagesTo(u) == 0);
         var duplicates = users.Sum(u => Math.Max(0, teams.MessagesTo(u) - 1));
-        Assert.True(lost == 0, $"lost {lost} (delivered {Delivered(teams, users)} of {Members}, {atKill} at the kill)\n{survivor.Output}");
+        Assert.True(lost == 0, $"lost {lost} (delivered {Delivered(teams, users)} of {Members}, {atKill} at the kill)\n"
+            + await UndeliveredAsync(prefix, users.Where(u => teams.MessagesTo(u) == 0), ct) + "\n" + survivor.Output);
         // At most the sends the killed instance had in flight go out twice.
         Assert.InRange(duplicates, 0, MaxConcurrency);
         Assert.Equal(Members, await JobCountAsync(prefix, ct));
@@ -118,6 +120,24 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
             count++;
         }
         return count;
+    }
+
+    /// <summary>What the Jobs table says about the members who got nothing (for the failure message).</summary>
+    private async Task<string> UndeliveredAsync(string prefix, IEnumerable<string> users, CancellationToken ct)
+    {
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(prefix + "Jobs");
+        var lines = new List<string>();
+        foreach (var user in users)
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Target eq {user}"), cancellationToken: ct))
+            {
+                lines.Add($"{user}: {e.GetString("State")} due {DateTimeOffset.FromUnixTimeMilliseconds(e.GetInt64("DueAt") ?? 0):O} attempts {e.GetInt32("Attempts")} "
+                    + $"outcome {e.GetString("Outcome")} owner {e.GetString("LeaseOwner")} signal {DateTimeOffset.FromUnixTimeMilliseconds(e.GetInt64("SignalAt") ?? 0):O}");
+            }
+        }
+        var queue = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString).GetQueueClient(prefix + "outbox");
+        lines.Add($"now {DateTimeOffset.UtcNow:O}; messages in the queue: {(await queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount}");
+        return string.Join('\n', lines);
     }
 
     private static async Task WaitForAsync(Func<bool> done, TimeSpan timeout, CancellationToken ct)
