@@ -42,13 +42,12 @@ public sealed class AzureQueueOutboxTests(AzuriteFixture azurite) : IClassFixtur
     private static async Task<int> MessagesAsync(QueueClient queue) => (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount;
 
     [Fact]
-    public async Task Enqueue_sends_one_message_per_new_job_and_finishing_the_job_deletes_it()
+    public async Task Enqueue_sends_one_message_per_job_and_finishing_the_job_deletes_it()
     {
         var (store, queue, _) = NewStore(TimeProvider.System);
         await store.EnsureCreatedAsync(Ct);
         var now = DateTimeOffset.UtcNow;
         Assert.Equal(2, await store.EnqueueAsync([Job("u1", now), Job("u2", now)], Ct));
-        Assert.Equal(0, await store.EnqueueAsync([Job("u1", now)], Ct));
         Assert.Equal(2, await MessagesAsync(queue));
 
         var leased = await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct);
@@ -174,5 +173,39 @@ public sealed class AzureQueueOutboxTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Empty(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct));
         Assert.Equal(1, await store.SweepAsync(Ct));
         Assert.Single(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct));
+    }
+
+    [Fact]
+    public async Task Queued_jobs_copied_in_without_messages_get_one_each_hidden_until_due()
+    {
+        var prefix = "o" + Guid.NewGuid().ToString("N")[..12];
+        var tablesOnly = new AzureTableDeliveryStore(new TableServiceClient(azurite.ConnectionString), prefix, TimeProvider.System);
+        await tablesOnly.EnsureCreatedAsync(Ct);
+        await tablesOnly.EnqueueAsync([Job("now", DateTimeOffset.UtcNow), Job("soon", DateTimeOffset.UtcNow.AddSeconds(2)), Job("done", DateTimeOffset.UtcNow)], Ct);
+        await tablesOnly.CompleteAsync(Job("done", DateTimeOffset.UtcNow).Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        var (store, queue, _) = NewStore(TimeProvider.System, prefix: prefix);
+        await store.EnsureCreatedAsync(Ct);
+
+        Assert.Equal(2, await store.SignalQueuedAsync(Ct));
+        Assert.Equal(2, await MessagesAsync(queue));
+        Assert.Equal("now", Assert.Single(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct)).Job.Target);
+        await Task.Delay(TimeSpan.FromSeconds(3.2), Ct);
+        Assert.Equal("soon", Assert.Single(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct)).Job.Target);
+    }
+
+    [Fact]
+    public async Task Expanding_again_after_a_crash_between_insert_and_message_sends_the_missing_message()
+    {
+        var (store, queue, _) = NewStore(TimeProvider.System);
+        await store.EnsureCreatedAsync(Ct);
+        await store.EnqueueAsync([Job("u1", DateTimeOffset.UtcNow), Job("u2", DateTimeOffset.UtcNow)], Ct);
+        await store.CompleteAsync(Job("u2", DateTimeOffset.UtcNow).Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        // The expanding instance died after the inserts, before the messages went out.
+        await queue.ClearMessagesAsync(Ct);
+
+        // The next leader expands the send again: nothing is added, the queued job gets a message, the finished one none.
+        Assert.Equal(0, await store.EnqueueAsync([Job("u1", DateTimeOffset.UtcNow), Job("u2", DateTimeOffset.UtcNow)], Ct));
+        Assert.Equal(1, await MessagesAsync(queue));
+        Assert.Equal("u1", Assert.Single(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct)).Job.Target);
     }
 }

@@ -185,6 +185,8 @@ internal sealed partial class AzureTablesInitializer(AzureTableDeliveryStore sto
         if (options.Value.ImportFromSqlite && await store.ImportFromSqliteOnceAsync(database, cancellationToken) is { } copied)
         {
             LogImported(logger, copied.Sends, copied.Jobs);
+            // The copied outbox has no queue messages yet: one per queued job, hidden until it is due.
+            await store.SignalQueuedAsync(cancellationToken);
         }
     }
 

@@ -185,6 +185,33 @@ public sealed partial class AzureTableDeliveryStore
         return count;
     }
 
+    /// <summary>Sends a message, hidden until due, for every queued job: after a SQLite outbox was copied in (its jobs have none).</summary>
+    public async Task<int> SignalQueuedAsync(CancellationToken cancellationToken)
+    {
+        if (_queue is null)
+        {
+            return 0;
+        }
+        var queued = await QueryAsync(_jobs, TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)}"), cancellationToken);
+        var now = Now();
+        var count = 0;
+        await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
+        {
+            entity["SignalAt"] = now;
+            try
+            {
+                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                return;
+            }
+            await SignalAsync(entity.RowKey, FromMs(entity.GetInt64("DueAt")!.Value), ct);
+            Interlocked.Increment(ref count);
+        });
+        return count;
+    }
+
     private async Task<bool> HideMessageAsync(string messageId, string popReceipt, TimeSpan hide, CancellationToken cancellationToken)
     {
         try

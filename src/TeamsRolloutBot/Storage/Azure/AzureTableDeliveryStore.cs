@@ -161,8 +161,14 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
             if (await TryAddAsync(_jobs, entity, ct))
             {
                 Interlocked.Increment(ref added);
-                // A crash between the insert and this send leaves the job without a message: the sweep re-signals it.
                 await SignalAsync(entity.RowKey, job.DueUtc, ct);
+            }
+            else if (_queue is not null && await GetAsync(_jobs, Jobs, entity.RowKey, ct) is { } existing && existing.GetString("State") == nameof(JobState.Queued))
+            {
+                // Expanding again means the earlier expansion did not finish: its instance may have died between this
+                // job's insert and its message. A second message is harmless (the claim is by ETag); a missing one would
+                // leave the job to the sweep.
+                await SignalAsync(entity.RowKey, FromMs(existing.GetInt64("DueAt")!.Value), ct);
             }
         });
         return added;
