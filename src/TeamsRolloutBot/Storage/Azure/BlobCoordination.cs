@@ -132,10 +132,16 @@ public sealed partial class BlobLeaseLeadership(BlobContainerClient locks, TimeS
 /// </summary>
 public sealed class BlobWaveLocks(BlobContainerClient locks, TimeSpan leaseDuration, TimeProvider time) : IWaveLocks
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
+
     public async Task<IAsyncDisposable> AcquireAsync(string waveId, CancellationToken cancellationToken)
     {
         var name = "waves/" + AzureTableDeliveryStore.Encode(waveId);
-        await BlobLeases.EnsureBlobAsync(locks, name, cancellationToken);
+        if (!_created.ContainsKey(name))
+        {
+            await BlobLeases.EnsureBlobAsync(locks, name, cancellationToken);
+            _created[name] = true;
+        }
         var lease = locks.GetBlobClient(name).GetBlobLeaseClient();
         while (true)
         {
