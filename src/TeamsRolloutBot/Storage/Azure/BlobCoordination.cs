@@ -35,6 +35,7 @@ public sealed partial class BlobLeaseLeadership(BlobContainerClient locks, TimeS
     {
         var renewEvery = leaseDuration / 3;
         var lastRenewed = DateTimeOffset.MinValue;
+        var blobReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -46,7 +47,11 @@ public sealed partial class BlobLeaseLeadership(BlobContainerClient locks, TimeS
                 }
                 else
                 {
-                    await BlobLeases.EnsureBlobAsync(locks, "leader", stoppingToken);
+                    if (!blobReady)
+                    {
+                        await BlobLeases.EnsureBlobAsync(locks, "leader", stoppingToken);
+                        blobReady = true;
+                    }
                     await _lease.AcquireAsync(leaseDuration, cancellationToken: stoppingToken);
                     lastRenewed = time.GetUtcNow();
                     SetLeader(true);
@@ -58,7 +63,8 @@ public sealed partial class BlobLeaseLeadership(BlobContainerClient locks, TimeS
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
             {
-                // Another instance holds the lease (or took it after ours expired).
+                // Another instance holds the lease (or took it after ours expired); 404: the blob is gone, create it again.
+                blobReady &= e.Status != 404;
                 SetLeader(false);
             }
             catch (Exception ex)
