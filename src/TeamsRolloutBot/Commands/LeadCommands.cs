@@ -244,7 +244,7 @@ public sealed class LeadCommands(
     private async Task<CommandReply> ReloadAsync(CommandContext context, ParsedCommand command, CancellationToken cancellationToken)
     {
         var language = context.Language;
-        var result = await plans.ReloadAsync(cancellationToken);
+        var result = await plans.ReloadAsync(context.UserId.Length > 0 ? context.UserId : null, cancellationToken);
         string reply;
         if (result.IsValid)
         {

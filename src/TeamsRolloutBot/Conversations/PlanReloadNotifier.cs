@@ -42,7 +42,8 @@ public sealed class PlanReloadNotifier(PlanProvider plans, ConversationStore con
         var told = 0;
         try
         {
-            foreach (var lead in inForce.Leads.Users.Where(u => Guid.TryParse(u, out _)))
+            // The lead who typed `plan reload` has the errors in the command's answer already.
+            foreach (var lead in inForce.Leads.Users.Where(u => Guid.TryParse(u, out _) && !string.Equals(u, e.RequestedBy, StringComparison.OrdinalIgnoreCase)))
             {
                 if (await conversations.FindPersonalAsync(lead, CancellationToken.None) is not { Installed: true } chat)
                 {

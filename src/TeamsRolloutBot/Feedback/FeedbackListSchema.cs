@@ -1,16 +1,30 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Feedback.Replies;
 
 namespace TeamsRolloutBot.Feedback;
 
-/// <summary>The SharePoint list's columns (see docs/feedback.md) and the mapping of an answer to item fields.</summary>
+/// <summary>
+/// The SharePoint list's columns (see docs/feedback.md) and the mapping of a survey answer or a thread reply to item
+/// fields. Both go to the one list; <see cref="KindColumn"/> tells them apart.
+/// </summary>
 public static class FeedbackListSchema
 {
+    /// <summary>The choice column that says what an item is: <see cref="KindSurvey"/> or <see cref="KindThreadReply"/>.</summary>
+    public const string KindColumn = "FeedbackKind";
+
+    public const string KindSurvey = "Survey";
+    public const string KindThreadReply = "Thread reply";
+
     /// <summary>Every column the bot writes besides Title: name, kind (Graph column facet) and definition.</summary>
     public static IReadOnlyList<(string Name, string Kind, JsonObject Definition)> Columns { get; } =
     [
         Column(SharePointListClient.CorrelationColumn, "text", new JsonObject { ["text"] = new JsonObject() }, indexed: true),
+        Column(KindColumn, "choice", new JsonObject
+        {
+            ["choice"] = new JsonObject { ["choices"] = new JsonArray(KindSurvey, KindThreadReply), ["displayAs"] = "dropDownMenu", ["allowTextEntry"] = false },
+        }),
         Column("SurveyId", "text", new JsonObject { ["text"] = new JsonObject() }),
         Column("WaveId", "text", new JsonObject { ["text"] = new JsonObject() }),
         Column("DepartmentId", "text", new JsonObject { ["text"] = new JsonObject() }),
@@ -26,6 +40,8 @@ public static class FeedbackListSchema
         Column("AnswerVersion", "number", new JsonObject { ["number"] = new JsonObject { ["decimalPlaces"] = "none" } }),
         Column("SubmittedAt", "dateTime", new JsonObject { ["dateTime"] = new JsonObject { ["format"] = "dateTime" } }),
         Column("UpdatedAt", "dateTime", new JsonObject { ["dateTime"] = new JsonObject { ["format"] = "dateTime" } }),
+        Column("ReplyId", "text", new JsonObject { ["text"] = new JsonObject() }),
+        Column("Deleted", "boolean", new JsonObject { ["boolean"] = new JsonObject() }),
     ];
 
     /// <summary>The item fields of an answer. Respondent name and id only with the respondent's consent.</summary>
@@ -37,6 +53,7 @@ public static class FeedbackListSchema
         {
             ["Title"] = $"{p.SurveyId} · {p.DepartmentId ?? "-"}",
             [SharePointListClient.CorrelationColumn] = correlationId,
+            [KindColumn] = KindSurvey,
             ["SurveyId"] = p.SurveyId,
             ["WaveId"] = p.WaveId ?? "",
             ["DepartmentId"] = p.DepartmentId ?? "",
@@ -50,10 +67,41 @@ public static class FeedbackListSchema
             ["Respondent"] = a.Consent ? stored.Respondent.Name ?? "" : "",
             ["RespondentId"] = a.Consent ? stored.Respondent.AadObjectId : "",
             ["AnswerVersion"] = stored.Version,
-            ["SubmittedAt"] = stored.FirstSubmittedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["UpdatedAt"] = stored.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["SubmittedAt"] = Utc(stored.FirstSubmittedAt),
+            ["UpdatedAt"] = Utc(stored.UpdatedAt),
+            ["Deleted"] = false,
         };
     }
+
+    /// <summary>
+    /// The item fields of a thread reply. The text goes into Comment; the author's name and id are written (the reply
+    /// was posted under that name in the department's channel). A reply deleted in Teams keeps its item, marked
+    /// Deleted with the text removed: the author withdrew it, and the list should not keep showing it.
+    /// </summary>
+    public static JsonObject ReplyFields(StoredReply reply, string correlationId)
+    {
+        var deleted = reply.DeletedAt is not null;
+        return new JsonObject
+        {
+            ["Title"] = $"{KindThreadReply} · {reply.DepartmentId}",
+            [SharePointListClient.CorrelationColumn] = correlationId,
+            [KindColumn] = KindThreadReply,
+            // As in the CSV export: the plan message whose post the reply answers.
+            ["SurveyId"] = reply.MessageId,
+            ["WaveId"] = reply.WaveId,
+            ["DepartmentId"] = reply.DepartmentId,
+            ["Comment"] = deleted ? "" : reply.Text,
+            ["Respondent"] = reply.AuthorName ?? "",
+            ["RespondentId"] = reply.AuthorAadObjectId ?? "",
+            ["AnswerVersion"] = reply.Version,
+            ["SubmittedAt"] = Utc(reply.CreatedAt),
+            ["UpdatedAt"] = Utc(reply.DeletedAt ?? reply.ModifiedAt),
+            ["ReplyId"] = reply.ReplyId,
+            ["Deleted"] = deleted,
+        };
+    }
+
+    private static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The facet that gives a Graph columnDefinition its type (text, number, boolean, dateTime, ...).</summary>
     public static string KindOf(JsonObject column)

@@ -115,10 +115,22 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
             answers.Count(a => a.Answer.Success == "no"),
             problems, comments,
             options.Value.SharePointEnabled,
-            await store.SyncCountsAsync(cancellationToken))
+            await SyncCountsAsync(cancellationToken))
         {
             Replies = replies is null ? null : await replies.ComputeAsync(waveId, departmentId, cancellationToken),
         };
+    }
+
+    /// <summary>How far the SharePoint copy is, survey answers and thread replies together.</summary>
+    private async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken)
+    {
+        var answers = await store.SyncCountsAsync(cancellationToken);
+        if (replyStore is null)
+        {
+            return answers;
+        }
+        var (synced, pending, failing) = await replyStore.SyncCountsAsync(cancellationToken);
+        return new SyncCounts(answers.Synced + synced, answers.Pending + pending, answers.Failing + failing);
     }
 
     /// <summary>The summary as an Adaptive Card (template <c>feedback-summary</c>) in <paramref name="language"/>.</summary>
@@ -271,11 +283,13 @@ public sealed class FeedbackSummaryService(FeedbackStore store, ISurveyAudience 
         }
         // Thread replies (deleted ones left out): posted openly in the channel, so with their author; the reply text in comment.
         var threadReplies = replyStore is null ? [] : await replyStore.ListAsync(cancellationToken: cancellationToken);
+        var listed = replyStore is null ? new Dictionary<string, (string?, bool)>() : await replyStore.SyncStatesAsync(cancellationToken);
         foreach (var r in threadReplies.OrderBy(r => r.CreatedAt).ThenBy(r => r.ReplyId, StringComparer.Ordinal))
         {
+            var (itemId, synced) = listed.TryGetValue(r.ReplyId, out var state) ? state : (null, false);
             Row([
                 r.MessageId, r.WaveId, r.DepartmentId, Iso(r.CreatedAt), Iso(r.ModifiedAt), r.Version.ToString(CultureInfo.InvariantCulture),
-                null, null, null, null, null, r.Text, null, r.AuthorName, r.AuthorAadObjectId, null, null, "thread_reply",
+                null, null, null, null, null, r.Text, null, r.AuthorName, r.AuthorAadObjectId, itemId, synced ? "true" : "false", "thread_reply",
             ]);
         }
         return new FeedbackExport([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], answers.Count + threadReplies.Count);

@@ -1,18 +1,22 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Protocol;
 
 namespace TeamsRolloutBot.Feedback;
 
 /// <summary>
-/// Copies stored answers to the SharePoint list: the durable queue is <c>feedback_sync</c> (one row per answer: the
-/// correlation id, the list item id once known, the version in the list, failed attempts and the next attempt time).
-/// A new answer is POSTed once; its item id is stored and every edit PATCHes that item. The correlation id is written
-/// into the item and recorded as "POST started" before the POST, so after a crash or a lost response the item is looked
-/// up by it instead of being created twice. 429 and 5xx wait (Retry-After when given, else exponential backoff up to
+/// Copies stored survey answers and thread replies to the SharePoint list. The durable queues are <c>feedback_sync</c>
+/// (one row per answer) and <c>thread_reply_sync</c> (one row per reply): the correlation id, the list item id once
+/// known, what is in the list, failed attempts and the next attempt time. A new answer or reply is POSTed once; its item
+/// id is stored and every edit (or a reply's deletion) PATCHes that item. The correlation id is written into the item and
+/// recorded as "POST started" before the POST, so after a crash or a lost response the item is looked up by it instead
+/// of being created twice. 429 and 5xx wait (Retry-After when given, else exponential backoff up to
 /// <see cref="FeedbackOptions.MaxSyncBackoff"/>); nothing is ever dropped.
 /// </summary>
 public sealed partial class FeedbackSync(
-    FeedbackStore store, SharePointListClient client, FeedbackListSetup setup, IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackSync> logger)
+    FeedbackStore store, ThreadReplyStore replies, SharePointListClient client, FeedbackListSetup setup, IOptions<FeedbackOptions> options,
+    TimeProvider time, ILogger<FeedbackSync> logger)
     : IDisposable
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(30);
@@ -20,7 +24,10 @@ public sealed partial class FeedbackSync(
     private bool _columnsChecked;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
-    /// <summary>One pass over the due answers (at most <paramref name="limit"/>); the number copied. Passes never overlap.</summary>
+    /// <summary>
+    /// One pass over the due answers, then the due thread replies (at most <paramref name="limit"/> of each); the number
+    /// copied. Passes never overlap.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken, int limit = 100)
     {
         if (!options.Value.SharePointEnabled)
@@ -41,22 +48,23 @@ public sealed partial class FeedbackSync(
                 var text = report.ToString();
                 Log.ListChecked(logger, text);
             }
+            var answers = (await store.DueSyncAsync(limit, cancellationToken)).Select(ForAnswer);
+            var threadReplies = (await replies.DueSyncAsync(limit, cancellationToken)).Select(ForReply);
             var copied = 0;
-            foreach (var work in await store.DueSyncAsync(limit, cancellationToken))
+            foreach (var entry in answers.Concat(threadReplies))
             {
-                var failure = await SyncOneAsync(work, cancellationToken);
+                var failure = await SyncOneAsync(entry, cancellationToken);
                 FeedbackTelemetry.Copy(failure?.Outcome.ToString() ?? "Success");
                 if (failure is null)
                 {
                     copied++;
                     continue;
                 }
-                var attempts = work.Stored.SyncAttempts;
-                var backoff = TimeSpan.FromTicks(Math.Min(options.Value.MaxSyncBackoff.Ticks, FirstBackoff.Ticks * (1L << Math.Min(attempts, 20))));
+                var backoff = TimeSpan.FromTicks(Math.Min(options.Value.MaxSyncBackoff.Ticks, FirstBackoff.Ticks * (1L << Math.Min(entry.Attempts, 20))));
                 var wait = failure.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
                 var next = time.GetUtcNow() + wait;
-                await store.MarkSyncFailedAsync(work.Stored.Placement.SurveyId, work.Stored.Respondent.AadObjectId, failure.Error ?? failure.Outcome.ToString(), next, cancellationToken);
-                Log.SyncFailed(logger, failure.Outcome, failure.Status ?? 0, failure.Error ?? "", attempts + 1, next);
+                await entry.MarkFailed(failure.Error ?? failure.Outcome.ToString(), next, cancellationToken);
+                Log.SyncFailed(logger, entry.What, failure.Outcome, failure.Status ?? 0, failure.Error ?? "", entry.Attempts + 1, next);
                 if (failure.Outcome is GraphOutcome.Throttled or GraphOutcome.Transient)
                 {
                     // Graph is throttling or unreachable: the rest would fail the same way, and its Retry-After is service-wide.
@@ -76,16 +84,55 @@ public sealed partial class FeedbackSync(
         }
     }
 
-    /// <summary>Null when the answer's current version is now in the list; else the failed call.</summary>
-    private async Task<GraphResult<bool>?> SyncOneAsync(SyncWork work, CancellationToken cancellationToken)
+    /// <summary>
+    /// One queued answer or reply as the copy sees it: its fields, where it stands, and how to record progress in its
+    /// own queue table. <see cref="CreateWhenMissing"/> is false for a deleted reply: when the list has no item for it,
+    /// there is nothing to create or mark.
+    /// </summary>
+    private sealed record Entry(
+        string What,
+        string CorrelationId,
+        string? ItemId,
+        bool PostStarted,
+        int Attempts,
+        JsonObject Fields,
+        bool CreateWhenMissing,
+        Func<CancellationToken, Task> MarkPostStarted,
+        Func<string?, CancellationToken, Task> SetItemId,
+        Func<string?, CancellationToken, Task> MarkSynced,
+        Func<string, DateTimeOffset, CancellationToken, Task> MarkFailed);
+
+    private Entry ForAnswer(SyncWork work)
     {
         var stored = work.Stored;
         var (survey, user) = (stored.Placement.SurveyId, stored.Respondent.AadObjectId);
-        var itemId = stored.ListItemId;
-        if (itemId is null && work.PostStarted)
+        return new Entry("survey answer", work.CorrelationId, stored.ListItemId, work.PostStarted, stored.SyncAttempts,
+            FeedbackListSchema.Fields(stored, work.CorrelationId), CreateWhenMissing: true,
+            ct => store.MarkPostStartedAsync(survey, user, ct),
+            (item, ct) => store.SetItemIdAsync(survey, user, item, ct),
+            (item, ct) => store.MarkSyncedAsync(survey, user, item!, stored.Version, ct),
+            (error, next, ct) => store.MarkSyncFailedAsync(survey, user, error, next, ct));
+    }
+
+    private Entry ForReply(ReplySyncWork work)
+    {
+        var id = work.Reply.ReplyId;
+        return new Entry("thread reply", work.CorrelationId, work.ItemId, work.PostStarted, work.Attempts,
+            FeedbackListSchema.ReplyFields(work.Reply, work.CorrelationId), CreateWhenMissing: work.Reply.DeletedAt is null,
+            ct => replies.MarkSyncPostStartedAsync(id, ct),
+            (item, ct) => replies.SetSyncItemIdAsync(id, item, ct),
+            (item, ct) => replies.MarkSyncedAsync(id, item, work.Generation, ct),
+            (error, next, ct) => replies.MarkSyncFailedAsync(id, error, next, ct));
+    }
+
+    /// <summary>Null when the entry's current state is now in the list; else the failed call.</summary>
+    private async Task<GraphResult<bool>?> SyncOneAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        var itemId = entry.ItemId;
+        if (itemId is null && entry.PostStarted)
         {
             // An earlier POST may have created the item without us learning its id.
-            var found = await client.FindItemAsync(work.CorrelationId, cancellationToken);
+            var found = await client.FindItemAsync(entry.CorrelationId, cancellationToken);
             if (!found.IsSuccess)
             {
                 return found.As<bool>();
@@ -93,35 +140,40 @@ public sealed partial class FeedbackSync(
             if (found.Value is { } existing)
             {
                 itemId = existing;
-                await store.SetItemIdAsync(survey, user, itemId, cancellationToken);
+                await entry.SetItemId(itemId, cancellationToken);
                 Log.ItemRecovered(logger, itemId);
             }
         }
-        var fields = FeedbackListSchema.Fields(stored, work.CorrelationId);
+        if (itemId is null && !entry.CreateWhenMissing)
+        {
+            // A reply deleted before it reached the list: nothing there to create or mark.
+            await entry.MarkSynced(null, cancellationToken);
+            return null;
+        }
         if (itemId is null)
         {
-            await store.MarkPostStartedAsync(survey, user, cancellationToken);
-            var created = await client.CreateItemAsync(fields, cancellationToken);
+            await entry.MarkPostStarted(cancellationToken);
+            var created = await client.CreateItemAsync(entry.Fields, cancellationToken);
             if (!created.IsSuccess)
             {
                 return created.As<bool>();
             }
-            await store.MarkSyncedAsync(survey, user, created.Value!, stored.Version, cancellationToken);
+            await entry.MarkSynced(created.Value!, cancellationToken);
             return null;
         }
-        var updated = await client.UpdateItemAsync(itemId, fields, cancellationToken);
+        var updated = await client.UpdateItemAsync(itemId, entry.Fields, cancellationToken);
         if (updated.Outcome == GraphOutcome.NotFound)
         {
             // Someone deleted the item in SharePoint: forget it; the next attempt looks up the correlation id, then creates it again.
-            await store.SetItemIdAsync(survey, user, null, cancellationToken);
-            await store.MarkPostStartedAsync(survey, user, cancellationToken);
+            await entry.SetItemId(null, cancellationToken);
+            await entry.MarkPostStarted(cancellationToken);
             return updated with { Error = $"list item {itemId} no longer exists; it will be created again" };
         }
         if (!updated.IsSuccess)
         {
             return updated;
         }
-        await store.MarkSyncedAsync(survey, user, itemId, stored.Version, cancellationToken);
+        await entry.MarkSynced(itemId, cancellationToken);
         return null;
     }
 
@@ -132,11 +184,11 @@ public sealed partial class FeedbackSync(
         [LoggerMessage(EventId = 1810, Level = LogLevel.Information, Message = "{Report}")]
         public static partial void ListChecked(ILogger logger, string report);
 
-        [LoggerMessage(EventId = 1811, Level = LogLevel.Information, Message = "{Count} survey answer(s) copied to the SharePoint list")]
+        [LoggerMessage(EventId = 1811, Level = LogLevel.Information, Message = "{Count} survey answer(s) and thread reply(ies) copied to the SharePoint list")]
         public static partial void Synced(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 1812, Level = LogLevel.Warning, Message = "SharePoint copy of a survey answer failed: {Outcome} {Status} {Error}; attempt {Attempts}, next at {Next:O}. The answer stays queued.")]
-        public static partial void SyncFailed(ILogger logger, GraphOutcome outcome, int status, string error, int attempts, DateTimeOffset next);
+        [LoggerMessage(EventId = 1812, Level = LogLevel.Warning, Message = "SharePoint copy of a {What} failed: {Outcome} {Status} {Error}; attempt {Attempts}, next at {Next:O}. It stays queued.")]
+        public static partial void SyncFailed(ILogger logger, string what, GraphOutcome outcome, int status, string error, int attempts, DateTimeOffset next);
 
         [LoggerMessage(EventId = 1813, Level = LogLevel.Information, Message = "Found list item {ItemId} created by an earlier attempt; no new item is created")]
         public static partial void ItemRecovered(ILogger logger, string itemId);

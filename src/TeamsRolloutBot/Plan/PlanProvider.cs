@@ -20,9 +20,12 @@ public sealed class PlanOptions
 }
 
 /// <summary>What a reload attempt gave: the new plan, or the errors while the previous plan stays in force.</summary>
-public sealed class PlanReloadedEventArgs(PlanLoadResult result, RolloutPlan? current) : EventArgs
+public sealed class PlanReloadedEventArgs(PlanLoadResult result, RolloutPlan? current, string? requestedBy = null) : EventArgs
 {
     public PlanLoadResult Result { get; } = result;
+
+    /// <summary>The Entra object id of the lead who asked for this reload (<c>plan reload</c>), who got the answer in the chat already; null for a file change.</summary>
+    public string? RequestedBy { get; } = requestedBy;
 
     /// <summary>True when the file was valid and is now the running plan.</summary>
     public bool Succeeded => Result.IsValid;
@@ -134,11 +137,14 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
     }
 
     /// <summary>Reads and validates the plan file now (the <c>plan reload</c> command). Keeps the running plan when the file is invalid.</summary>
-    public Task<PlanLoadResult> ReloadAsync(CancellationToken cancellationToken = default) => LoadAsync(force: true, cancellationToken);
+    public Task<PlanLoadResult> ReloadAsync(CancellationToken cancellationToken = default) => LoadAsync(force: true, requestedBy: null, cancellationToken);
+
+    /// <summary>As <see cref="ReloadAsync(CancellationToken)"/>, asked by a lead (Entra object id) who is answered in the chat, so the reload notice skips them.</summary>
+    public Task<PlanLoadResult> ReloadAsync(string? requestedBy, CancellationToken cancellationToken) => LoadAsync(force: true, requestedBy, cancellationToken);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await LoadAsync(force: true, requestedBy: null, cancellationToken).ConfigureAwait(false);
         if (options.WatchPlanFile)
         {
             StartWatching();
@@ -157,7 +163,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
         gate.Dispose();
     }
 
-    private async Task<PlanLoadResult> LoadAsync(bool force, CancellationToken cancellationToken)
+    private async Task<PlanLoadResult> LoadAsync(bool force, string? requestedBy, CancellationToken cancellationToken)
     {
         PlanReloadedEventArgs reported;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -188,7 +194,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
                 Log.PlanRejected(logger, PlanPath, state.Errors.Count, consequence, errors);
             }
 
-            reported = new PlanReloadedEventArgs(result, state.Plan);
+            reported = new PlanReloadedEventArgs(result, state.Plan, requestedBy);
         }
         finally
         {
@@ -273,7 +279,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
     {
         try
         {
-            await LoadAsync(force: false, CancellationToken.None).ConfigureAwait(false);
+            await LoadAsync(force: false, requestedBy: null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -253,5 +253,26 @@ public static class Migrations
                 PRIMARY KEY (reply_id, version)
             );
             """),
+        // Thread replies join the SharePoint copy. Same shape as feedback_sync, keyed by the reply; generation counts the
+        // changes (added, edited, deleted) and synced_generation the last one in the list. Replies stored before this
+        // version are queued, and the list items of survey answers are written once more so they get FeedbackKind.
+        new(91, "feedback: SharePoint copy queue for thread replies; survey items re-sent for the FeedbackKind column", """
+            CREATE TABLE thread_reply_sync (
+                reply_id TEXT NOT NULL PRIMARY KEY,
+                correlation_id TEXT NOT NULL UNIQUE,
+                item_id TEXT,
+                post_started INTEGER NOT NULL DEFAULT 0,
+                generation INTEGER NOT NULL DEFAULT 1,
+                synced_generation INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_thread_reply_sync_due ON thread_reply_sync (next_attempt_at);
+            INSERT INTO thread_reply_sync (reply_id, correlation_id, next_attempt_at, updated_at)
+                SELECT reply_id, 'thread-reply:' || reply_id, updated_at, updated_at FROM thread_replies WHERE deleted_at IS NULL;
+            UPDATE feedback_sync SET synced_version = 0 WHERE item_id IS NOT NULL;
+            """),
     ];
 }

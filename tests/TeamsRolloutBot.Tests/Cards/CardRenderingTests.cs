@@ -100,6 +100,28 @@ public sealed partial class CardRenderingTests
         Assert.True(blanks.Count == 0, string.Join("\n", blanks));
     }
 
+    /// <summary>Teams cuts a button title after about 28 characters on the desktop client (fewer on phones) and shows "…".</summary>
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Button_titles_fit_on_a_Teams_button(string caseName)
+    {
+        var tooLong = Objects(Render(caseName))
+            .Where(o => ((string?)o["type"])?.StartsWith("Action.", StringComparison.Ordinal) == true)
+            .Select(o => (string?)o["title"] ?? "")
+            .Where(title => title.Length > MaxButtonTitle)
+            .ToList();
+        Assert.True(tooLong.Count == 0, $"{caseName}: button titles over {MaxButtonTitle} characters: {string.Join(" | ", tooLong)}");
+    }
+
+    private const int MaxButtonTitle = 28;
+
+    private static IEnumerable<JsonObject> Objects(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Select(p => p.Value).SelectMany(Objects).Prepend(obj),
+        JsonArray array => array.SelectMany(Objects),
+        _ => [],
+    };
+
     private static void FindBlanks(JsonNode? node, string path, List<string> blanks)
     {
         if (node is JsonArray array)

@@ -58,4 +58,28 @@ public sealed class PlanReloadNotifierTests : IAsyncLifetime
         Assert.Contains("stays in force", text, StringComparison.Ordinal);
         Assert.Contains(":6:", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_lead_who_types_plan_reload_gets_the_errors_once_not_a_second_notice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hello = TestActivities.PersonalMessage(_connector.ServiceUrl, "hi");
+        hello["from"]!["aadObjectId"] = LeadId;
+        using (await _bot.PostAsync(hello)) { }
+        await _connector.WaitForCallsAsync(1);
+        var broken = (await File.ReadAllTextAsync(_planPath, ct)).Replace("timeZone: Europe/Amsterdam", "timeZone: Europe/Amsterdamm", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(_planPath, broken, ct);
+        var before = _connector.Calls.Count;
+
+        var reload = TestActivities.PersonalMessage(_connector.ServiceUrl, "plan reload");
+        reload["from"]!["aadObjectId"] = LeadId;
+        using (await _bot.PostAsync(reload)) { }
+
+        var calls = await _connector.WaitForCallsAsync(before + 1);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        var toLead = _connector.Calls.Skip(before).ToList();
+        var answer = Assert.Single(toLead);
+        Assert.Contains("Europe/Amsterdamm", answer.Json!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before + 1, calls.Count);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using TeamsRolloutBot.Tests.Feedback.Replies;
 using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Feedback;
@@ -15,15 +16,16 @@ public sealed record GraphCall(string Method, string Path, string Query, string?
 
 /// <summary>
 /// Microsoft Graph's SharePoint list endpoints on loopback, with an in-memory list: items (POST, GET with a filter on a
-/// field, PATCH fields) and columns (GET, POST). A test can take Graph down (every call 503 with Retry-After), queue
-/// answers for the next calls, or make the next POST create the item and then fail (a lost response).
+/// field, PATCH fields) and columns (GET, POST); and the channel thread replies endpoint (<see cref="Replies"/>), so
+/// one Graph serves both the catch-up and the SharePoint copy. A test can take Graph down (every call 503 with
+/// Retry-After), queue answers for the next calls, or make the next POST create the item and then fail (a lost response).
 /// </summary>
 public sealed partial class FakeGraph : LoopbackServer
 {
     public const string SiteId = "contoso.sharepoint.com,11111111-aaaa-bbbb-cccc-000000000001,22222222-aaaa-bbbb-cccc-000000000002";
     public const string ListId = "33333333-aaaa-bbbb-cccc-000000000003";
 
-    private static readonly string[] Kinds = ["text", "number", "boolean", "dateTime"];
+    private static readonly string[] Kinds = ["text", "number", "boolean", "dateTime", "choice"];
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _scripted = new();
     private readonly Lock _lock = new();
     private int _ids;
@@ -39,11 +41,20 @@ public sealed partial class FakeGraph : LoopbackServer
         ["Title"] = "text",
     };
 
+    /// <summary>Thread replies by root message id, as Graph's <c>/teams/.../messages/{root}/replies</c> serves them (chatMessage JSON).</summary>
+    public ConcurrentDictionary<string, List<JsonObject>> Replies { get; } = new();
+
+    /// <summary>Replies per page (a smaller value makes the catch-up follow nextLinks).</summary>
+    public int RepliesPageSize { get; set; } = 50;
+
     /// <summary>While set, every call answers 503 with this Retry-After (seconds).</summary>
     public int? DownWithRetryAfter { get; set; }
 
     /// <summary>The next POST of an item creates it and then answers 500, as if the response was lost.</summary>
     public bool LoseNextCreateResponse { get; set; }
+
+    /// <summary>The next POST of an item creates it and then answers only after this long (a timeout on the bot's side).</summary>
+    public TimeSpan? SlowNextCreateResponse { get; set; }
 
     public string BaseUrl => Url + "/v1.0/";
 
@@ -67,7 +78,8 @@ public sealed partial class FakeGraph : LoopbackServer
         Calls.Enqueue(new GraphCall(context.Request.Method, path, query, context.Request.Headers.Authorization.FirstOrDefault(), body));
 
         var prefix = $"/v1.0/sites/{SiteId}/lists/{ListId}/";
-        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        var replies = path.StartsWith("/v1.0/teams/", StringComparison.Ordinal);
+        if (!replies && !path.StartsWith(prefix, StringComparison.Ordinal))
         {
             await Error(context, 404, "itemNotFound", "The site or list does not exist.");
             return;
@@ -87,6 +99,11 @@ public sealed partial class FakeGraph : LoopbackServer
             await Error(context, scripted.Status, scripted.Status == 429 ? "TooManyRequests" : "generalException", "scripted");
             return;
         }
+        if (replies)
+        {
+            await FakeRepliesGraph.ServeAsync(context, Url, path, Replies, RepliesPageSize);
+            return;
+        }
 
         var rest = path[prefix.Length..];
         var method = context.Request.Method;
@@ -95,6 +112,18 @@ public sealed partial class FakeGraph : LoopbackServer
             var fields = (JsonObject)JsonNode.Parse(body)!["fields"]!.DeepClone();
             var id = Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
             Items[id] = fields;
+            if (SlowNextCreateResponse is { } slow)
+            {
+                SlowNextCreateResponse = null;
+                try
+                {
+                    await Task.Delay(slow, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;   // the bot gave up waiting; the item exists all the same
+                }
+            }
             if (LoseNextCreateResponse)
             {
                 LoseNextCreateResponse = false;

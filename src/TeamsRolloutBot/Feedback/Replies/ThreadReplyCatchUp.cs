@@ -14,6 +14,7 @@ public sealed record CatchUpResult(int Roots, int Added, int Edited, int Deleted
 public sealed class ThreadReplyCatchUp(
     ThreadReplyStore store,
     ThreadRepliesGraphClient graph,
+    FeedbackWorkSignal signal,
     IOptions<ThreadRepliesOptions> options,
     TimeProvider time,
     ILogger<ThreadReplyCatchUp> logger) : IDisposable
@@ -22,8 +23,11 @@ public sealed class ThreadReplyCatchUp(
 
     public void Dispose() => _gate.Dispose();
 
-    /// <summary>One pass over the due roots.</summary>
-    public async Task<CatchUpResult> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass over the due roots. <paramref name="startUp"/>: the first pass after the bot started, which also reads the
+    /// roots whose interval has not come yet, so replies sent while the bot was down are collected at once.
+    /// </summary>
+    public async Task<CatchUpResult> RunOnceAsync(CancellationToken cancellationToken, bool startUp = false)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -31,7 +35,7 @@ public sealed class ThreadReplyCatchUp(
             var now = time.GetUtcNow();
             var window = TimeSpan.FromDays(options.Value.WindowDays);
             int roots = 0, added = 0, edited = 0, deleted = 0, failed = 0;
-            foreach (var (root, attempts) in await store.DueForPollAsync(now, cancellationToken))
+            foreach (var (root, attempts) in await store.DueForPollAsync(now, cancellationToken, startUp))
             {
                 if (root.PostedAt + window < now)
                 {
@@ -40,7 +44,7 @@ public sealed class ThreadReplyCatchUp(
                 if (root.TeamAadGroupId is null)
                 {
                     Log.NoGroupId(logger, root.RootMessageId);
-                    await store.RecordPollAsync(root.RootMessageId, now + options.Value.CatchUpInterval, "the team's Entra group id is not known yet", cancellationToken);
+                    await store.DeferPollAsync(root.RootMessageId, now + options.Value.CatchUpInterval, "the team's Entra group id is not known yet", cancellationToken);
                     continue;
                 }
                 roots++;
@@ -52,6 +56,11 @@ public sealed class ThreadReplyCatchUp(
                 {
                     failed++;
                 }
+            }
+            if (added + edited + deleted > 0)
+            {
+                // New or changed replies go to the SharePoint list on the feedback worker's next pass: wake it now.
+                signal.Notify();
             }
             return new CatchUpResult(roots, added, edited, deleted, failed);
         }
@@ -111,7 +120,10 @@ public sealed class ThreadReplyCatchUp(
     }
 }
 
-/// <summary>Runs the catch-up at start-up and then every minute for the roots whose turn has come.</summary>
+/// <summary>
+/// Runs the catch-up at start-up (every tracked root in its window, whatever its interval says) and then every minute
+/// for the roots whose turn has come.
+/// </summary>
 public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger,
     Storage.ILeadership leadership)
     : BackgroundService
@@ -123,13 +135,15 @@ public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOption
             return;
         }
         var tick = options.Value.CatchUpInterval < TimeSpan.FromMinutes(1) ? options.Value.CatchUpInterval : TimeSpan.FromMinutes(1);
+        var startUp = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // Several instances (AzureStorage): the leader alone catches up.
                 await leadership.WaitForLeadershipAsync(stoppingToken);
-                await catchUp.RunOnceAsync(stoppingToken);
+                await catchUp.RunOnceAsync(stoppingToken, startUp);
+                startUp = false;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -9,7 +9,7 @@ namespace TeamsRolloutBot.Feedback.Replies;
 /// at once and answered with nothing. Everything else is only counted (metric <c>feedback.thread_replies</c>), never
 /// stored or logged. Edits (<c>messageUpdate</c>) and deletions (<c>messageDelete</c>) of tracked replies update the record.
 /// </summary>
-public sealed class ThreadReplyHandler(ThreadReplyStore store, IOptions<ThreadRepliesOptions> options, TimeProvider time)
+public sealed class ThreadReplyHandler(ThreadReplyStore store, FeedbackWorkSignal signal, IOptions<ThreadRepliesOptions> options, TimeProvider time)
 {
     /// <summary>The activity type of an edited or undeleted message.</summary>
     public const string MessageUpdate = "messageUpdate";
@@ -63,6 +63,7 @@ public sealed class ThreadReplyHandler(ThreadReplyStore store, IOptions<ThreadRe
         {
             return false;
         }
+        NotifyCopy(change);
         await LearnGroupAsync(activity, cancellationToken);
         return true;
     }
@@ -82,6 +83,7 @@ public sealed class ThreadReplyHandler(ThreadReplyStore store, IOptions<ThreadRe
         {
             var deleted = await store.MarkDeletedAsync(id, activity.Timestamp ?? time.GetUtcNow(), cancellationToken);
             ThreadReplyTelemetry.Reply(deleted ? ReplyChange.Deleted : ReplyChange.NotTracked);
+            NotifyCopy(deleted ? ReplyChange.Deleted : ReplyChange.NotTracked);
             return;
         }
         if (string.Equals(eventType, "editMessage", StringComparison.OrdinalIgnoreCase) || activity.Type == MessageUpdate)
@@ -92,6 +94,16 @@ public sealed class ThreadReplyHandler(ThreadReplyStore store, IOptions<ThreadRe
             }
             var change = await store.SaveAsync(ToReply(activity, deleted: false), cancellationToken);
             ThreadReplyTelemetry.Reply(change);
+            NotifyCopy(change);
+        }
+    }
+
+    /// <summary>A stored change wakes the feedback worker, so the SharePoint copy does not wait for its next interval.</summary>
+    private void NotifyCopy(ReplyChange change)
+    {
+        if (change is ReplyChange.Added or ReplyChange.Edited or ReplyChange.Deleted)
+        {
+            signal.Notify();
         }
     }
 

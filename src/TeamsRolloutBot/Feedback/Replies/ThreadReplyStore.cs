@@ -53,6 +53,13 @@ public sealed record StoredReply(
     DateTimeOffset? DeletedAt,
     ReplySource Source);
 
+/// <summary>
+/// A reply's place in the SharePoint copy queue: its current state, the correlation id written into the list item, the
+/// item id once known, whether a POST may have created it, the change counter to copy and the failed attempts so far.
+/// </summary>
+public sealed record ReplySyncWork(
+    StoredReply Reply, string CorrelationId, string? ItemId, bool PostStarted, int Generation, int Attempts, string? LastError);
+
 /// <summary>What storing a reply did.</summary>
 public enum ReplyChange
 {
@@ -231,23 +238,43 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
         {
             return ReplyChange.Unchanged;
         }
+        // A reply first seen already deleted never reaches the list; every other change is copied there.
+        if (current is not null || change != ReplyChange.Deleted)
+        {
+            await QueueSyncAsync(connection, tx, reply.ReplyId, now, cancellationToken);
+        }
         await tx.CommitAsync(cancellationToken);
         return change;
     }
 
     /// <summary>
-    /// Marks a reply deleted (a live delete). Returns false when the reply is not stored (a delete in an untracked
-    /// thread, or of a reply never seen: the catch-up will see it deleted and store nothing visible).
+    /// Marks a reply deleted (a live delete) and queues the change for the SharePoint list. Returns false when the reply
+    /// is not stored (a delete in an untracked thread, or of a reply never seen: the catch-up will see it deleted and
+    /// store nothing visible).
     /// </summary>
     public async Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE thread_replies SET deleted_at = COALESCE(deleted_at, $del), updated_at = $now WHERE reply_id = $id";
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        var now = Format(time.GetUtcNow());
+        await using (var exists = Command(connection, tx, "SELECT COUNT(*) FROM thread_replies WHERE reply_id = $id"))
+        {
+            exists.Parameters.AddWithValue("$id", replyId);
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
+            {
+                return false;
+            }
+        }
+        await using var command = Command(connection, tx, "UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id AND deleted_at IS NULL");
         command.Parameters.AddWithValue("$id", replyId);
         command.Parameters.AddWithValue("$del", Format(deletedAt));
-        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        command.Parameters.AddWithValue("$now", now);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+        {
+            await QueueSyncAsync(connection, tx, replyId, now, cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The stored reply with this id (deleted or not), or null.</summary>
@@ -302,6 +329,132 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
         return list;
     }
 
+    // ---- SharePoint copy queue (thread_reply_sync; run by FeedbackSync like the survey answers' feedback_sync) ----
+
+    /// <summary>Replies with a change not yet in the SharePoint list whose next attempt is due, oldest attempt first.</summary>
+    public async Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            {SyncSelect} WHERE s.synced_generation < s.generation AND s.next_attempt_at <= $now ORDER BY s.next_attempt_at LIMIT $n
+            """;
+        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
+        command.Parameters.AddWithValue("$n", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var work = new List<ReplySyncWork>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            work.Add(ReadSync(reader));
+        }
+        return work;
+    }
+
+    /// <summary>A reply's place in the SharePoint copy queue, or null when it was never queued.</summary>
+    public async Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{SyncSelect} WHERE s.reply_id = $id";
+        command.Parameters.AddWithValue("$id", replyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSync(reader) : null;
+    }
+
+    /// <summary>Recorded before the POST: after a crash the next attempt looks the item up by correlation id first.</summary>
+    public Task MarkSyncPostStartedAsync(string replyId, CancellationToken cancellationToken) =>
+        ExecuteSyncAsync("UPDATE thread_reply_sync SET post_started = 1, updated_at = $now WHERE reply_id = $id", replyId, cancellationToken);
+
+    /// <summary>Stores the list item id found (or forgets it when null), without claiming a generation.</summary>
+    public Task SetSyncItemIdAsync(string replyId, string? itemId, CancellationToken cancellationToken) =>
+        ExecuteSyncAsync("""
+            UPDATE thread_reply_sync SET item_id = $item, post_started = CASE WHEN $item IS NULL THEN 0 ELSE post_started END, updated_at = $now
+            WHERE reply_id = $id
+            """, replyId, cancellationToken, ("$item", itemId));
+
+    /// <summary>
+    /// The change counted <paramref name="generation"/> is in the list (item <paramref name="itemId"/>; null when the reply
+    /// was deleted before it ever reached the list); clears the failure count.
+    /// </summary>
+    public Task MarkSyncedAsync(string replyId, string? itemId, int generation, CancellationToken cancellationToken) =>
+        ExecuteSyncAsync("""
+            UPDATE thread_reply_sync SET item_id = COALESCE($item, item_id), synced_generation = MAX(synced_generation, $g), attempts = 0,
+                last_error = NULL, updated_at = $now
+            WHERE reply_id = $id
+            """, replyId, cancellationToken, ("$item", itemId), ("$g", generation));
+
+    /// <summary>Records a failed attempt and when to try again.</summary>
+    public Task MarkSyncFailedAsync(string replyId, string error, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
+        ExecuteSyncAsync("""
+            UPDATE thread_reply_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now WHERE reply_id = $id
+            """, replyId, cancellationToken, ("$e", error.Length > 500 ? error[..500] : error), ("$next", Format(nextAttempt)));
+
+    /// <summary>Per queued reply: its list item id (null until known) and whether its latest change is in the list.</summary>
+    public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT reply_id, item_id, synced_generation >= generation FROM thread_reply_sync";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var states = new Dictionary<string, (string?, bool)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2) == 1);
+        }
+        return states;
+    }
+
+    /// <summary>Replies whose latest change is in the list, waiting, and waiting after at least one failure.</summary>
+    public async Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT
+                COALESCE(SUM(CASE WHEN synced_generation >= generation THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN synced_generation < generation AND attempts = 0 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN synced_generation < generation AND attempts > 0 THEN 1 ELSE 0 END), 0)
+            FROM thread_reply_sync
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+    }
+
+    /// <summary>
+    /// Queues a reply's current state for the list: the first change creates the queue row (its correlation id fixed
+    /// before any POST), later ones count up the generation. A running Retry-After wait is kept.
+    /// </summary>
+    private static async Task QueueSyncAsync(SqliteConnection connection, SqliteTransaction tx, string replyId, string now, CancellationToken cancellationToken)
+    {
+        await using var queue = Command(connection, tx, """
+            INSERT INTO thread_reply_sync (reply_id, correlation_id, generation, next_attempt_at, updated_at) VALUES ($id, $c, 1, $now, $now)
+            ON CONFLICT (reply_id) DO UPDATE SET generation = generation + 1,
+                next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
+            """);
+        queue.Parameters.AddWithValue("$id", replyId);
+        queue.Parameters.AddWithValue("$c", CorrelationPrefix + replyId);
+        queue.Parameters.AddWithValue("$now", now);
+        await queue.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task ExecuteSyncAsync(string sql, string replyId, CancellationToken cancellationToken, params (string Name, object? Value)[] args)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$id", replyId);
+        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The correlation id of a reply's list item is this prefix and the reply id (survey answers use GUIDs).</summary>
+    public const string CorrelationPrefix = "thread-reply:";
+
     /// <summary>Records a catch-up of one root: when it last succeeded, or the error and when to try again.</summary>
     public async Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? error, CancellationToken cancellationToken)
     {
@@ -317,8 +470,27 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Roots whose catch-up is due at <paramref name="now"/>, with the last error if any.</summary>
-    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts a root's catch-up off until <paramref name="nextPollAt"/> for a reason that is not a failed Graph call (the
+    /// team's group id is not known yet): no attempt is counted, so the start-up catch-up still reads it.
+    /// </summary>
+    public async Task DeferPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE thread_roots SET next_poll_at = $next, poll_error = $e WHERE root_message_id = $r";
+        command.Parameters.AddWithValue("$r", rootMessageId);
+        command.Parameters.AddWithValue("$next", Format(nextPollAt));
+        command.Parameters.AddWithValue("$e", reason);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Roots whose catch-up is due at <paramref name="now"/>, with the failed attempts so far. With
+    /// <paramref name="startUp"/> also every root read successfully before whose next interval has not come yet (replies
+    /// may have been sent while the bot was down); roots waiting out a Graph failure (Retry-After, backoff) keep waiting.
+    /// </summary>
+    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken, bool startUp = false)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -327,9 +499,10 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
                 COALESCE(team_aad_group_id, (SELECT c.team_aad_group_id FROM conversations c
                     WHERE c.team_id = thread_roots.team_id AND c.team_aad_group_id IS NOT NULL LIMIT 1)),
                 wave_id, department_id, message_id, posted_at, poll_attempts
-            FROM thread_roots WHERE next_poll_at IS NULL OR next_poll_at <= $now ORDER BY posted_at
+            FROM thread_roots WHERE next_poll_at IS NULL OR next_poll_at <= $now OR ($startUp = 1 AND poll_attempts = 0) ORDER BY posted_at
             """;
         command.Parameters.AddWithValue("$now", Format(now));
+        command.Parameters.AddWithValue("$startUp", startUp ? 1 : 0);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<(ThreadRoot, int)>();
         while (await reader.ReadAsync(cancellationToken))
@@ -346,6 +519,17 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
         SELECT reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id, text, version,
             created_at, modified_at, deleted_at, source FROM thread_replies
         """;
+
+    private const string SyncSelect = """
+        SELECT r.reply_id, r.root_message_id, r.user_aad_object_id, r.user_name, r.wave_id, r.department_id, r.message_id, r.text, r.version,
+            r.created_at, r.modified_at, r.deleted_at, r.source,
+            s.correlation_id, s.item_id, s.post_started, s.generation, s.attempts, s.last_error
+        FROM thread_reply_sync s JOIN thread_replies r ON r.reply_id = s.reply_id
+        """;
+
+    private static ReplySyncWork ReadSync(SqliteDataReader r) => new(
+        ReadReply(r), r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14), r.GetInt64(15) == 1, r.GetInt32(16), r.GetInt32(17),
+        r.IsDBNull(18) ? null : r.GetString(18));
 
     private static ThreadRoot ReadRoot(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),

@@ -58,20 +58,26 @@ public sealed class FakeRepliesGraph : LoopbackServer
             await context.Response.WriteAsJsonAsync(new { error = new { code = failure.Status == 429 ? "TooManyRequests" : "ServiceUnavailable", message = "scripted" } });
             return;
         }
+        await ServeAsync(context, Url, path, Replies, PageSize);
+    }
+
+    /// <summary>Answers a replies request from <paramref name="replies"/> (by root id), <paramref name="pageSize"/> a page; 404 for an unknown root.</summary>
+    public static async Task ServeAsync(HttpContext context, string url, string path, ConcurrentDictionary<string, List<JsonObject>> replies, int pageSize)
+    {
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         // v1.0 teams {group} channels {channel} messages {root} replies
-        if (parts.Length != 8 || parts[1] != "teams" || parts[7] != "replies" || !Replies.TryGetValue(Uri.UnescapeDataString(parts[6]), out var all))
+        if (parts.Length != 8 || parts[1] != "teams" || parts[7] != "replies" || !replies.TryGetValue(Uri.UnescapeDataString(parts[6]), out var all))
         {
             context.Response.StatusCode = 404;
             await context.Response.WriteAsJsonAsync(new { error = new { code = "NotFound", message = path } });
             return;
         }
         var skip = context.Request.Query["$skiptoken"].FirstOrDefault() is { } token ? int.Parse(token, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        var page = all.Skip(skip).Take(PageSize).ToList();
+        var page = all.Skip(skip).Take(pageSize).ToList();
         var body = new JsonObject { ["value"] = new JsonArray([.. page.Select(p => (JsonNode)p.DeepClone())]) };
-        if (skip + PageSize < all.Count)
+        if (skip + pageSize < all.Count)
         {
-            body["@odata.nextLink"] = $"{Url}{path}?$top=50&$skiptoken={skip + PageSize}";
+            body["@odata.nextLink"] = $"{url}{path}?$top=50&$skiptoken={skip + pageSize}";
         }
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString());

@@ -117,28 +117,53 @@ public sealed class LiveThreadReplyTests
     }
 
     [Fact]
-    public async Task A_restart_between_the_live_reply_and_the_catch_up_loses_nothing_and_stores_the_reply_once()
+    public async Task A_restart_between_the_live_reply_and_the_catch_up_loses_nothing_and_the_start_up_catch_up_stores_each_reply_once()
     {
+        await using var graph = await FakeGraph.StartNewAsync();
         var database = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
-        var settings = new Dictionary<string, string?> { ["Storage:SqlitePath"] = database };
-        DateTimeOffset created;
-        await using (var first = await FeedbackBot.StartAsync(sharePoint: false, settings: settings))
+        var settings = new Dictionary<string, string?>
         {
-            await ReplyActivities.TrackAsync(first);
+            ["Storage:SqlitePath"] = database,
+            // The interval is far away: only the start-up catch-up can collect what was sent while the bot was down.
+            ["Feedback:ThreadReplies:CatchUpInterval"] = "06:00:00",
+        };
+        DateTimeOffset created;
+        await using (var first = await FeedbackBot.StartAsync(settings: settings, sharedGraph: graph))
+        {
+            graph.Replies[ReplyActivities.Root] = [];
+            await ReplyActivities.TrackAsync(first, group: ReplyActivities.TeamGroup);
+            // The thread was read (empty) just before; its next interval is six hours away.
+            await first.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);
             created = first.Time.GetUtcNow();
             await first.PostAsync(ReplyActivities.Message(first, ReplyActivities.Root, "1700000000401", "Camera werkt niet meer na inschrijven"));
         }
+        // While the bot is down: Graph has the live reply and a new one the bot never received.
+        graph.Replies[ReplyActivities.Root] =
+        [
+            FakeRepliesGraph.Message("1700000000401", FeedbackBot.Aad(1), "User 1", "<p>Camera werkt niet meer na inschrijven</p>", created),
+            FakeRepliesGraph.Message("1700000000402", FeedbackBot.Aad(3), "User 3", "<p>Certificaat ontbreekt</p>", created.AddMinutes(2)),
+        ];
+        var readsBefore = graph.Calls.Count(c => c.Path.EndsWith("/replies", StringComparison.Ordinal));
 
-        await using var second = await FeedbackBot.StartAsync(sharePoint: false, settings: settings);
+        await using var second = await FeedbackBot.StartAsync(settings: settings, sharedGraph: graph);
         var store = second.Services.GetRequiredService<ThreadReplyStore>();
-        Assert.Equal("Camera werkt niet meer na inschrijven", (await store.FindAsync("1700000000401", Ct))!.Text);
-        // The catch-up brings the same reply (and one sent while the bot was down).
-        Assert.Equal(ReplyChange.Unchanged, await store.SaveAsync(new IncomingReply("1700000000401", ReplyActivities.Root, FeedbackBot.Aad(1), "User 1",
-            "Camera werkt niet meer na inschrijven", created, created, null, ReplySource.Graph), Ct));
-        Assert.Equal(ReplyChange.Added, await store.SaveAsync(new IncomingReply("1700000000402", ReplyActivities.Root, FeedbackBot.Aad(3), "User 3",
-            "Certificaat ontbreekt", created, created, null, ReplySource.Graph), Ct));
+        // The interval alone would not read this thread now.
+        Assert.Empty(await store.DueForPollAsync(second.Time.GetUtcNow(), Ct));
+        // The clock is never advanced: only the worker's start-up pass can bring the missing reply.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await store.FindAsync("1700000000402", Ct) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Ct);
+        }
+
         var all = await store.ListAsync(cancellationToken: Ct);
-        Assert.Equal(2, all.Count);
+        Assert.Equal(["1700000000401", "1700000000402"], all.Select(r => r.ReplyId).Order());
         Assert.Equal(ReplySource.Live, all.Single(r => r.ReplyId == "1700000000401").Source);
+        Assert.Equal(1, all.Single(r => r.ReplyId == "1700000000401").Version);
+        Assert.Equal(("Certificaat ontbreekt", ReplySource.Graph), (all.Single(r => r.ReplyId == "1700000000402").Text, all.Single(r => r.ReplyId == "1700000000402").Source));
+        Assert.Equal(readsBefore + 1, graph.Calls.Count(c => c.Path.EndsWith("/replies", StringComparison.Ordinal)));
+        // And each reply is one item in the SharePoint list.
+        await second.Services.GetRequiredService<TeamsRolloutBot.Feedback.FeedbackSync>().RunOnceAsync(Ct);
+        Assert.Equal(["1700000000401", "1700000000402"], graph.Items.Values.Select(i => (string)i["ReplyId"]!).Order());
     }
 }
