@@ -22,7 +22,7 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
     {
         var ct = TestContext.Current.CancellationToken;
         await using var teams = await FakeTeams.StartAsync(tenantLimit: 1000);
-        var (users, prefix, first, second) = Setup(teams);
+        var (users, prefix, first, second) = Setup(teams, TimeSpan.FromSeconds(30));
         using var a = BotProcess.Start(first);
         using var b = BotProcess.Start(second);
 
@@ -46,7 +46,7 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
     {
         var ct = TestContext.Current.CancellationToken;
         await using var teams = await FakeTeams.StartAsync(tenantLimit: 1000);
-        var (users, prefix, first, second) = Setup(teams);
+        var (users, prefix, first, second) = Setup(teams, TimeSpan.FromSeconds(10));
         using var a = BotProcess.Start(first);
         using var b = BotProcess.Start(second);
 
@@ -77,7 +77,8 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(1, Leaders(survivor.Output));
     }
 
-    private (List<string> Users, string Prefix, Dictionary<string, string?> First, Dictionary<string, string?> Second) Setup(FakeTeams teams)
+    /// <summary>Two instances' settings; <paramref name="lease"/> is Delivery:LeaseDuration (a send slower than that may go out twice).</summary>
+    private (List<string> Users, string Prefix, Dictionary<string, string?> First, Dictionary<string, string?> Second) Setup(FakeTeams teams, TimeSpan lease)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -101,7 +102,7 @@ public sealed partial class ScaleOutTests(AzuriteFixture azurite) : IClassFixtur
             ["Delivery__DefaultServiceUrl"] = teams.ServiceUrl,
             ["Delivery__TenantRatePerSecond"] = "150",
             ["Delivery__MaxConcurrency"] = MaxConcurrency.ToString(CultureInfo.InvariantCulture),
-            ["Delivery__LeaseDuration"] = "00:00:05",
+            ["Delivery__LeaseDuration"] = lease.ToString("c", CultureInfo.InvariantCulture),
             ["Delivery__SchedulerInterval"] = "00:00:01",
             ["Delivery__PollInterval"] = "00:00:00.200",
             ["Logging__LogLevel__Default"] = "Warning",
