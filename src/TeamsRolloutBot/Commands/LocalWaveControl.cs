@@ -147,6 +147,8 @@ public sealed class LocalWaveControl(SqliteDatabase database, LeadGraphClient gr
 
     private async Task<WaveStatus> SaveAsync(Wave wave, WaveState state, DateOnly? startDate, string actor, CancellationToken cancellationToken)
     {
+        // Not while the scheduler expands one of the wave's sends (it re-reads the state under the same lock).
+        await using var waveLock = services.GetService<IWaveLocks>() is { } locks ? await locks.AcquireAsync(wave.Id, cancellationToken) : null;
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var upsert = connection.CreateCommand();

@@ -57,6 +57,9 @@ public static class ProtocolServiceCollectionExtensions
             // Delivery state (outbox, planned sends, progress, conversations) in Azure Table Storage; see docs/operations.md.
             Storage.Azure.AzureStorageServiceCollectionExtensions.AddAzureDeliveryStore(services, configuration);
         }
+        // One instance (SQLite): always the leader, wave locks in process. AzureStorage registered blob leases above.
+        services.TryAddSingleton<ILeadership, SingleInstanceLeadership>();
+        services.TryAddSingleton<IWaveLocks, LocalWaveLocks>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }
