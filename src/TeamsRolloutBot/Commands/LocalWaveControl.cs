@@ -94,6 +94,8 @@ public sealed class LocalWaveControl(IWaveStateStore states, LeadGraphClient gra
     private async Task<WaveActionResult> ChangeAsync(Wave wave, string actor,
         Func<WaveStatus, DateOnly?, (WaveActionOutcome Outcome, WaveState? State, DateOnly? Start)> decide, CancellationToken cancellationToken)
     {
+        // Not while the scheduler expands one of the wave's sends (it re-reads the state under the same lock).
+        await using var waveLock = services.GetService<IWaveLocks>() is { } locks ? await locks.AcquireAsync(wave.Id, cancellationToken) : null;
         for (var attempt = 0; ; attempt++)
         {
             var (current, stored, version) = await ReadStoredAsync(wave, cancellationToken);

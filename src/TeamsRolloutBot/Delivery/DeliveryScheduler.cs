@@ -22,7 +22,9 @@ public sealed partial class DeliveryScheduler(
     LeadMessenger leads,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<DeliveryScheduler> logger) : BackgroundService
+    ILogger<DeliveryScheduler> logger,
+    ILeadership leadership,
+    IWaveLocks waveLocks) : BackgroundService
 {
     private const int BatchSize = 1000;
     private readonly DeliveryOptions _options = options.Value;
@@ -34,6 +36,8 @@ public sealed partial class DeliveryScheduler(
             DateTimeOffset? next = null;
             try
             {
+                // Several instances (AzureStorage): only the leader expands sends and reports missed ones.
+                await leadership.WaitForLeadershipAsync(stoppingToken);
                 next = await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,6 +93,14 @@ public sealed partial class DeliveryScheduler(
             }
             try
             {
+                // The wave's lock keeps a lead's cancel or pause from interleaving with the expansion; under it the wave's
+                // state and the send's own state are read again (another pass or instance may have expanded it meanwhile).
+                await using var waveLock = await waveLocks.AcquireAsync(send.WaveId, cancellationToken);
+                if ((await plans.CurrentAsync(cancellationToken))?.Sends.Any(s => s.Key == send.Key) != true
+                    || (await store.FindSendAsync(send.Key, cancellationToken))?.State != PlannedSendState.Pending)
+                {
+                    continue;
+                }
                 var count = await ExpandAsync(send, plan, cancellationToken);
                 await store.MarkSendAsync(send.Key, PlannedSendState.Expanded, count.Jobs, count.Problem, cancellationToken);
                 LogExpanded(logger, send.Key, count.Jobs);

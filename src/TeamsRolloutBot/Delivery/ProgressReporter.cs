@@ -15,7 +15,8 @@ public sealed partial class ProgressReporter(
     DeliveryContent content,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<ProgressReporter> logger) : BackgroundService
+    ILogger<ProgressReporter> logger,
+    ILeadership leadership) : BackgroundService
 {
     private readonly Dictionary<(string, string), (int Finished, DateTimeOffset At, double? Rate)> _last = [];
 
@@ -26,6 +27,8 @@ public sealed partial class ProgressReporter(
             try
             {
                 await Task.Delay(options.Value.ProgressInterval, time, stoppingToken);
+                // Several instances: the leader alone updates the leads' status cards.
+                await leadership.WaitForLeadershipAsync(stoppingToken);
                 await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

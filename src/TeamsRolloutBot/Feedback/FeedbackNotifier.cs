@@ -163,12 +163,14 @@ public sealed partial class FeedbackNotifier(
 /// <summary>The feedback background loop: SharePoint copy, card refresh lists, then due summaries and reminders; woken by new answers.</summary>
 public sealed partial class FeedbackWorker(
     FeedbackSync sync, SurveyCardRefresher refresher, FeedbackNotifier notifier, FeedbackWorkSignal signal,
-    IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackWorker> logger) : BackgroundService
+    IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackWorker> logger, Storage.ILeadership leadership) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Several instances (AzureStorage): reminders, summaries and the SharePoint copy run on the leader only.
+            await leadership.WaitForLeadershipAsync(stoppingToken);
             await RunStepAsync("sharepoint", () => sync.RunOnceAsync(stoppingToken), stoppingToken);
             await RunStepAsync("card-refresh", () => refresher.RunOnceAsync(stoppingToken), stoppingToken);
             await RunStepAsync("notices", () => notifier.RunOnceAsync(stoppingToken), stoppingToken);

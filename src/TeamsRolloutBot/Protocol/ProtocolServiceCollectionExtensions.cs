@@ -60,6 +60,9 @@ public static class ProtocolServiceCollectionExtensions
         services.TryAddSingleton<IInboundActivityLog, SqliteInboundActivityLog>();
         services.TryAddSingleton<IPlanVersionStore, SqlitePlanVersionStore>();
         services.AddHostedService<PlanVersionRecorder>();
+        // One instance (SQLite): always the leader, wave locks in process. AzureStorage registered blob leases above.
+        services.TryAddSingleton<ILeadership, SingleInstanceLeadership>();
+        services.TryAddSingleton<IWaveLocks, LocalWaveLocks>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

@@ -70,7 +70,7 @@ public sealed class CrashTests
 
     private static int Delivered(FakeTeams teams, List<string> users) => users.Count(u => teams.MessagesTo(u) > 0);
 
-    private static string Plan(IReadOnlyList<string> users, DateTimeOffset due)
+    internal static string Plan(IReadOnlyList<string> users, DateTimeOffset due)
     {
         var yaml = new StringBuilder();
         yaml.AppendLine("rollout: Crash test");

@@ -124,7 +124,8 @@ public sealed class ThreadReplyCatchUp(
 /// Runs the catch-up at start-up (every tracked root in its window, whatever its interval says) and then every minute
 /// for the roots whose turn has come.
 /// </summary>
-public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger)
+public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger,
+    Storage.ILeadership leadership)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -139,6 +140,8 @@ public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOption
         {
             try
             {
+                // Several instances (AzureStorage): the leader alone catches up.
+                await leadership.WaitForLeadershipAsync(stoppingToken);
                 await catchUp.RunOnceAsync(stoppingToken, startUp);
                 startUp = false;
             }

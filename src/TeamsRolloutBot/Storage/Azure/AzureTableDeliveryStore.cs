@@ -9,8 +9,9 @@ namespace TeamsRolloutBot.Storage.Azure;
 
 /// <summary>
 /// <see cref="IDeliveryStore"/> on Azure Table Storage, for several bot instances sharing one storage account.
-/// The outbox is a table (not a queue): each job is one entity whose <c>DueAt</c> moves to the lease expiry when a
-/// dispatcher leases it, exactly like the SQLite store. Every change to shared state is a read followed by an
+/// The Jobs table is the outbox's source of truth: each job is one entity whose <c>DueAt</c> moves to the lease expiry
+/// when a dispatcher leases it, exactly like the SQLite store. With an outbox queue (production) a message per job is
+/// the work signal that dispatchers receive instead of querying the table (AzureTableDeliveryStore.Queue.cs). Every change to shared state is a read followed by an
 /// <c>If-Match</c> (ETag) update; a 412 means another instance changed the entity first, and the change is re-read
 /// and retried (or, for a lease, the job is left to the instance that won). Times are Unix milliseconds.
 /// Keys are stored base64url-encoded as row keys, because plan keys contain characters Table Storage forbids (<c>/</c>).
@@ -29,16 +30,22 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task<IReadOnlySet<string>>>? _heldWaves;
     private readonly AzureTableConversationStore _conversationStore;
+    private readonly global::Azure.Storage.Queues.QueueClient? _queue;
+    private readonly OutboxQueueOptions _queueOptions;
 
     /// <summary>
     /// A store on the tables <paramref name="tablePrefix"/>Sends, …Jobs, …Settings, …Cards, …Conversations.
     /// <paramref name="heldWaves"/> names the waves a lead paused or cancelled (their jobs are neither leased nor due);
     /// Conversation references live in the Conversations table that <see cref="AzureTableConversationStore"/> (what the
-    /// bot learns from Teams) writes too.
+    /// bot learns from Teams) writes too. With <paramref name="outboxQueue"/> the dispatchers find work through the
+    /// queue's messages; without it they query the Jobs table.
     /// </summary>
     public AzureTableDeliveryStore(TableServiceClient service, string tablePrefix, TimeProvider time,
-        Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null)
+        Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null,
+        global::Azure.Storage.Queues.QueueClient? outboxQueue = null, OutboxQueueOptions? queueOptions = null)
     {
+        _queue = outboxQueue;
+        _queueOptions = queueOptions ?? new OutboxQueueOptions();
         ArgumentNullException.ThrowIfNull(service);
         _sends = service.GetTableClient(tablePrefix + "Sends");
         _jobs = service.GetTableClient(tablePrefix + "Jobs");
@@ -56,6 +63,10 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         foreach (var table in new[] { _sends, _jobs, _settings, _cards, _conversations })
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
+        }
+        if (_queue is not null)
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
     }
 
@@ -143,9 +154,21 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 ["PlannedAt"] = Ms(job.DueUtc), ["DueAt"] = Ms(job.DueUtc), ["State"] = nameof(JobState.Queued), ["Attempts"] = 0,
                 ["InstallRequested"] = false, ["CreatedAt"] = now, ["UpdatedAt"] = now,
             };
+            if (_queue is not null)
+            {
+                entity["SignalAt"] = now;
+            }
             if (await TryAddAsync(_jobs, entity, ct))
             {
                 Interlocked.Increment(ref added);
+                await SignalAsync(entity.RowKey, job.DueUtc, ct);
+            }
+            else if (_queue is not null && await GetAsync(_jobs, Jobs, entity.RowKey, ct) is { } existing && existing.GetString("State") == nameof(JobState.Queued))
+            {
+                // Expanding again means the earlier expansion did not finish: its instance may have died between this
+                // job's insert and its message. A second message is harmless (the claim is by ETag); a missing one would
+                // leave the job to the sweep.
+                await SignalAsync(entity.RowKey, FromMs(existing.GetInt64("DueAt")!.Value), ct);
             }
         });
         return added;
@@ -160,6 +183,10 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         if (max <= 0)
         {
             return [];
+        }
+        if (_queue is not null)
+        {
+            return await LeaseFromQueueAsync(owner, max, nowUtc, leaseFor, cancellationToken);
         }
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)} and DueAt le {Ms(nowUtc)}");
         var held = await HeldAsync(cancellationToken);
@@ -199,6 +226,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     /// <summary>Records each attempt with its own conditional update (Table Storage has no cross-entity transaction beyond one partition batch).</summary>
     public Task RecordAsync(IReadOnlyCollection<JobUpdate> updates, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(updates, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (update, ct) =>
+        {
             await MutateAsync(_jobs, Jobs, Encode(update.Key), e =>
             {
                 var result = update.Result;
@@ -228,11 +256,18 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 }
                 e["LeaseOwner"] = null;
                 e["UpdatedAt"] = Now();
+                if (_queue is not null)
+                {
+                    e["SignalAt"] = Now();
+                }
                 return true;
-            }, ct));
+            }, ct);
+            await AfterRecordAsync(update, ct);
+        });
 
     public Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(jobKeys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
             await MutateAsync(_jobs, Jobs, Encode(key), e =>
             {
                 if (e.GetString("State") != nameof(JobState.Queued))
@@ -242,8 +277,14 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 e["DueAt"] = Ms(dueUtc);
                 e["LeaseOwner"] = null;
                 e["UpdatedAt"] = Now();
+                if (_queue is not null)
+                {
+                    e["SignalAt"] = Now();
+                }
                 return true;
-            }, ct));
+            }, ct);
+            await MoveSignalAsync(key, dueUtc, ct);
+        });
 
     public async Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken)
     {

@@ -1,0 +1,86 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Tests.Infrastructure;
+
+namespace TeamsRolloutBot.Tests.Storage;
+
+/// <summary>The AzureStorage provider's queue, locks and leader in the real bot, and how their endpoints are configured.</summary>
+public sealed class AzureScaleOutWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    private FakeOpenIdServer _openId = null!;
+    private FakeConnector _connector = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _openId = await FakeOpenIdServer.StartNewAsync();
+        _connector = await FakeConnector.StartNewAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connector.DisposeAsync();
+        await _openId.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_bot_creates_its_outbox_queue_and_locks_container_and_leads_alone()
+    {
+        var prefix = "W" + Guid.NewGuid().ToString("N")[..12];
+        await using var factory = new BotFactory(_openId, _connector, new()
+        {
+            ["Storage:Provider"] = "AzureStorage",
+            ["Storage:AzureConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = prefix,
+            ["Storage:BlobLeaseDuration"] = "00:00:15",
+            ["Delivery:Enabled"] = "false",
+        });
+        using var client = factory.CreateClient();
+
+        Assert.True((await new QueueServiceClient(azurite.ConnectionString).GetQueueClient(prefix.ToLowerInvariant() + "outbox").ExistsAsync(Ct)).Value);
+        Assert.True((await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(prefix.ToLowerInvariant() + "-locks").ExistsAsync(Ct)).Value);
+        Assert.True(factory.Services.GetRequiredService<AzureTableDeliveryStore>().UsesQueue);
+        var leadership = factory.Services.GetRequiredService<ILeadership>();
+        Assert.IsType<BlobLeaseLeadership>(leadership);
+        await leadership.WaitForLeadershipAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.IsType<BlobWaveLocks>(factory.Services.GetRequiredService<IWaveLocks>());
+    }
+
+    [Theory]
+    [InlineData("https://acct.table.core.windows.net/", null, "queue", "https://acct.queue.core.windows.net/")]
+    [InlineData("https://acct.table.core.windows.net/", null, "blob", "https://acct.blob.core.windows.net/")]
+    [InlineData("https://acct.table.core.windows.net/", "https://other.queue.core.windows.net/", "queue", "https://other.queue.core.windows.net/")]
+    [InlineData("https://tables.contoso.example/", null, "queue", null)]
+    [InlineData("https://acct.table.core.windows.net/", "not a url", "queue", null)]
+    [InlineData("https://acct.table.core.windows.net/", "http://acct.queue.core.windows.net/", "queue", null)]
+    public void Queue_and_blob_endpoints_come_from_their_keys_or_from_the_table_endpoint(string table, string? configured, string service, string? expected)
+    {
+        var options = new AzureStorageOptions { TableServiceUri = table, QueueServiceUri = service == "queue" ? configured : null, BlobServiceUri = service == "blob" ? configured : null };
+        Assert.Equal(expected, AzureStorageServiceCollectionExtensions.ServiceUri(options, service)?.ToString());
+    }
+
+    [Fact]
+    public async Task A_lease_duration_outside_what_blob_leases_allow_stops_the_start_naming_the_key()
+    {
+        using var bot = BotProcess.Start(new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["MicrosoftAppType"] = "SingleTenant",
+            ["MicrosoftAppId"] = BotFactory.AppId,
+            ["MicrosoftAppPassword"] = "not-a-real-secret",
+            ["MicrosoftAppTenantId"] = BotFactory.TenantId,
+            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
+            ["Storage__Provider"] = "AzureStorage",
+            ["Storage__AzureConnectionString"] = azurite.ConnectionString,
+            ["Storage__BlobLeaseDuration"] = "00:05:00",
+        });
+        Assert.True(await bot.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the bot started with a 5-minute blob lease");
+        Assert.Equal(2, bot.ExitCode);
+        Assert.Contains("Storage:BlobLeaseDuration", bot.Output, StringComparison.Ordinal);
+    }
+}
