@@ -10,8 +10,11 @@ namespace TeamsRolloutBot.Conversations;
 /// <summary>
 /// Tells the leads in their personal chat when an edited plan file could not be loaded (the last valid plan stays in
 /// force), so a broken edit is never silent. Leads are reached by Entra object id through their stored personal chat.
+/// With several instances (AzureStorage) every instance sees the edit; only the leader tells the leads, so each lead
+/// gets one notice.
 /// </summary>
-public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore conversations, ConnectorClient connector, ILogger<PlanReloadNotifier> logger)
+public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore conversations, ConnectorClient connector, ILeadership leadership,
+    ILogger<PlanReloadNotifier> logger)
     : IHostedService
 {
     private const int MaxErrorsShown = 5;
@@ -30,7 +33,7 @@ public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore co
 
     private void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
-        if (!e.Succeeded && e.Current is { } inForce)
+        if (!e.Succeeded && e.Current is { } inForce && leadership.IsLeader)
         {
             _ = NotifyAsync(e, inForce);
         }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Tests.Infrastructure;
 
@@ -81,5 +83,33 @@ public sealed class PlanReloadNotifierTests : IAsyncLifetime
         var answer = Assert.Single(toLead);
         Assert.Contains("Europe/Amsterdamm", answer.Json!["text"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(before + 1, calls.Count);
+    }
+
+    [Fact]
+    public async Task An_instance_that_does_not_lead_leaves_the_notice_to_the_leader()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hello = TestActivities.PersonalMessage(_connector.ServiceUrl, "hi");
+        hello["from"]!["aadObjectId"] = LeadId;
+        using (await _bot.PostAsync(hello)) { }
+        await _connector.WaitForCallsAsync(1);
+        // A second instance on the same store that is not the leader.
+        await using var follower = _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILeadership>(new Follower())));
+        var before = _connector.Calls.Count;
+
+        var broken = (await File.ReadAllTextAsync(_planPath, ct)).Replace("timeZone: Europe/Amsterdam", "timeZone: Europe/Amsterdamm", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(_planPath, broken, ct);
+        var result = await follower.Services.GetRequiredService<PlanProvider>().ReloadAsync(ct);
+
+        Assert.False(result.IsValid);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        Assert.Equal(before, _connector.Calls.Count);
+    }
+
+    private sealed class Follower : ILeadership
+    {
+        public bool IsLeader => false;
+
+        public Task WaitForLeadershipAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
     }
 }
