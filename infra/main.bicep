@@ -37,6 +37,11 @@ param customHostName string = ''
 @allowed(['Sqlite', 'AzureStorage'])
 param storageProvider string = 'Sqlite'
 
+@description('Number of app instances. More than one needs storageProvider AzureStorage (the SQLite file is single-writer); with Sqlite it is always 1. Migrate an existing Sqlite deployment with 1 first (the one-time import reads the file), then raise it.')
+@minValue(1)
+@maxValue(10)
+param instanceCount int = 1
+
 @description('Storage redundancy. ZRS keeps data across availability zones; pick Standard_LRS in a region without zones.')
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
 param storageSku string = 'Standard_ZRS'
@@ -113,6 +118,8 @@ var botAppId = isMsi
       ? fail('singleTenantAppId is required when botAppType is SingleTenant: the client id of your Entra app registration.')
       : singleTenantAppId)
 
+var instances = storageProvider == 'AzureStorage' ? instanceCount : 1
+
 var baseSettings = {
   ASPNETCORE_ENVIRONMENT: 'Production'
   MicrosoftAppType: botAppType
@@ -122,8 +129,9 @@ var baseSettings = {
   AZURE_CLIENT_ID: identity.outputs.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   Storage__Provider: storageProvider
-  // /home is the App Service's persistent share; everything else in the container is lost on restart.
-  Storage__SqlitePath: '/home/data/rollout.db'
+  // /home is the App Service's persistent share; everything else in the container is lost on restart. Several
+  // instances (AzureStorage) keep nothing in the file, and SQLite must not be shared between hosts: each gets its own.
+  Storage__SqlitePath: instances > 1 ? '/tmp/rollout.db' : '/home/data/rollout.db'
   Storage__BlobServiceUri: storage.outputs.blobEndpoint
   Storage__TableServiceUri: storage.outputs.tableEndpoint
   Storage__QueueServiceUri: storage.outputs.queueEndpoint
@@ -144,6 +152,7 @@ module web 'modules/appservice.bicep' = {
     location: location
     tags: allTags
     skuName: appServiceSku
+    instanceCount: instances
     identityResourceId: identity.outputs.id
     appSettings: union(baseSettings, secretSettings, planSettings)
   }

@@ -7,6 +7,10 @@ param tags object
 @description('App Service plan SKU. B1 is the smallest with Always On; use P0v3 or higher for production load.')
 param skuName string
 
+@description('Number of instances (1 with Sqlite; more only with AzureStorage).')
+@minValue(1)
+param instanceCount int
+
 @description('Resource id of the user-assigned identity (Key Vault references, Storage, Graph, Bot tokens).')
 param identityResourceId string
 
@@ -18,7 +22,7 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   location: location
   tags: tags
   kind: 'linux'
-  sku: { name: skuName }
+  sku: { name: skuName, capacity: instanceCount }
   properties: {
     reserved: true
   }
@@ -46,8 +50,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/readyz'
-      // One instance: the scheduler and the SQLite file are single-writer (see docs/operations.md).
-      numberOfWorkers: 1
+      // One instance with Sqlite (single-writer file); several only with AzureStorage (see docs/operations.md, section 12).
+      numberOfWorkers: instanceCount
       appSettings: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
     }
   }

@@ -83,6 +83,21 @@ public sealed class InfraTemplateTests(CompiledInfra infra) : IClassFixture<Comp
     }
 
     [Fact]
+    public void Several_instances_only_with_AzureStorage_and_never_on_a_shared_SQLite_file()
+    {
+        var count = infra.Template["parameters"]!["instanceCount"]!;
+        Assert.Equal(1, (int)count["defaultValue"]!);
+        var variables = infra.Template["variables"]!;
+        Assert.Equal("[if(equals(parameters('storageProvider'), 'AzureStorage'), parameters('instanceCount'), 1)]", (string?)variables["instances"]);
+        Assert.Contains("if(greater(variables('instances'), 1), '/tmp/rollout.db', '/home/data/rollout.db')",
+            infra.TemplateText.Replace("\\u0027", "'", StringComparison.Ordinal), StringComparison.Ordinal);
+        var web = infra.Resources("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == "web");
+        Assert.Equal("[variables('instances')]", (string?)web["properties"]!["parameters"]!["instanceCount"]!["value"]);
+        var plan = Assert.Single(infra.Resources("Microsoft.Web/serverfarms"));
+        Assert.Equal("[parameters('instanceCount')]", (string?)plan["sku"]!["capacity"]);
+    }
+
+    [Fact]
     public void Key_vault_uses_rbac_with_soft_delete()
     {
         var vault = Assert.Single(infra.Resources("Microsoft.KeyVault/vaults"))["properties"]!;
