@@ -13,7 +13,7 @@ using TeamsRolloutBot.Tests.Infrastructure;
 namespace TeamsRolloutBot.Tests.Storage;
 
 /// <summary><c>Storage:Provider=AzureStorage</c> in the real bot: the delivery state goes to Table Storage (Azurite), not the SQLite file.</summary>
-public sealed class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private FakeOpenIdServer _openId = null!;
     private FakeConnector _connector = null!;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
+using static TeamsRolloutBot.Storage.Azure.SqliteImport;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
@@ -76,42 +77,6 @@ public sealed partial class AzureTableDeliveryStore
                 TableUpdateMode.Replace, cancellationToken);
         }
         return (sends, jobs);
-    }
-
-    private static async Task<int> CopyAsync(SqliteConnection connection, TableClient table, string sql, Func<SqliteDataReader, TableEntity> map,
-        CancellationToken cancellationToken)
-    {
-        var entities = new List<TableEntity>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = sql;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                entities.Add(map(reader));
-            }
-        }
-        // Entity group transactions: up to 100 entities of one partition per request.
-        foreach (var partition in entities.GroupBy(e => e.PartitionKey))
-        {
-            foreach (var chunk in partition.Chunk(100))
-            {
-                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
-            }
-        }
-        return entities.Count;
-    }
-
-    private static string? Str(SqliteDataReader r, string column)
-    {
-        var i = r.GetOrdinal(column);
-        return r.IsDBNull(i) ? null : r.GetString(i);
-    }
-
-    private static long? Long(SqliteDataReader r, string column)
-    {
-        var i = r.GetOrdinal(column);
-        return r.IsDBNull(i) ? null : r.GetInt64(i);
     }
 
     private static long? IsoMs(string? text) =>

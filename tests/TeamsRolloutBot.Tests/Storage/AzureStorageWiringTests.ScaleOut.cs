@@ -8,25 +8,8 @@ using TeamsRolloutBot.Tests.Infrastructure;
 namespace TeamsRolloutBot.Tests.Storage;
 
 /// <summary>The AzureStorage provider's queue, locks and leader in the real bot, and how their endpoints are configured.</summary>
-public sealed class AzureScaleOutWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed partial class AzureStorageWiringTests
 {
-    private FakeOpenIdServer _openId = null!;
-    private FakeConnector _connector = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _openId = await FakeOpenIdServer.StartNewAsync();
-        _connector = await FakeConnector.StartNewAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _connector.DisposeAsync();
-        await _openId.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_bot_creates_its_outbox_queue_and_locks_container_and_leads_alone()
     {
