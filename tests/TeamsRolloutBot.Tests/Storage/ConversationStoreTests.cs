@@ -100,6 +100,36 @@ public sealed class AzureTableConversationStoreTests(AzuriteFixture azurite) : C
     }
 
     [Fact]
+    public async Task Personal_chats_stored_before_the_user_index_existed_are_found_and_the_lookup_reads_no_other_users_chat()
+    {
+        var (service, prefix) = await StateStoreFixtures.NewTablesAsync(azurite);
+        var table = service.GetTableClient(prefix + "Conversations");
+        // As the previous version wrote them: conversation entities only, no index rows.
+        for (var i = 0; i < 30; i++)
+        {
+            await table.AddEntityAsync(new TableEntity(AzureTableConversationStore.Partition, AzureTables.Encode($"a:{i}"))
+            {
+                ["ConversationId"] = $"a:{i}", ["ConversationType"] = "personal", ["ServiceUrl"] = "https://smba.trafficmanager.net/emea/",
+                ["UserAadObjectId"] = $"AAD-{i}", ["AadLower"] = $"aad-{i}", ["Installed"] = true, ["UpdatedAt"] = 1L,
+            }, Ct);
+        }
+        var store = new AzureTableConversationStore(new TableServiceClient(azurite.ConnectionString), prefix, Time);
+
+        Assert.Equal("a:7", (await store.FindPersonalAsync("AAD-7", Ct))!.Reference.ConversationId);
+        Assert.Null(await store.FindPersonalAsync("aad-99", Ct));
+        // Each user's chat has its own index partition: a lookup is a partition read, not a scan of the conversations.
+        var index = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == "user-" + AzureTables.Encode("aad-7"), cancellationToken: Ct))
+        {
+            index.Add(row);
+        }
+        Assert.Equal(AzureTables.Encode("a:7"), Assert.Single(index).RowKey);
+        // A new chat is indexed when it is saved.
+        await store.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:new", "personal", "t", "28:b", "29:x", "AAD-NEW", null, null, null, "en-US"), Ct);
+        Assert.Equal("a:new", (await new AzureTableConversationStore(service, prefix, Time).FindPersonalAsync("aad-new", Ct))!.Reference.ConversationId);
+    }
+
+    [Fact]
     public async Task A_reference_the_bot_learns_from_Teams_is_what_the_delivery_store_of_another_instance_sends_to()
     {
         var (service, prefix) = await StateStoreFixtures.NewTablesAsync(azurite);

@@ -36,7 +36,8 @@ public static class AzureStateImport
         var waves = new AzureTableWaveStateStore(service, tablePrefix).Table;
         var confirmations = new AzureTableConfirmationStore(service, tablePrefix, TimeProvider.System).Table;
         var audit = new AzureTableAuditLog(service, tablePrefix, TimeProvider.System).Table;
-        var conversations = new AzureTableConversationStore(service, tablePrefix, TimeProvider.System).Table;
+        var conversationStore = new AzureTableConversationStore(service, tablePrefix, TimeProvider.System);
+        var conversations = conversationStore.Table;
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var waveCount = await CopyAsync(connection, waves, "SELECT * FROM wave_control", r => AzureTableWaveStateStore.ToEntity(
@@ -105,15 +106,7 @@ public static class AzureStateImport
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
-                missing.Add(new TableEntity(AzureTableConversationStore.Partition, Encode(Str(r, "conversation_id")!))
-                {
-                    ["ConversationId"] = Str(r, "conversation_id"), ["ChannelId"] = Str(r, "channel_id"), ["ServiceUrl"] = Str(r, "service_url"),
-                    ["ConversationType"] = Str(r, "conversation_type"), ["TenantId"] = Str(r, "tenant_id"), ["BotId"] = Str(r, "bot_id"),
-                    ["UserId"] = Str(r, "user_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
-                    ["AadLower"] = Str(r, "user_aad_object_id")?.ToLowerInvariant(), ["TeamId"] = Str(r, "team_id"),
-                    ["TeamAadGroupId"] = Str(r, "team_aad_group_id"), ["TeamChannelId"] = Str(r, "team_channel_id"), ["Locale"] = Str(r, "locale"),
-                    ["Installed"] = Long(r, "installed") == 1, ["WelcomedAt"] = IsoMs(Str(r, "welcomed_at")), ["UpdatedAt"] = IsoMs(Str(r, "updated_at")) ?? 0,
-                });
+                missing.Add(AzureTableConversationStore.FromSqlite(r));
             }
         }
         var conversationCount = 0;
@@ -121,6 +114,7 @@ public static class AzureStateImport
         {
             if (await TryAddAsync(conversations, entity, ct))
             {
+                await conversationStore.IndexAsync(entity, ct);
                 Interlocked.Increment(ref conversationCount);
             }
         });

@@ -1,6 +1,9 @@
+using System.Globalization;
 using Azure.Data.Tables;
+using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Protocol;
 using static TeamsRolloutBot.Storage.Azure.AzureTables;
+using static TeamsRolloutBot.Storage.Azure.SqliteImport;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
@@ -9,12 +12,17 @@ namespace TeamsRolloutBot.Storage.Azure;
 /// <see cref="AzureTableDeliveryStore"/> reads: a reference one instance learns from Teams is used by every instance.
 /// Every change is read, change, write with <c>If-Match</c>, retried on 412; claiming the welcome is conditional, so one
 /// instance posts it. Each save also records the newest serviceUrl (setting <c>latestServiceUrl</c> in <c>&lt;prefix&gt;Settings</c>).
+/// A personal chat is also indexed by its user (partition <c>user-&lt;object id&gt;</c>, one row per conversation id), so
+/// finding a user's chat, once per recipient of a fan-out, is a partition read, not a scan of every conversation.
 /// </summary>
 public sealed class AzureTableConversationStore(TableServiceClient service, string tablePrefix, TimeProvider time) : IConversationStore
 {
     internal const string Partition = "conv";
     private const string Meta = "meta";
     private const string LatestServiceUrl = "latestServiceUrl";
+    private const string UserIndexMarker = "conversation-user-index";
+    private readonly Lock _indexLock = new();
+    private Task? _indexing;
 
     private readonly TableClient _settings = service.GetTableClient(tablePrefix + "Settings");
 
@@ -48,8 +56,62 @@ public sealed class AzureTableConversationStore(TableServiceClient service, stri
                 return true;
             }, cancellationToken);
         }
+        await IndexAsync(fresh, cancellationToken);
         await _settings.UpsertEntityAsync(new TableEntity(Meta, LatestServiceUrl) { ["Value"] = reference.ServiceUrl, ["UpdatedAt"] = now },
             TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Adds a personal conversation to its user's index (idempotent); other conversations are left alone.</summary>
+    internal async Task IndexAsync(TableEntity conversation, CancellationToken cancellationToken)
+    {
+        if (conversation.GetString("ConversationType") == "personal" && conversation.GetString("AadLower") is { Length: > 0 } user)
+        {
+            await Table.UpsertEntityAsync(new TableEntity(UserPartition(user), conversation.RowKey), TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    /// <summary>The conversation row of the SQLite <c>conversations</c> table, as the one-time imports copy it.</summary>
+    internal static TableEntity FromSqlite(SqliteDataReader r) => new(Partition, Encode(Str(r, "conversation_id")!))
+    {
+        ["ConversationId"] = Str(r, "conversation_id"), ["ChannelId"] = Str(r, "channel_id"), ["ServiceUrl"] = Str(r, "service_url"),
+        ["ConversationType"] = Str(r, "conversation_type"), ["TenantId"] = Str(r, "tenant_id"), ["BotId"] = Str(r, "bot_id"),
+        ["UserId"] = Str(r, "user_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
+        ["AadLower"] = Str(r, "user_aad_object_id")?.ToLowerInvariant(), ["TeamId"] = Str(r, "team_id"),
+        ["TeamAadGroupId"] = Str(r, "team_aad_group_id"), ["TeamChannelId"] = Str(r, "team_channel_id"), ["Locale"] = Str(r, "locale"),
+        ["Installed"] = Long(r, "installed") == 1, ["WelcomedAt"] = IsoMs(Str(r, "welcomed_at")), ["UpdatedAt"] = IsoMs(Str(r, "updated_at")) ?? 0,
+    };
+
+    internal static long? IsoMs(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.ToUnixTimeMilliseconds() : null;
+
+    private static string UserPartition(string userAadObjectId) => "user-" + Encode(userAadObjectId.ToLowerInvariant());
+
+    /// <summary>
+    /// Once per table (marker in Settings): indexes the personal chats written before the index existed. Runs before the
+    /// first lookup of each process; an instance that finds the marker skips it.
+    /// </summary>
+    private Task EnsureIndexedAsync(CancellationToken cancellationToken)
+    {
+        lock (_indexLock)
+        {
+            if (_indexing is null || _indexing.IsFaulted || _indexing.IsCanceled)
+            {
+                _indexing = IndexExistingAsync(CancellationToken.None);
+            }
+            return _indexing.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task IndexExistingAsync(CancellationToken cancellationToken)
+    {
+        if (await GetAsync(_settings, Meta, UserIndexMarker, cancellationToken) is not null)
+        {
+            return;
+        }
+        var personal = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ConversationType eq {"personal"}"), cancellationToken);
+        await Parallel.ForEachAsync(personal, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (conversation, ct) => await IndexAsync(conversation, ct));
+        await _settings.UpsertEntityAsync(new TableEntity(Meta, UserIndexMarker) { ["Value"] = personal.Count }, TableUpdateMode.Replace, cancellationToken);
     }
 
     public Task<bool> TryClaimWelcomeAsync(string conversationId, CancellationToken cancellationToken) =>
@@ -85,8 +147,17 @@ public sealed class AzureTableConversationStore(TableServiceClient service, stri
     /// <summary>The user's personal conversation (object id in any case): an installed one before an uninstalled one, then the newest.</summary>
     public async Task<StoredConversation?> FindPersonalAsync(string userAadObjectId, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and ConversationType eq {"personal"} and AadLower eq {userAadObjectId.ToLowerInvariant()}");
-        var list = await QueryAsync(Table, filter, cancellationToken);
+        ArgumentNullException.ThrowIfNull(userAadObjectId);
+        await EnsureIndexedAsync(cancellationToken);
+        var index = await QueryAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {UserPartition(userAadObjectId)}"), cancellationToken, ["RowKey"]);
+        var list = new List<TableEntity>(index.Count);
+        foreach (var row in index)
+        {
+            if (await GetAsync(Table, Partition, row.RowKey, cancellationToken) is { } conversation)
+            {
+                list.Add(conversation);
+            }
+        }
         return list.Count == 0 ? null
             : Read(list.OrderByDescending(e => e.GetBoolean("Installed") == true).ThenByDescending(e => e.GetInt64("UpdatedAt")).First());
     }

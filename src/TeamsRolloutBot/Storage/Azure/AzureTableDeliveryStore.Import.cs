@@ -54,23 +54,22 @@ public sealed partial class AzureTableDeliveryStore
             r => new TableEntity(Meta, Encode(Str(r, "key")!)) { ["Value"] = Str(r, "value") }, cancellationToken);
         string? latest = null;
         long latestAt = long.MinValue;
+        var copied = new List<TableEntity>();
         await CopyAsync(connection, _conversations, "SELECT * FROM conversations", r =>
         {
-            var updated = IsoMs(Str(r, "updated_at")) ?? 0;
+            var entity = AzureTableConversationStore.FromSqlite(r);
+            var updated = entity.GetInt64("UpdatedAt") ?? 0;
             if (updated >= latestAt)
             {
-                (latest, latestAt) = (Str(r, "service_url"), updated);
+                (latest, latestAt) = (entity.GetString("ServiceUrl"), updated);
             }
-            return new TableEntity("conv", Encode(Str(r, "conversation_id")!))
-            {
-                ["ConversationId"] = Str(r, "conversation_id"), ["ChannelId"] = Str(r, "channel_id"), ["ServiceUrl"] = Str(r, "service_url"),
-                ["ConversationType"] = Str(r, "conversation_type"), ["TenantId"] = Str(r, "tenant_id"), ["BotId"] = Str(r, "bot_id"),
-                ["UserId"] = Str(r, "user_id"), ["UserAadObjectId"] = Str(r, "user_aad_object_id"),
-                ["AadLower"] = Str(r, "user_aad_object_id")?.ToLowerInvariant(), ["TeamId"] = Str(r, "team_id"),
-                ["TeamAadGroupId"] = Str(r, "team_aad_group_id"), ["TeamChannelId"] = Str(r, "team_channel_id"), ["Locale"] = Str(r, "locale"),
-                ["Installed"] = Long(r, "installed") == 1, ["WelcomedAt"] = IsoMs(Str(r, "welcomed_at")), ["UpdatedAt"] = updated,
-            };
+            copied.Add(entity);
+            return entity;
         }, cancellationToken);
+        foreach (var conversation in copied)
+        {
+            await _conversationStore.IndexAsync(conversation, cancellationToken);
+        }
         if (latest is not null)
         {
             await _settings.UpsertEntityAsync(new TableEntity(Meta, "latestServiceUrl") { ["Value"] = latest, ["UpdatedAt"] = latestAt },
@@ -78,7 +77,4 @@ public sealed partial class AzureTableDeliveryStore
         }
         return (sends, jobs);
     }
-
-    private static long? IsoMs(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.ToUnixTimeMilliseconds() : null;
 }
