@@ -91,20 +91,12 @@ public sealed class FeedbackCardTests
     [Fact]
     public async Task The_bot_does_not_start_with_half_a_SharePoint_configuration()
     {
-        using var bot = Infrastructure.BotProcess.Start(new Dictionary<string, string?>
+        var (exitCode, output) = await Infrastructure.BotProcess.StartExpectingRefusalAsync(new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["MicrosoftAppType"] = "SingleTenant",
-            ["MicrosoftAppId"] = Infrastructure.BotFactory.AppId,
-            ["MicrosoftAppPassword"] = "not-a-real-secret",
-            ["MicrosoftAppTenantId"] = Infrastructure.BotFactory.TenantId,
-            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
             ["Feedback__SharePointSiteId"] = FakeGraph.SiteId,
         });
 
-        Assert.True(await bot.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the bot started although the feedback settings are invalid");
-        Assert.Equal(2, bot.ExitCode);
-        Assert.Contains("Feedback:SharePointSiteId and Feedback:SharePointListId must be set together", bot.Output, StringComparison.Ordinal);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Feedback:SharePointSiteId and Feedback:SharePointListId must be set together", output, StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,31 @@ public sealed class BotProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>
+    /// Starts the real bot with a production-like configuration (SingleTenant, a fresh SQLite file) changed by
+    /// <paramref name="overrides"/>, expecting it to refuse to start; returns its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> StartExpectingRefusalAsync(Dictionary<string, string?> overrides)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["MicrosoftAppType"] = "SingleTenant",
+            ["MicrosoftAppId"] = BotFactory.AppId,
+            ["MicrosoftAppPassword"] = "not-a-real-secret",
+            ["MicrosoftAppTenantId"] = BotFactory.TenantId,
+            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
+        };
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+        using var bot = Start(environment);
+        Assert.True(await bot.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the bot started although its configuration is invalid");
+        return (bot.ExitCode, bot.Output);
+    }
+
     /// <summary>Starts the bot with exactly these settings as environment variables (and a clean environment otherwise).</summary>
     public static BotProcess Start(IDictionary<string, string?> environment, params string[] args)
     {

@@ -22,28 +22,6 @@ public sealed class ConfigurationTests : IAsyncLifetime
         await _openId.DisposeAsync();
     }
 
-    /// <summary>Starts the real bot as a process with a production-like configuration changed by <paramref name="overrides"/>.</summary>
-    private static async Task<(int ExitCode, string Output)> StartFailureAsync(Dictionary<string, string?> overrides)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["MicrosoftAppType"] = "SingleTenant",
-            ["MicrosoftAppId"] = BotFactory.AppId,
-            ["MicrosoftAppPassword"] = "not-a-real-secret",
-            ["MicrosoftAppTenantId"] = BotFactory.TenantId,
-            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
-        };
-        foreach (var (key, value) in overrides)
-        {
-            environment[key] = value;
-        }
-        using var bot = BotProcess.Start(environment);
-        Assert.True(await bot.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the bot started although its configuration is invalid");
-        return (bot.ExitCode, bot.Output);
-    }
-
     [Theory]
     [InlineData("MicrosoftAppId", "", "MicrosoftAppId")]
     [InlineData("MicrosoftAppId", "not-a-guid", "MicrosoftAppId")]
@@ -56,7 +34,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [InlineData("Telemetry__Exporter", "zipkin", "Telemetry:Exporter")]
     public async Task A_missing_or_invalid_setting_stops_the_start_with_a_message_naming_the_key(string key, string value, string named)
     {
-        var (exitCode, output) = await StartFailureAsync(new() { [key] = value });
+        var (exitCode, output) = await BotProcess.StartExpectingRefusalAsync(new() { [key] = value });
         Assert.Equal(2, exitCode);
         Assert.Contains(named, output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
@@ -66,7 +44,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task Local_mode_is_refused_outside_Development()
     {
-        var (exitCode, output) = await StartFailureAsync(new() { ["Bot__LocalPlayground"] = "true", ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        var (exitCode, output) = await BotProcess.StartExpectingRefusalAsync(new() { ["Bot__LocalPlayground"] = "true", ["ASPNETCORE_ENVIRONMENT"] = "Production" });
         Assert.Equal(2, exitCode);
         Assert.Contains("Bot:LocalPlayground", output, StringComparison.Ordinal);
     }
@@ -82,7 +60,7 @@ public sealed class ConfigurationTests : IAsyncLifetime
         {
             overrides["ASPNETCORE_URLS"] = null;
         }
-        var (exitCode, output) = await StartFailureAsync(overrides);
+        var (exitCode, output) = await BotProcess.StartExpectingRefusalAsync(overrides);
         Assert.Equal(2, exitCode);
         Assert.Contains("loopback", output, StringComparison.Ordinal);
     }

@@ -180,19 +180,8 @@ public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IC
     [Fact]
     public async Task AzureStorage_without_an_account_stops_the_start_naming_the_keys()
     {
-        using var bot = BotProcess.Start(new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["MicrosoftAppType"] = "SingleTenant",
-            ["MicrosoftAppId"] = BotFactory.AppId,
-            ["MicrosoftAppPassword"] = "not-a-real-secret",
-            ["MicrosoftAppTenantId"] = BotFactory.TenantId,
-            ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
-            ["Storage__Provider"] = "AzureStorage",
-        });
-        Assert.True(await bot.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the bot started without a storage account");
-        Assert.Equal(2, bot.ExitCode);
-        Assert.Contains("Storage:TableServiceUri", bot.Output, StringComparison.Ordinal);
+        var (exitCode, output) = await BotProcess.StartExpectingRefusalAsync(new Dictionary<string, string?> { ["Storage__Provider"] = "AzureStorage" });
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Storage:TableServiceUri", output, StringComparison.Ordinal);
     }
 }
