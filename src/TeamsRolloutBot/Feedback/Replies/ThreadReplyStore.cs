@@ -118,30 +118,12 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
     }
 
     /// <summary>The tracked root with this message id, or null.</summary>
-    public async Task<ThreadRoot?> FindRootAsync(string rootMessageId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"{RootSelect} WHERE root_message_id = $r";
-        command.Parameters.AddWithValue("$r", rootMessageId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRoot(reader) : null;
-    }
+    public async Task<ThreadRoot?> FindRootAsync(string rootMessageId, CancellationToken cancellationToken) =>
+        (await database.QueryAsync($"{RootSelect} WHERE root_message_id = $r", ReadRoot, cancellationToken, ("$r", rootMessageId))).SingleOrDefault();
 
     /// <summary>All tracked roots, oldest first.</summary>
-    public async Task<IReadOnlyList<ThreadRoot>> RootsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"{RootSelect} ORDER BY posted_at, root_message_id";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var roots = new List<ThreadRoot>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            roots.Add(ReadRoot(reader));
-        }
-        return roots;
-    }
+    public async Task<IReadOnlyList<ThreadRoot>> RootsAsync(CancellationToken cancellationToken) =>
+        await database.QueryAsync($"{RootSelect} ORDER BY posted_at, root_message_id", ReadRoot, cancellationToken);
 
     /// <summary>
     /// Stores a reply of a tracked thread: added once per reply id; a newer text keeps the previous one in the history;
@@ -278,88 +260,36 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
     }
 
     /// <summary>The stored reply with this id (deleted or not), or null.</summary>
-    public async Task<StoredReply?> FindAsync(string replyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"{ReplySelect} WHERE reply_id = $id";
-        command.Parameters.AddWithValue("$id", replyId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadReply(reader) : null;
-    }
+    public async Task<StoredReply?> FindAsync(string replyId, CancellationToken cancellationToken) =>
+        (await database.QueryAsync($"{ReplySelect} WHERE reply_id = $id", ReadReply, cancellationToken, ("$id", replyId))).SingleOrDefault();
 
     /// <summary>Earlier texts of an edited reply, oldest first.</summary>
-    public async Task<IReadOnlyList<(int Version, string Text, DateTimeOffset ModifiedAt)>> HistoryAsync(string replyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, text, modified_at FROM thread_reply_history WHERE reply_id = $id ORDER BY version";
-        command.Parameters.AddWithValue("$id", replyId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<(int, string, DateTimeOffset)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add((reader.GetInt32(0), reader.GetString(1), Parse(reader.GetString(2))));
-        }
-        return list;
-    }
+    public async Task<IReadOnlyList<(int Version, string Text, DateTimeOffset ModifiedAt)>> HistoryAsync(string replyId, CancellationToken cancellationToken) =>
+        await database.QueryAsync("SELECT version, text, modified_at FROM thread_reply_history WHERE reply_id = $id ORDER BY version",
+            r => (r.GetInt32(0), r.GetString(1), Parse(r.GetString(2))), cancellationToken, ("$id", replyId));
 
     /// <summary>
     /// The replies that count as feedback (deleted ones left out), newest first, optionally for one wave and department.
     /// <paramref name="includeDeleted"/> is for diagnostics only.
     /// </summary>
-    public async Task<IReadOnlyList<StoredReply>> ListAsync(string? waveId = null, string? departmentId = null, bool includeDeleted = false, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+    public async Task<IReadOnlyList<StoredReply>> ListAsync(string? waveId = null, string? departmentId = null, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
+        await database.QueryAsync($"""
             {ReplySelect}
             WHERE ($w IS NULL OR wave_id = $w) AND ($d IS NULL OR department_id = $d) AND ($all = 1 OR deleted_at IS NULL)
             ORDER BY created_at DESC, reply_id
-            """;
-        command.Parameters.AddWithValue("$w", (object?)waveId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$d", (object?)departmentId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$all", includeDeleted ? 1 : 0);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<StoredReply>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(ReadReply(reader));
-        }
-        return list;
-    }
+            """, ReadReply, cancellationToken, ("$w", waveId), ("$d", departmentId), ("$all", includeDeleted ? 1 : 0));
 
     // ---- SharePoint copy queue (thread_reply_sync; run by FeedbackSync like the survey answers' feedback_sync) ----
 
     /// <summary>Replies with a change not yet in the SharePoint list whose next attempt is due, oldest attempt first.</summary>
-    public async Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+    public async Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken) =>
+        await database.QueryAsync($"""
             {SyncSelect} WHERE s.synced_generation < s.generation AND s.next_attempt_at <= $now ORDER BY s.next_attempt_at LIMIT $n
-            """;
-        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
-        command.Parameters.AddWithValue("$n", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var work = new List<ReplySyncWork>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            work.Add(ReadSync(reader));
-        }
-        return work;
-    }
+            """, ReadSync, cancellationToken, ("$now", Format(time.GetUtcNow())), ("$n", limit));
 
     /// <summary>A reply's place in the SharePoint copy queue, or null when it was never queued.</summary>
-    public async Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"{SyncSelect} WHERE s.reply_id = $id";
-        command.Parameters.AddWithValue("$id", replyId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSync(reader) : null;
-    }
+    public async Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken) =>
+        (await database.QueryAsync($"{SyncSelect} WHERE s.reply_id = $id", ReadSync, cancellationToken, ("$id", replyId))).SingleOrDefault();
 
     /// <summary>Recorded before the POST: after a crash the next attempt looks the item up by correlation id first.</summary>
     public Task MarkSyncPostStartedAsync(string replyId, CancellationToken cancellationToken) =>
@@ -390,19 +320,10 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
             """, replyId, cancellationToken, ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", Format(nextAttempt)));
 
     /// <summary>Per queued reply: its list item id (null until known) and whether its latest change is in the list.</summary>
-    public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT reply_id, item_id, synced_generation >= generation FROM thread_reply_sync";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var states = new Dictionary<string, (string?, bool)>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            states[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2) == 1);
-        }
-        return states;
-    }
+    public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync("SELECT reply_id, item_id, synced_generation >= generation FROM thread_reply_sync",
+            r => (Id: r.GetString(0), ItemId: r.IsDBNull(1) ? null : r.GetString(1), Synced: r.GetInt64(2) == 1), cancellationToken))
+        .ToDictionary(s => s.Id, s => (s.ItemId, s.Synced), StringComparer.Ordinal);
 
     /// <summary>Replies whose latest change is in the list, waiting, and waiting after at least one failure.</summary>
     public async Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken)
@@ -490,27 +411,14 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
     /// <paramref name="startUp"/> also every root read successfully before whose next interval has not come yet (replies
     /// may have been sent while the bot was down); roots waiting out a Graph failure (Retry-After, backoff) keep waiting.
     /// </summary>
-    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken, bool startUp = false)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public async Task<IReadOnlyList<(ThreadRoot Root, int Attempts)>> DueForPollAsync(DateTimeOffset now, CancellationToken cancellationToken, bool startUp = false) =>
+        await database.QueryAsync("""
             SELECT root_message_id, channel_id, team_id,
                 COALESCE(team_aad_group_id, (SELECT c.team_aad_group_id FROM conversations c
                     WHERE c.team_id = thread_roots.team_id AND c.team_aad_group_id IS NOT NULL LIMIT 1)),
                 wave_id, department_id, message_id, posted_at, poll_attempts
             FROM thread_roots WHERE next_poll_at IS NULL OR next_poll_at <= $now OR ($startUp = 1 AND poll_attempts = 0) ORDER BY posted_at
-            """;
-        command.Parameters.AddWithValue("$now", Format(now));
-        command.Parameters.AddWithValue("$startUp", startUp ? 1 : 0);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<(ThreadRoot, int)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add((ReadRoot(reader), reader.GetInt32(8)));
-        }
-        return list;
-    }
+            """, r => (ReadRoot(r), r.GetInt32(8)), cancellationToken, ("$now", Format(now)), ("$startUp", startUp ? 1 : 0));
 
     private const string RootSelect =
         "SELECT root_message_id, channel_id, team_id, team_aad_group_id, wave_id, department_id, message_id, posted_at FROM thread_roots";
