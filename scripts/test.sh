@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: installs what the tests need (npm packages; Debian's chromium when run as root), then
 # `dotnet test` on the solution. The last line of stdout is "tests: N passed, N failed, N skipped".
-# Exits non-zero when the build or a test fails, or when no test passed. Extra arguments go to `dotnet test`.
+# Exits non-zero when the build or a test fails, when a test was skipped, or when no test passed. Extra arguments go to `dotnet test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NUGET_CERT_REVOCATION_MODE=offline DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -13,13 +13,22 @@ for dir in tools/playground tests/cards-js tools/azurite; do
   fi
 done
 
-# Browser tests use Debian's chromium (Playwright's own download cannot work offline).
-if [ ! -x /usr/bin/chromium ]; then
+# The card schema tests need the official Adaptive Card 1.5 schema beside the repository (CI has it): no skipping.
+schema="${ADAPTIVE_CARD_SCHEMA:-../shared/reference/adaptive-card-1.5.schema.json}"
+if [ ! -f "$schema" ]; then
+  echo "error: the Adaptive Card 1.5 schema is missing at $(realpath -m "$schema"); the card tests need it" \
+    "(put shared/ beside the repository, or set ADAPTIVE_CARD_SCHEMA to the file)" >&2
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+# Browser tests use Debian's chromium (Playwright's own download cannot work offline); without it they fail.
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
-      || echo "warning: could not install chromium; browser tests will be skipped" >&2
+      || echo "error: could not install chromium; the browser tests will fail" >&2
   else
-    echo "note: /usr/bin/chromium is missing (sudo apt-get install -y chromium); browser tests will be skipped" >&2
+    echo "error: /usr/bin/chromium is missing (sudo apt-get install -y chromium); the browser tests will fail" >&2
   fi
 fi
 
@@ -35,7 +44,9 @@ dotnet test TeamsRolloutBot.sln --logger "junit;LogFilePath=$out/{assembly}.xml"
 sum() { cat "$out"/*.xml 2>/dev/null | grep -o '<testsuite [^>]*' | grep -o " $1=\"[0-9]*\"" | tr -dc '0-9\n' | awk '{s+=$1} END {print s+0}'; }
 total=$(sum tests); failed=$(( $(sum failures) + $(sum errors) )); skipped=$(sum skipped)
 passed=$(( total - failed - skipped + ship_pass )); failed=$(( failed + ship_fail ))
-if [ "$rc" -ne 0 ] || [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then
+# A test that cannot run here is a failure, not a skip: the suite has no skipped tests.
+[ "$skipped" -gt 0 ] && echo "error: $skipped tests were skipped; every test must run" >&2
+if [ "$rc" -ne 0 ] || [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$skipped" -gt 0 ]; then
   [ "$ship_fail" -gt 0 ] && tail -n 40 "$res/ship.log" >&2
   grep -E "^\s+Failed |error " "$log" | head -40 >&2
   tail -n 40 "$log" >&2

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -9,12 +10,13 @@ namespace TeamsRolloutBot.Conversations;
 
 /// <summary>
 /// Tells the leads in their personal chat when an edited plan file could not be loaded (the last valid plan stays in
-/// force), so a broken edit is never silent. Leads are reached by Entra object id through their stored personal chat.
+/// force), so a broken edit is never silent. Leads are the plan's users and lead group, resolved like every automatic
+/// message to leads (<see cref="LeadMessenger.LeadsAsync(RolloutPlan, CancellationToken)"/>), reached through their stored personal chat.
 /// With several instances (AzureStorage) every instance sees the edit; only the leader tells the leads, so each lead
 /// gets one notice.
 /// </summary>
 public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore conversations, ConnectorClient connector, ILeadership leadership,
-    ILogger<PlanReloadNotifier> logger)
+    LeadMessenger leads, ILogger<PlanReloadNotifier> logger)
     : IHostedService
 {
     private const int MaxErrorsShown = 5;
@@ -46,7 +48,8 @@ public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore co
         try
         {
             // The lead who typed `plan reload` has the errors in the command's answer already.
-            foreach (var lead in inForce.Leads.Users.Where(u => Guid.TryParse(u, out _) && !string.Equals(u, e.RequestedBy, StringComparison.OrdinalIgnoreCase)))
+            var leadIds = await leads.LeadsAsync(inForce, CancellationToken.None);
+            foreach (var lead in leadIds.Where(u => !string.Equals(u, e.RequestedBy, StringComparison.OrdinalIgnoreCase)))
             {
                 if (await conversations.FindPersonalAsync(lead, CancellationToken.None) is not { Installed: true } chat)
                 {

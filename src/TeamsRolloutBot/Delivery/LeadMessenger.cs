@@ -20,22 +20,33 @@ public sealed partial class LeadMessenger(
     ILogger<LeadMessenger> logger)
 {
     private static readonly TimeSpan LeadCacheTime = TimeSpan.FromMinutes(10);
-    private (DeliveryPlan? Plan, DateTimeOffset At, IReadOnlyList<string> Ids) _leads = (null, DateTimeOffset.MinValue, []);
+    private (string Key, DateTimeOffset At, IReadOnlyList<string> Ids) _leads = ("", DateTimeOffset.MinValue, []);
+
+    /// <summary>The leads of a delivery plan: see <see cref="LeadsAsync(IReadOnlyList{string}, string?, CancellationToken)"/>.</summary>
+    public Task<IReadOnlyList<string>> LeadsAsync(DeliveryPlan plan, CancellationToken cancellationToken) =>
+        LeadsAsync(plan.Leads, plan.LeadGroupId, cancellationToken);
+
+    /// <summary>The leads of a plan file: see <see cref="LeadsAsync(IReadOnlyList{string}, string?, CancellationToken)"/>.</summary>
+    public Task<IReadOnlyList<string>> LeadsAsync(Plan.RolloutPlan plan, CancellationToken cancellationToken) =>
+        LeadsAsync(plan.Leads.Users, plan.Leads.GroupId, cancellationToken);
 
     /// <summary>
-    /// The leads' Entra object ids: the plan's users (a UPN is looked up in Graph) and the members of its lead group,
-    /// resolved through Graph and cached for ten minutes. Without Graph the plan's users as written.
+    /// The leads' Entra object ids, the one list every automatic message to leads goes to: the plan's users (a UPN is
+    /// looked up in Graph) and the members of its lead group, resolved through Graph and cached for ten minutes.
+    /// Without Graph the plan's users as written.
     /// </summary>
-    public async Task<IReadOnlyList<string>> LeadsAsync(DeliveryPlan plan, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> LeadsAsync(IReadOnlyList<string> users, string? groupId, CancellationToken cancellationToken)
     {
+        var key = string.Join('\n', users) + "\n#" + groupId;
         var cached = _leads;
-        if (ReferenceEquals(cached.Plan, plan) && time.GetUtcNow() - cached.At < LeadCacheTime)
+        if (cached.Key == key && time.GetUtcNow() - cached.At < LeadCacheTime)
         {
             return cached.Ids;
         }
         var ids = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var lead in plan.Leads)
+        var complete = true;
+        foreach (var lead in users)
         {
             var id = lead;
             if (graph.IsEnabled && lead.Contains('@', StringComparison.Ordinal))
@@ -46,6 +57,7 @@ public sealed partial class LeadMessenger(
                 }
                 catch (GraphCallException ex)
                 {
+                    complete = false;
                     LogLeadLookupFailed(logger, ex, lead);
                 }
             }
@@ -54,11 +66,11 @@ public sealed partial class LeadMessenger(
                 ids.Add(id);
             }
         }
-        if (graph.IsEnabled && !string.IsNullOrEmpty(plan.LeadGroupId))
+        if (graph.IsEnabled && !string.IsNullOrEmpty(groupId))
         {
             try
             {
-                await foreach (var user in graph.GetTransitiveUsersAsync(plan.LeadGroupId, cancellationToken))
+                await foreach (var user in graph.GetTransitiveUsersAsync(groupId, cancellationToken))
                 {
                     if (seen.Add(user.Id))
                     {
@@ -68,10 +80,15 @@ public sealed partial class LeadMessenger(
             }
             catch (GraphCallException ex)
             {
-                LogLeadLookupFailed(logger, ex, plan.LeadGroupId);
+                complete = false;
+                LogLeadLookupFailed(logger, ex, groupId);
             }
         }
-        _leads = (plan, time.GetUtcNow(), ids);
+        // A list missing leads because Graph failed is not kept: the next message asks Graph again.
+        if (complete)
+        {
+            _leads = (key, time.GetUtcNow(), ids);
+        }
         return ids;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -21,6 +22,7 @@ public sealed partial class FeedbackNotifier(
     IConversationStore conversations,
     ConnectorClient connector,
     PlanProvider plans,
+    LeadMessenger leads,
     IOptions<FeedbackOptions> options,
     TimeProvider time,
     ILogger<FeedbackNotifier> logger)
@@ -60,7 +62,7 @@ public sealed partial class FeedbackNotifier(
     {
         var sent = 0;
         FeedbackSummary? figures = null;
-        foreach (var lead in plan.Leads.Users.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var lead in await leads.LeadsAsync(plan, cancellationToken))
         {
             if (!await store.TryClaimNoticeAsync(SummaryKind, survey.WaveId, lead, cancellationToken))
             {

@@ -10,29 +10,7 @@ namespace TeamsRolloutBot.Tests.Cards;
 /// <summary>Every card the sample plan and the bot produce, in nl and en: schema-valid, fully bound, small, accessible.</summary>
 public sealed partial class CardRenderingTests
 {
-    /// <summary>
-    /// The official Adaptive Card 1.5 schema (schemas/1.5.0/adaptive-card.json of microsoft/AdaptiveCards). No package
-    /// registry reachable here ships it and the project may not vendor it, so it is read from ADAPTIVE_CARD_SCHEMA or from
-    /// ../shared/reference/adaptive-card-1.5.schema.json beside the repository.
-    /// </summary>
-    private static readonly string? SchemaPath = new[]
-        {
-            Environment.GetEnvironmentVariable("ADAPTIVE_CARD_SCHEMA"),
-            Path.Combine(SamplePlan.RepoRoot, "..", "shared", "reference", "adaptive-card-1.5.schema.json"),
-        }
-        .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
-
-    private static readonly Lazy<JsonSchema> LazySchema = new(() => JsonSchema.FromText(File.ReadAllText(SchemaPath!)));
-
-    private static JsonSchema Schema
-    {
-        get
-        {
-            Assert.SkipWhen(SchemaPath is null,
-                "The official Adaptive Card 1.5 schema is not on this machine: set ADAPTIVE_CARD_SCHEMA or place it at ../shared/reference/adaptive-card-1.5.schema.json.");
-            return LazySchema.Value;
-        }
-    }
+    private static JsonSchema Schema => AdaptiveCardSchema.Schema;
 
     public static TheoryData<string> CaseNames() => [.. SamplePlan.AllCases.Select(c => c.ToString())];
 
