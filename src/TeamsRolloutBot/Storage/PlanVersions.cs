@@ -134,10 +134,10 @@ public sealed partial class PlanVersionRecorder(IPlanVersionStore store, IServic
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 
-    [LoggerMessage(EventId = 9110, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 9112, Level = LogLevel.Warning,
         Message = "Instances run different rollout plans: this instance ({Instance}) loaded plan {Hash}; {Others}. Deploy the same plan file to every instance (if an instance no longer runs, ignore it).")]
     private static partial void LogDifferentPlans(ILogger logger, string instance, string hash, string others);
 
-    [LoggerMessage(EventId = 9111, Level = LogLevel.Warning, Message = "Recording the loaded plan version failed")]
+    [LoggerMessage(EventId = 9113, Level = LogLevel.Warning, Message = "Recording the loaded plan version failed")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception);
 }
