@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Feedback;
 
@@ -256,8 +257,8 @@ public sealed class FeedbackSummaryService(IFeedbackStore store, ISurveyAudience
     }
 
     /// <summary>
-    /// Every current answer as CSV (RFC 4180: comma-separated, CRLF, quoted where needed, UTF-8 with BOM so Excel reads
-    /// accents). Cells starting with = + - @ get a leading apostrophe so a spreadsheet never runs them as formulas.
+    /// Every current answer as CSV (<see cref="Csv"/>: RFC 4180, UTF-8 with BOM so Excel reads accents; cells starting
+    /// with = + - @ get a leading apostrophe so a spreadsheet never runs them as formulas).
     /// Name and id of the respondent only when they consented to contact.
     /// </summary>
     public async Task<byte[]> ExportCsvAsync(CancellationToken cancellationToken) => (await ExportAsync(cancellationToken)).Bytes;
@@ -266,10 +267,10 @@ public sealed class FeedbackSummaryService(IFeedbackStore store, ISurveyAudience
     public async Task<FeedbackExport> ExportAsync(CancellationToken cancellationToken)
     {
         var answers = await store.ListAsync(null, null, cancellationToken);
-        var csv = new StringBuilder();
-        void Row(IEnumerable<string?> cells) => csv.Append(string.Join(",", cells.Select(Cell))).Append("\r\n");
-        Row(["survey_id", "wave_id", "department_id", "first_submitted_at", "updated_at", "version", "rating", "success", "platform",
-            "duration", "problems", "comment", "contact_consent", "respondent_name", "respondent_id", "sharepoint_item_id", "sharepoint_synced", "feedback_type"]);
+        var rows = new List<IReadOnlyList<string?>>();
+        void Row(IReadOnlyList<string?> cells) => rows.Add(cells);
+        string[] header = ["survey_id", "wave_id", "department_id", "first_submitted_at", "updated_at", "version", "rating", "success", "platform",
+            "duration", "problems", "comment", "contact_consent", "respondent_name", "respondent_id", "sharepoint_item_id", "sharepoint_synced", "feedback_type"];
         foreach (var a in answers.OrderBy(a => a.FirstSubmittedAt).ThenBy(a => a.Respondent.AadObjectId, StringComparer.Ordinal))
         {
             Row([
@@ -292,22 +293,7 @@ public sealed class FeedbackSummaryService(IFeedbackStore store, ISurveyAudience
                 null, null, null, null, null, r.Text, null, r.AuthorName, r.AuthorAadObjectId, itemId, synced ? "true" : "false", "thread_reply",
             ]);
         }
-        return new FeedbackExport([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], answers.Count + threadReplies.Count);
-    }
-
-    internal static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0
-            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
+        return new FeedbackExport(Csv.Write(header, rows), answers.Count + threadReplies.Count);
     }
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Storage;
 using static TeamsRolloutBot.Tests.Commands.CommandsHarness;
 
 namespace TeamsRolloutBot.Tests.Commands;
@@ -108,8 +109,8 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
     [InlineData("with \"quotes\"", "\"with \"\"quotes\"\"\"")]
     [InlineData("two\nlines", "\"two\nlines\"")]
     [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
-    [InlineData("-2+3", "'-2+3")]
+    [InlineData("-2+3", "\"'-2+3\"")]
     [InlineData("Financiën", "Financiën")]
     public void Csv_fields_follow_RFC_4180_and_cannot_run_as_formulas(string value, string expected) =>
-        Assert.Equal(expected, Csv.Field(value));
+        Assert.Equal("\uFEFFh,second\r\n" + expected + ",x\r\n", System.Text.Encoding.UTF8.GetString(Csv.Write(["h", "second"], [[value, "x"]])));
 }
