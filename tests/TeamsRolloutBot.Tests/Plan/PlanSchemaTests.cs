@@ -6,7 +6,7 @@ namespace TeamsRolloutBot.Tests.Plan;
 
 public class PlanSchemaTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(PlanFixtures.SchemaPath));
+    private static JsonSchema Schema => PlanFixtures.Schema;
 
     private static EvaluationResults Evaluate(string yaml)
     {
