@@ -42,6 +42,11 @@ internal static class CardViews
             ["hasContactUrl"] = !string.IsNullOrWhiteSpace(Str(contact["url"])),
         };
         var culture = CultureInfo.GetCultureInfo(S(strings, "language.culture"));
+        if (CardTemplateIds.PlanUsable.Contains(templateId))
+        {
+            view["title"] = Str((p["texts"] as JsonObject)?["title"]) ?? S(strings, TitleKey(templateId));
+            Resources(view, p, templateId);
+        }
         switch (templateId)
         {
             case CardTemplateIds.Introduction: Introduction(view, p, strings, culture); break;
@@ -73,9 +78,15 @@ internal static class CardViews
         var meeting = p["meeting"] as JsonObject;
         var date = Str(meeting?["date"]);
         var url = Str(meeting?["url"]);
-        view["hasMeeting"] = date is not null || url is not null;
-        view["hasMeetingDate"] = date is not null;
-        view["meetingDate"] = date is null ? "" : FormatDate(date, strings, culture, "introduction", "meeting.date");
+        var location = Str(meeting?["location"]);
+        var facts = new JsonArray();
+        if (date is not null)
+            facts.Add(new JsonObject { ["title"] = S(strings, "introduction.meetingWhen"), ["value"] = FormatDate(date, strings, culture, "introduction", "meeting.date") });
+        if (!string.IsNullOrWhiteSpace(location))
+            facts.Add(new JsonObject { ["title"] = S(strings, "introduction.meetingWhere"), ["value"] = location });
+        view["hasMeeting"] = facts.Count > 0 || url is not null;
+        view["hasMeetingFacts"] = facts.Count > 0;
+        view["meetingFacts"] = facts;
         view["hasMeetingUrl"] = url is not null;
         view["meetingUrl"] = url ?? "";
     }
@@ -86,10 +97,22 @@ internal static class CardViews
         var prepare = Arr(p["prepare"]).Select(Str).Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
         if (prepare.Count == 0) prepare = [.. Enumerable.Range(1, 4).Select(i => S(strings, $"preEnrollment.prepare{i}"))];
         view["prepare"] = new JsonArray([.. prepare.Select(s => (JsonNode?)JsonValue.Create(s))]);
+    }
+
+    /// <summary>The strings key of a plan card's heading, which the message's <c>texts.title</c> replaces.</summary>
+    private static string TitleKey(string templateId) => templateId switch
+    {
+        CardTemplateIds.PreEnrollment => "preEnrollment.title",
+        _ => templateId + ".title",
+    };
+
+    /// <summary>The plan's <c>resources</c> links, shown by every plan card.</summary>
+    private static void Resources(JsonObject view, JsonObject p, string templateId)
+    {
         var resources = new JsonArray();
         foreach (var item in Arr(p["resources"]))
         {
-            var url = Str(item?["url"]) ?? throw Bad("pre-enrollment", "resources", "each resource needs a 'url'");
+            var url = Str(item?["url"]) ?? throw Bad(templateId, $"resources[{resources.Count}]", "each resource needs a 'url'");
             resources.Add(new JsonObject { ["title"] = Str(item?["title"]) ?? url, ["url"] = url });
         }
         view["resources"] = resources;
@@ -99,6 +122,15 @@ internal static class CardViews
     private static void Enrollment(JsonObject view, JsonObject p, JsonObject strings)
     {
         view["intro"] = Str(p["intro"]) ?? S(strings, "enrollment.intro");
+        Platforms(view, p, strings, CardTemplateIds.Enrollment);
+    }
+
+    /// <summary>
+    /// One toggled section per platform, in the plan's order (default: all four): the plan's own steps and links or
+    /// the built-in ones. Every section is in the card JSON; only the first is visible when the card arrives.
+    /// </summary>
+    private static void Platforms(JsonObject view, JsonObject p, JsonObject strings, string templateId)
+    {
         var links = (JsonObject)CardResources.Load("Cards/Templates/platforms.json")!;
         var requested = p["platforms"] is JsonArray list && list.Count > 0
             ? list.Select(n => n is JsonObject o ? o : new JsonObject { ["id"] = Str(n) }).ToList()
@@ -106,10 +138,10 @@ internal static class CardViews
         var platforms = new List<JsonObject>();
         foreach (var spec in requested)
         {
-            var id = Str(spec["id"]) ?? throw Bad("enrollment", "platforms", "each platform needs an 'id'");
+            var id = Str(spec["id"]) ?? throw Bad(templateId, "platforms", "each platform needs an 'id'");
             var texts = strings["platforms"]?[id] as JsonObject;
             var link = links[id] as JsonObject;
-            var name = Str(spec["name"]) ?? Str(texts?["name"]) ?? id;
+            var name = Str(texts?["name"]) ?? id;
             var steps = Arr(spec["steps"]).Select(Str).Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
             if (steps.Count == 0 && texts is not null)
             {
@@ -117,7 +149,7 @@ internal static class CardViews
                     .OrderBy(t => int.Parse(t.Key[4..], CultureInfo.InvariantCulture)).Select(t => Str(t.Value))];
             }
             if (steps.Count == 0)
-                throw Bad("enrollment", "platforms", $"platform '{id}' has no built-in steps; give it 'steps' (known: {string.Join(", ", PlatformOrder)})");
+                throw Bad(templateId, "platforms", $"platform '{id}' has no built-in steps; give it 'steps' (known: {string.Join(", ", PlatformOrder)})");
             var portal = Str(spec["companyPortalUrl"]) ?? Str(link?["companyPortalUrl"]);
             var guide = Str(spec["guideUrl"]) ?? Str(link?["guideUrl"]);
             platforms.Add(new JsonObject
@@ -217,7 +249,11 @@ internal static class CardViews
 
     private static void Reminder(JsonObject view, JsonObject p, JsonObject strings, CultureInfo culture)
     {
-        view["text"] = Str(p["text"]) ?? S(strings, "reminder.text");
+        var hasPlatforms = p["platforms"] is JsonArray { Count: > 0 };
+        view["hasPlatforms"] = hasPlatforms;
+        if (hasPlatforms) Platforms(view, p, strings, CardTemplateIds.Reminder);
+        else view["platforms"] = new JsonArray();
+        view["text"] = Str(p["text"]) ?? S(strings, hasPlatforms ? "reminder.textWithPlatforms" : "reminder.text");
         var deadline = Str(p["deadline"]);
         view["hasDeadline"] = deadline is not null;
         view["deadlineText"] = deadline is null ? "" : CardStrings.Fill(S(strings, "reminder.deadline"),

@@ -88,16 +88,6 @@ public static partial class PlanLoader
         private static readonly string[] WaveKeys = ["id", "name", "departments", "start", "duration", "messages"];
         private static readonly string[] MessageKeys = ["id", "phase", "offset", "time", "audience", "template", "parameters", "texts", "collectReplies"];
 
-        private static readonly Dictionary<string, string[]> TemplateParameters = new()
-        {
-            // What each card template reads (docs/cards.md); anything else is a typo.
-            [CardTemplateIds.Introduction] = ["meeting", "timeline", "why", "resources"],
-            [CardTemplateIds.PreEnrollment] = ["resources", "intro", "prepare"],
-            [CardTemplateIds.Enrollment] = ["platforms", "intro", "resources"],
-            [CardTemplateIds.Survey] = ["survey", "resources"],
-            [CardTemplateIds.Reminder] = ["platforms", "resources", "text", "deadline", "link"],
-        };
-
         private readonly Dictionary<PlanMessage, MessageSource> messageSources = new(ReferenceEqualityComparer.Instance);
 
         private IReadOnlyList<string> languages = PlanVocabulary.SupportedLanguages;
@@ -656,6 +646,12 @@ public static partial class PlanLoader
                     {
                         texts[key] = text;
                     }
+
+                    if (template is not null && !MessageTexts.Contains(key))
+                    {
+                        Warning(KeyLoc(textFields.Node, key), textFields.Sub(key), $"the '{template}' card does not show text '{key}'",
+                            $"{Suggest.DidYouMean(key, MessageTexts)}cards show texts: {Join(MessageTexts)}; other card texts are parameters (see docs/cards.md)");
+                    }
                 }
             }
 
@@ -682,172 +678,6 @@ public static partial class PlanLoader
             messageSources[message] = new MessageSource(path, Loc(fields["offset"]!), Loc(fields["time"]!));
             return message;
         }
-
-        private JsonObject? Parameters(YamlNode node, string path, string? template)
-        {
-            if (Map(node, path, null, []) is not { } fields)
-            {
-                return null;
-            }
-
-            var result = new JsonObject();
-            var known = template is null ? null : TemplateParameters[template];
-            foreach (var (key, value) in fields.Values)
-            {
-                var sub = fields.Sub(key);
-                if (known is not null && !known.Contains(key))
-                {
-                    Warning(Loc(fields.Node.Children.Keys.First(k => ((YamlScalarNode)k).Value == key)), sub, $"the '{template}' card does not use parameter '{key}'",
-                        $"{Suggest.DidYouMean(key, known)}the '{template}' card reads {Join(known)}");
-                }
-
-                switch (key)
-                {
-                    case "resources":
-                        CheckResources(value, sub);
-                        break;
-                    case "platforms":
-                        CheckPlatforms(value, sub);
-                        break;
-                    case "survey":
-                        if (Scalar(value, sub) is { } survey && !IdPattern().IsMatch(survey))
-                        {
-                            Error(value, sub, $"'{survey}' is not a survey id", "use lowercase letters, digits and '-', e.g. intune-enrollment");
-                        }
-
-                        break;
-                    case "meeting":
-                        CheckMeeting(value, sub);
-                        break;
-                    default:
-                        CheckLocalizedMaps(value, sub);
-                        break;
-                }
-
-                result[key] = YamlJson.ToJson(value);
-            }
-
-            return result;
-        }
-
-        private void CheckResources(YamlNode node, string path)
-        {
-            if (Sequence(node, path) is not { } items)
-            {
-                return;
-            }
-
-            for (var i = 0; i < items.Count; i++)
-            {
-                var itemPath = $"{path}[{i}]";
-                if (Map(items[i], itemPath, ["title", "url"], ["title", "url"]) is { } fields)
-                {
-                    if (fields["title"] is { } title)
-                    {
-                        Localized(title, fields.Sub("title"), allowPlain: true);
-                    }
-
-                    if (fields["url"] is { } url)
-                    {
-                        Url(url, fields.Sub("url"));
-                    }
-                }
-            }
-        }
-
-        private void CheckPlatforms(YamlNode node, string path)
-        {
-            IEnumerable<(YamlNode Node, string? Name)> names;
-            if (node is YamlMappingNode map)
-            {
-                // platform -> instructions (a text per language, or a link)
-                names = map.Children.Select(c => ((YamlNode)c.Key, ((YamlScalarNode)c.Key).Value));
-                foreach (var (key, value) in map.Children)
-                {
-                    var sub = $"{path}.{((YamlScalarNode)key).Value}";
-                    if (value is YamlScalarNode scalar && scalar.Value is { } link && link.StartsWith("http", StringComparison.OrdinalIgnoreCase))
-                    {
-                        Url(value, sub);
-                    }
-                    else
-                    {
-                        Localized(value, sub, allowPlain: languages.Count == 1);
-                    }
-                }
-            }
-            else if (Sequence(node, path) is { } items)
-            {
-                names = items.Select(i => (i, (i as YamlScalarNode)?.Value));
-            }
-            else
-            {
-                return;
-            }
-
-            foreach (var (item, name) in names)
-            {
-                if (name is null)
-                {
-                    Error(item, path, "expected a platform name", $"use {Join(PlanVocabulary.Platforms)}");
-                }
-                else if (!PlanVocabulary.Platforms.Contains(name))
-                {
-                    Error(item, path, $"unknown platform '{name}'", $"{Suggest.DidYouMean(name, PlanVocabulary.Platforms)}use {Join(PlanVocabulary.Platforms)}");
-                }
-            }
-        }
-
-        private void CheckMeeting(YamlNode node, string path)
-        {
-            if (Map(node, path, ["date", "url", "location"], ["date"]) is not { } fields)
-            {
-                return;
-            }
-
-            if (fields["date"] is { } date && Scalar(date, fields.Sub("date")) is { } text
-                && !DateTime.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            {
-                Error(date, fields.Sub("date"), $"'{text}' is not a local date and time", "write e.g. 2027-07-08T10:00 (local time in the plan's time zone)");
-            }
-
-            if (fields["url"] is { } url)
-            {
-                Url(url, fields.Sub("url"));
-            }
-
-            if (fields["location"] is { } location)
-            {
-                Localized(location, fields.Sub("location"), allowPlain: true);
-            }
-        }
-
-        /// <summary>Finds every language map in free-form parameters and checks it has each plan language.</summary>
-        private void CheckLocalizedMaps(YamlNode node, string path)
-        {
-            switch (node)
-            {
-                case YamlMappingNode map when LooksLocalized(map):
-                    Localized(map, path, allowPlain: true);
-                    break;
-                case YamlMappingNode map:
-                    foreach (var (key, value) in map.Children)
-                    {
-                        CheckLocalizedMaps(value, $"{path}.{((YamlScalarNode)key).Value}");
-                    }
-
-                    break;
-                case YamlSequenceNode seq:
-                    for (var i = 0; i < seq.Children.Count; i++)
-                    {
-                        CheckLocalizedMaps(seq.Children[i], $"{path}[{i}]");
-                    }
-
-                    break;
-            }
-        }
-
-        private static bool LooksLocalized(YamlMappingNode map) =>
-            map.Children.Keys.Any(k => k is YamlScalarNode { Value: { } v } && PlanVocabulary.SupportedLanguages.Contains(v));
 
         private LocalizedText? Localized(YamlNode node, string path, bool allowPlain)
         {

@@ -127,6 +127,25 @@ public sealed class CardRenderBrowserTests(CardBrowserFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Reminder_with_platforms_shows_the_chosen_platform_only()
+    {
+        var data = PlanCards.Example(Plan, CardTemplateIds.Reminder) with { Parameters = JsonNode.Parse("""{ "platforms": ["ios", "android"] }""") };
+        var card = CardRenderer.Render(CardTemplateIds.Reminder, data.ToJson(), "nl");
+        var page = await OpenRendererAsync();
+        Assert.Empty(await RenderAsync(page, card));
+        var iosStep = page.GetByText("Installeer Intune Bedrijfsportal uit de App Store (knop hieronder).");
+        var androidStep = page.GetByText("Installeer Intune Bedrijfsportal uit Google Play (knop hieronder).");
+        Assert.True(await iosStep.IsVisibleAsync());
+        Assert.False(await androidStep.IsVisibleAsync());
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Android", Exact = true }).ClickAsync();
+
+        Assert.True(await androidStep.IsVisibleAsync());
+        Assert.False(await iosStep.IsVisibleAsync());
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task Every_card_of_the_sample_plan_renders_without_errors_or_warnings()
     {
         var page = await OpenRendererAsync();

@@ -2,6 +2,7 @@ using TeamsRolloutBot.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
+using TeamsRolloutBot.Tests.Plan;
 
 namespace TeamsRolloutBot.Tests.Cards;
 
@@ -20,7 +21,10 @@ internal static class SamplePlan
         public override string ToString() => $"{Name} [{Language}]";
     }
 
-    /// <summary>Every plan message in every wave and department, plus the bot's own cards, in nl and en.</summary>
+    /// <summary>
+    /// Every plan message in every wave and department, plus the bot's own cards, plus the messages of every plan example
+    /// in docs/plan-format.md and docs/cards.md (<see cref="DocExamples"/>), in nl and en.
+    /// </summary>
     public static IReadOnlyList<Case> AllCases { get; } = BuildCases();
 
     private static List<Case> BuildCases()
@@ -32,6 +36,13 @@ internal static class SamplePlan
                 cases.Add(new Case($"{m.MessageId}/{m.WaveId}/{m.DepartmentId}", m.TemplateId, m.Data.ToJson(), lang));
             foreach (var id in CardTemplateIds.All.Except([CardTemplateIds.Introduction, CardTemplateIds.PreEnrollment, CardTemplateIds.Enrollment]))
                 cases.Add(new Case($"bot:{id}", id, PlanCards.Example(Plan, id).ToJson(), lang));
+            // An example that does not load fails DocExampleTests; here it has no cards.
+            foreach (var example in DocExamples.All)
+            {
+                if (example.Load().Plan is not { } plan) continue;
+                foreach (var m in PlanCards.AllMessages(plan))
+                    cases.Add(new Case($"doc:{example}/{m.MessageId}/{m.WaveId}/{m.DepartmentId}", m.TemplateId, m.Data.ToJson(), lang));
+            }
         }
         return cases;
     }

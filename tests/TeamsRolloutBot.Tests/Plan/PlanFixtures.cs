@@ -1,3 +1,4 @@
+using Json.Schema;
 using TeamsRolloutBot.Tests.Infrastructure;
 using TeamsRolloutBot.Plan;
 
@@ -11,6 +12,11 @@ internal static class PlanFixtures
     public static string SamplePath => Path.Combine(RepoRoot, "samples", "intune-rollout.yaml");
 
     public static string SchemaPath => Path.Combine(RepoRoot, "schemas", "plan.schema.json");
+
+    /// <summary>The shipped plan schema, built once: JsonSchema.Net refuses to register the same $id twice.</summary>
+    public static JsonSchema Schema => LazySchema.Value;
+
+    private static readonly Lazy<JsonSchema> LazySchema = new(() => JsonSchema.FromText(File.ReadAllText(SchemaPath)));
 
     public static string SampleText => File.ReadAllText(SamplePath);
 

@@ -6,7 +6,7 @@ namespace TeamsRolloutBot.Tests.Plan;
 
 public class PlanSchemaTests
 {
-    private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(PlanFixtures.SchemaPath));
+    private static JsonSchema Schema => PlanFixtures.Schema;
 
     private static EvaluationResults Evaluate(string yaml)
     {
@@ -40,6 +40,8 @@ public class PlanSchemaTests
     [InlineData("languages: [nl, en]", "languages: [nl, de]")]
     [InlineData("time: \"09:30\"", "time: \"9.30\"")]
     [InlineData("title: { nl: Binnenkort, en: Coming soon }", "title: { nl: Binnenkort, fr: Bientôt }")]
+    [InlineData("platforms: [windows, ios]", "platforms: { windows: https://contoso.example/windows }")]
+    [InlineData("platforms: [windows, ios]", "platforms: [windows, { id: linux }]")]
     public void Schema_rejects_what_the_validator_rejects(string find, string replace)
     {
         Assert.False(Evaluate(PlanFixtures.SmallWith(find, replace)).IsValid);
