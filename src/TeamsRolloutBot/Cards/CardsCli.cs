@@ -5,12 +5,13 @@ namespace TeamsRolloutBot.Cards;
 
 /// <summary>
 /// The command line preview of a plan message: <c>cards render &lt;message-id&gt; [--lang nl|en] [--plan FILE]
-/// [--wave ID] [--department ID]</c> prints the card JSON. A bot card id (welcome, help, status, survey-thanks)
-/// renders that card with example data.
+/// [--wave ID] [--department ID] [--email [--bot-id ID]]</c> prints the card JSON, or with <c>--email</c> the e-mail
+/// the message becomes (<c>Subject: …</c>, a blank line, the HTML). A bot card id (welcome, help, status,
+/// survey-thanks) renders that card with example data.
 /// </summary>
 public static class CardsCli
 {
-    private const string Usage = "usage: cards render <message-id> [--lang nl|en] [--plan FILE] [--wave ID] [--department ID]";
+    private const string Usage = "usage: cards render <message-id> [--lang nl|en] [--plan FILE] [--wave ID] [--department ID] [--email [--bot-id ID]]";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Runs the command when <paramref name="args"/> start with "cards"; returns its exit code, or null when they do not.</summary>
@@ -27,6 +28,9 @@ public static class CardsCli
         }
         var id = args[2];
         string? lang = null, planPath = null, waveId = null, departmentId = null;
+        // The survey e-mail links to the bot's chat: the bot's app id as the bot is configured, unless given.
+        var botId = Environment.GetEnvironmentVariable("MicrosoftAppId");
+        var email = false;
         for (var i = 3; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -36,6 +40,8 @@ public static class CardsCli
                 case "--plan" when value is not null: planPath = value; i++; break;
                 case "--wave" when value is not null: waveId = value; i++; break;
                 case "--department" when value is not null: departmentId = value; i++; break;
+                case "--bot-id" when value is not null: botId = value; i++; break;
+                case "--email": email = true; break;
                 default:
                     stderr.WriteLine($"unknown or incomplete option '{args[i]}'");
                     stderr.WriteLine(Usage);
@@ -88,6 +94,14 @@ public static class CardsCli
 
         try
         {
+            if (email)
+            {
+                var (subject, html) = CardEmail.Render(templateId, data.ToJson(), lang, CardEmail.TeamsChatLink(botId));
+                stdout.WriteLine($"Subject: {subject}");
+                stdout.WriteLine();
+                stdout.Write(html);
+                return 0;
+            }
             var card = CardRenderer.Render(templateId, data.ToJson(), lang);
             stdout.WriteLine(card.ToJsonString(Indented));
             return 0;

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -8,10 +8,11 @@ namespace TeamsRolloutBot.Delivery;
 
 /// <summary>
 /// Turns a planned send into what is sent: the plan message's Adaptive Card (<see cref="CardRenderer"/>, in the
-/// recipient's language when the plan has it) for Teams, an HTML e-mail. A send that is not in the plan file (a plan
-/// given in code, as the benchmark does) gets a plain card naming the wave, message and phase.
+/// recipient's language when the plan has it) for Teams, and the same card as an HTML e-mail (<see cref="CardEmail"/>).
+/// A send that is not in the plan file (a plan given in code, as the benchmark does) gets a plain card naming the
+/// wave, message and phase.
 /// </summary>
-public sealed class DeliveryContent(PlanProvider plans)
+public sealed class DeliveryContent(PlanProvider plans, IOptions<BotOptions> bot)
 {
     private readonly Lock _gate = new();
     private (RolloutPlan? Plan, Dictionary<string, ScheduledSend> Sends) _index = (null, []);
@@ -21,7 +22,7 @@ public sealed class DeliveryContent(PlanProvider plans)
     {
         if (Find(send.Key) is ({ } plan, { } scheduled))
         {
-            var lang = language is not null && plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
+            var lang = LanguageOf(plan, language);
             var card = CardRenderer.Render(scheduled.Message.Template, PlanCards.ForSend(plan, scheduled).ToJson(), lang);
             return Activity.CreateCard(card, $"{plan.Name}: {scheduled.Wave.Name.Get(lang, plan.DefaultLanguage)}");
         }
@@ -92,11 +93,21 @@ public sealed class DeliveryContent(PlanProvider plans)
         }
     }
 
-    private static Activity Placeholder(PlannedSend send, string? language)
+    /// <summary>
+    /// The language of one job: the job's own (the recipient's, set when it was queued) when the plan has it, else the
+    /// plan's default. Teams cards and e-mails use this one rule.
+    /// </summary>
+    private static string LanguageOf(RolloutPlan plan, string? language) =>
+        language is not null && plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
+
+    private static Activity Placeholder(PlannedSend send, string? language) =>
+        Activity.CreateCard(PlaceholderCard(send, language), Title(send, language == "en"));
+
+    private static JsonObject PlaceholderCard(PlannedSend send, string? language)
     {
         var en = language == "en";
         var title = Title(send, en);
-        var card = new JsonObject
+        return new JsonObject
         {
             ["type"] = "AdaptiveCard",
             ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -105,15 +116,22 @@ public sealed class DeliveryContent(PlanProvider plans)
                 new JsonObject { ["type"] = "TextBlock", ["text"] = title, ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
                 new JsonObject { ["type"] = "TextBlock", ["text"] = en ? $"Wave: {send.WaveId}" : $"Golf: {send.WaveId}", ["wrap"] = true, ["isSubtle"] = true }),
         };
-        return Activity.CreateCard(card, title);
     }
 
-    /// <summary>The subject and HTML body of an e-mail send.</summary>
+    /// <summary>
+    /// The subject and HTML body of an e-mail send, in the job's language (the rule of <see cref="RenderTeams"/>): the
+    /// plan message's card converted to e-mail, so the e-mail says what the card says. Throws as <see cref="RenderTeams"/>.
+    /// </summary>
     public (string Subject, string Html) RenderEmail(PlannedSend send, string? language)
     {
-        var en = language == "en";
-        var title = send.Subject ?? Title(send, en);
-        return (title, $"<html><body><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(en ? "Wave" : "Golf")}: {WebUtility.HtmlEncode(send.WaveId)}</p></body></html>");
+        var link = CardEmail.TeamsChatLink(bot.Value.MicrosoftAppId);
+        if (Find(send.Key) is ({ } plan, { } scheduled))
+        {
+            var lang = LanguageOf(plan, language);
+            return CardEmail.Render(scheduled.Message.Template, PlanCards.ForSend(plan, scheduled).ToJson(), lang, link, send.Subject);
+        }
+        var fallback = language is not null && CardStrings.IsSupported(language) ? language : "nl";
+        return CardEmail.FromCard(PlaceholderCard(send, language), fallback, link, send.Subject);
     }
 
     private static string Title(PlannedSend send, bool en) =>
