@@ -11,6 +11,12 @@ using Microsoft.Extensions.Logging;
 
 namespace TeamsRolloutBot.Fakes;
 
+/// <summary>
+/// One sendMail request as Graph received it: the mailbox it was sent from, the first recipient, the subject, the
+/// body's content type and content, and the whole request JSON.
+/// </summary>
+public sealed record FakeMail(string From, string To, string Subject, string ContentType, string Body, JsonNode Request);
+
 /// <summary>A user in the fake directory.</summary>
 public sealed record FakeUser(string Id, string? Mail, string? PreferredLanguage = null, string? DisplayName = null);
 
@@ -36,8 +42,8 @@ public sealed class FakeGraph : IAsyncDisposable
     /// <summary>App installs requested, by user id.</summary>
     public ConcurrentQueue<string> Installs { get; } = new();
 
-    /// <summary>Mails sent: (from, to, subject).</summary>
-    public ConcurrentQueue<(string From, string To, string Subject)> Mails { get; } = new();
+    /// <summary>Mails sent, in the order Graph accepted them.</summary>
+    public ConcurrentQueue<FakeMail> Mails { get; } = new();
 
     /// <summary>Authorization headers seen (a test can check a token was sent).</summary>
     public ConcurrentQueue<string?> Authorizations { get; } = new();
@@ -124,8 +130,10 @@ public sealed class FakeGraph : IAsyncDisposable
         else if (segments.Length >= 4 && segments[1] == "users" && segments[3] == "sendMail")
         {
             // Graph matches property names case-insensitively; the SDK sends "Message".
-            var message = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!["message"]!;
-            Mails.Enqueue((segments[2], (string)message["toRecipients"]![0]!["emailAddress"]!["address"]!, (string?)message["subject"] ?? ""));
+            var request = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true })!;
+            var message = request["message"]!;
+            Mails.Enqueue(new FakeMail(segments[2], (string)message["toRecipients"]![0]!["emailAddress"]!["address"]!, (string?)message["subject"] ?? "",
+                (string?)message["body"]?["contentType"] ?? "", (string?)message["body"]?["content"] ?? "", request));
             context.Response.StatusCode = 202;
         }
         else
