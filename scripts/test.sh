@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite: installs what the tests need (npm packages; Debian's chromium when run as root), then
 # `dotnet test` on the solution. The last line of stdout is "tests: N passed, N failed, N skipped".
-# Exits non-zero when the build or a test fails, when a test was skipped, or when no test passed. Extra arguments go to `dotnet test`.
+# Exits non-zero when the build or a test fails, when a test was skipped, when no test passed, or when the run
+# changed the git work tree. Extra arguments go to `dotnet test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NUGET_CERT_REVOCATION_MODE=offline DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -32,6 +33,10 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
   fi
 fi
 
+# The tests must leave the work tree as they found it: screenshots go to the test output (only
+# scripts/render-docs-images.sh writes docs/ on purpose). Compared with `git status` after the run.
+tree_before="$(git status --porcelain 2>/dev/null | sort || true)"
+
 res="$(realpath -m "${TEST_RESULTS_DIR:-TestResults}")"; out="$res/junit"; log="$res/dotnet-test.log"
 rm -rf "$out"; mkdir -p "$out"
 # Shipping checks (Teams app package, Bicep, Dockerfile): node's test runner, counted with the rest.
@@ -46,6 +51,12 @@ total=$(sum tests); failed=$(( $(sum failures) + $(sum errors) )); skipped=$(sum
 passed=$(( total - failed - skipped + ship_pass )); failed=$(( failed + ship_fail ))
 # A test that cannot run here is a failure, not a skip: the suite has no skipped tests.
 [ "$skipped" -gt 0 ] && echo "error: $skipped tests were skipped; every test must run" >&2
+tree_changes="$(comm -13 <(echo "$tree_before") <(git status --porcelain 2>/dev/null | sort) | grep -v '^$' || true)"
+if [ -n "$tree_changes" ]; then
+  echo "the tests changed the work tree (write into the test output instead):" >&2
+  echo "$tree_changes" >&2
+  failed=$(( failed + 1 ))
+fi
 if [ "$rc" -ne 0 ] || [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$skipped" -gt 0 ]; then
   [ "$ship_fail" -gt 0 ] && tail -n 40 "$res/ship.log" >&2
   grep -E "^\s+Failed |error " "$log" | head -40 >&2

@@ -39,9 +39,7 @@ public sealed class PlaygroundTests
 
             // The README screenshot: the conversation, without the log panel (it shows local file paths).
             await page.GetByTitle("Hide log panel").ClickAsync();
-            var screenshot = Path.Combine(Repository.Root, "docs", "images", "playground-help.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-            await page.ScreenshotAsync(new() { Path = screenshot });
+            await page.ScreenshotAsync(new() { Path = Screenshots.PathOf("images", "playground-help.png") });
         });
     }
 

@@ -36,7 +36,8 @@ public sealed class CardBrowserFixture : IAsyncLifetime
 
 /// <summary>
 /// Renders the cards with the official adaptivecards JavaScript renderer (tests/cards-js, after <c>npm ci</c>) in
-/// headless Chromium, fails on any renderer error or warning, and saves the screenshots in docs/cards/.
+/// headless Chromium, fails on any renderer error or warning, and saves the screenshots (<see cref="Screenshots"/>:
+/// the test output, or docs/cards/ through scripts/render-docs-images.sh).
 /// </summary>
 public sealed class CardRenderBrowserTests(CardBrowserFixture fixture) : IClassFixture<CardBrowserFixture>
 {
@@ -98,10 +99,9 @@ public sealed class CardRenderBrowserTests(CardBrowserFixture fixture) : IClassF
         Assert.True(events.Length == 0, string.Join("\n", events));
         var title = card["body"]!.AsArray().Where(b => (string?)b!["style"] == "heading").Select(b => (string)b!["text"]!).First();
         Assert.True(await page.GetByText(title, new PageGetByTextOptions { Exact = true }).First.IsVisibleAsync(), $"'{title}' is not visible");
-        Directory.CreateDirectory(Path.Combine(RepoRoot, "docs", "cards"));
         var png = await page.Locator("#frame").ScreenshotAsync(new LocatorScreenshotOptions
         {
-            Path = Path.Combine(RepoRoot, "docs", "cards", $"{templateId}.{language}.png"),
+            Path = Screenshots.PathOf("cards", $"{templateId}.{language}.png"),
         });
         Assert.True(png.Length > 5000, "the screenshot is suspiciously small");
         await page.CloseAsync();
@@ -122,7 +122,7 @@ public sealed class CardRenderBrowserTests(CardBrowserFixture fixture) : IClassF
 
         Assert.True(await iosStep.IsVisibleAsync());
         Assert.False(await windowsStep.IsVisibleAsync());
-        await page.Locator("#frame").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(RepoRoot, "docs", "cards", "enrollment-ios.en.png") });
+        await page.Locator("#frame").ScreenshotAsync(new LocatorScreenshotOptions { Path = Screenshots.PathOf("cards", "enrollment-ios.en.png") });
         await page.CloseAsync();
     }
 
