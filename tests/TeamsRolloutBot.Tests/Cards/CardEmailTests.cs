@@ -79,4 +79,53 @@ public sealed class CardEmailTests
         Assert.Equal("Intune device enrollment 2027: Registreer je apparaten vóór vrijdag", nl);
         Assert.Equal("Intune device enrollment 2027: Enroll your devices by Friday", en);
     }
+
+    [Fact]
+    public void Hidden_and_show_card_content_is_shown_images_keep_their_alt_text_and_inputs_become_one_Teams_link()
+    {
+        var card = JsonNode.Parse("""
+            {
+              "type": "AdaptiveCard", "version": "1.5",
+              "body": [
+                { "type": "TextBlock", "text": "Kop", "size": "Large", "weight": "Bolder" },
+                { "type": "Image", "url": "https://contoso.example/logo.png", "altText": "Logo van Contoso" },
+                { "type": "Image", "url": "https://contoso.example/line.png" },
+                { "type": "Image", "url": "data:image/png;base64,AAAA", "altText": "Ingebed plaatje" },
+                { "type": "ActionSet", "actions": [ { "type": "Action.ToggleVisibility", "title": "Toon meer", "targetElements": ["more"] } ] },
+                { "type": "Container", "id": "more", "isVisible": false, "items": [ { "type": "TextBlock", "text": "Verborgen tekst" } ] },
+                { "type": "FactSet", "facts": [ { "title": "Wanneer", "value": "morgen" } ] },
+                { "type": "RichTextBlock", "inlines": [ { "type": "TextRun", "text": "Lees ", "weight": "Bolder" }, { "type": "TextRun", "text": "dit", "selectAction": { "type": "Action.OpenUrl", "url": "https://contoso.example/dit" } } ] },
+                { "type": "Input.Text", "id": "a", "label": "Vraag een" },
+                { "type": "Input.Toggle", "id": "b", "title": "Vraag twee" }
+              ],
+              "actions": [
+                { "type": "Action.ShowCard", "title": "Details", "card": { "type": "AdaptiveCard", "body": [ { "type": "TextBlock", "text": "Uitgeklapte details" } ] } },
+                { "type": "Action.OpenUrl", "title": "Open de site", "url": "https://contoso.example/site" },
+                { "type": "Action.Execute", "title": "Verstuur", "verb": "x" },
+                { "type": "Action.Submit", "title": "Verstuur ook" }
+              ]
+            }
+            """)!.AsObject();
+
+        var (subject, html) = CardEmail.FromCard(card, "nl", CardEmail.TeamsChatLink("bot-1"), rolloutName: "Uitrol 2027");
+
+        Assert.Equal("Uitrol 2027: Kop", subject);
+        Assert.Contains("<h1 ", html, StringComparison.Ordinal);
+        Assert.Contains("<img src=\"https://contoso.example/logo.png\" alt=\"Logo van Contoso\"", html, StringComparison.Ordinal);
+        Assert.Contains("<img src=\"https://contoso.example/line.png\" alt=\"\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data:image", html, StringComparison.Ordinal);
+        Assert.Contains(">Ingebed plaatje</p>", html, StringComparison.Ordinal);
+        Assert.Contains("Verborgen tekst", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Toon meer", html, StringComparison.Ordinal);
+        Assert.Contains(">Details</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("Uitgeklapte details", html, StringComparison.Ordinal);
+        Assert.Matches(">Wanneer</td><td [^>]*>morgen</td>", html);
+        Assert.Contains("<a href=\"https://contoso.example/dit\"", html, StringComparison.Ordinal);
+        Assert.Matches("<a href=\"https://contoso.example/site\"[^>]*>Open de site</a>", html);
+        Assert.DoesNotContain("Vraag een", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Verstuur", html, StringComparison.Ordinal);
+        // One link to the bot's chat for both inputs and both submit buttons.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "href=\"https://teams.microsoft.com/l/chat/0/0\\?users=28:bot-1\""));
+        Assert.Contains(CardStrings.Text("nl", "email.surveyButton"), html, StringComparison.Ordinal);
+    }
 }
