@@ -18,8 +18,11 @@ public static partial class PlanLoader
         [CardTemplateIds.Reminder] = ["text", "deadline", "link", "platforms", "resources"],
     };
 
-    /// <summary>The message <c>texts:</c> every plan template shows; any other text is a warning naming it.</summary>
-    internal static IReadOnlyList<string> MessageTexts { get; } = ["title"];
+    /// <summary>
+    /// The message <c>texts:</c> every plan template uses (<c>title</c> on the card, <c>subject</c> as the subject of the
+    /// message's e-mail); any other text is a warning naming it.
+    /// </summary>
+    internal static IReadOnlyList<string> MessageTexts { get; } = ["title", "subject"];
 
     private static readonly string[] PlatformFields = ["id", "steps", "companyPortalUrl", "guideUrl"];
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Tests.Cards;
 
@@ -67,14 +68,23 @@ public sealed class CardEmailTests
     }
 
     [Fact]
-    public void A_plan_subject_text_is_the_subject_after_the_rollout_name()
+    public void A_plan_subject_text_is_accepted_without_warning_and_is_the_subject_after_the_rollout_name()
     {
-        var data = PlanCards.Find(SamplePlan.Plan, "enrollment-email")!.Data;
-        var parameters = (JsonObject)data.Parameters!.DeepClone();
-        parameters["texts"] = new JsonObject { ["subject"] = new JsonObject { ["nl"] = "Registreer je apparaten vóór vrijdag", ["en"] = "Enroll your devices by Friday" } };
+        var yaml = File.ReadAllText(SamplePlan.PlanPath).Replace("""
+              - id: enrollment-email       # the seed's plan uses e-mail for blocks 2-5; one e-mail with the instructions
+                phase: enrollment
+            """, """
+              - id: enrollment-email
+                texts:
+                  subject: { nl: "Registreer je apparaten vóór vrijdag", en: "Enroll your devices by Friday" }
+                phase: enrollment
+            """, StringComparison.Ordinal);
+        var loaded = PlanLoader.Parse(yaml, "plan.yaml");
+        Assert.True(loaded.Plan is not null && loaded.Diagnostics.Count == 0, string.Join("\n", loaded.Diagnostics));
+        var data = PlanCards.Find(loaded.Plan, "enrollment-email")!.Data.ToJson();
 
-        var (nl, _) = CardEmail.Render(CardTemplateIds.Enrollment, (data with { Parameters = parameters }).ToJson(), "nl", CardEmail.TeamsChatLink(null));
-        var (en, _) = CardEmail.Render(CardTemplateIds.Enrollment, (data with { Parameters = parameters }).ToJson(), "en", CardEmail.TeamsChatLink(null));
+        var (nl, _) = CardEmail.Render(CardTemplateIds.Enrollment, data, "nl", CardEmail.TeamsChatLink(null));
+        var (en, _) = CardEmail.Render(CardTemplateIds.Enrollment, data, "en", CardEmail.TeamsChatLink(null));
 
         Assert.Equal("Intune device enrollment 2027: Registreer je apparaten vóór vrijdag", nl);
         Assert.Equal("Intune device enrollment 2027: Enroll your devices by Friday", en);
