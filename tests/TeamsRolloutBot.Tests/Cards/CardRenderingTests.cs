@@ -24,7 +24,7 @@ public sealed partial class CardRenderingTests
 
     private static readonly Lazy<JsonSchema> LazySchema = new(() => JsonSchema.FromText(File.ReadAllText(SchemaPath!)));
 
-    private static JsonSchema Schema
+    internal static JsonSchema Schema
     {
         get
         {
