@@ -103,22 +103,25 @@ public sealed partial class PlaygroundTests
                 foreach (var (button, expected) in new[]
                 {
                     (en["commands.button.status"], string.Format(CultureInfo.InvariantCulture, en["commands.status.waveTitle"], waves[i])),
-                    (en["commands.button.start"], en["commands.confirm.title"]),
+                    (en["commands.button.start"], en["commands.confirm.wavestart"].Replace("**", "", StringComparison.Ordinal).Split("{1}")[0].Replace("{0}", waves[i], StringComparison.Ordinal)),
                 })
                 {
-                    await SayAsync(page, "plan");
-                    var plan = Card(page, planTitle).Last;
-                    await Expect(plan);
-                    var answers = await page.Locator(".fai-OutputCard").CountAsync();
+                    var plan = await NewCardAsync(page, "plan", planTitle);
                     await plan.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).Nth(i).ClickAsync();
                     // The plan card is replaced in place by the answer.
-                    await Expect(page.GetByText(expected, new() { Exact = true }).Last);
-                    Assert.Equal(answers, await page.Locator(".fai-OutputCard").CountAsync());
+                    await Expect(plan.GetByText(expected));
+                    Assert.Equal(0, await plan.GetByText(planTitle, new() { Exact = true }).CountAsync());
                 }
             }
-            await SayAsync(page, "plan");
-            await Card(page, planTitle).Last.GetByRole(AriaRole.Button, new() { Name = en["commands.button.status"], Exact = true }).Last.ClickAsync();
-            await Expect(page.GetByText(string.Format(CultureInfo.InvariantCulture, en["commands.status.title"], "Intune device enrollment 2027"), new() { Exact = true }));
+            var last = await NewCardAsync(page, "plan", planTitle);
+            await last.GetByRole(AriaRole.Button, new() { Name = en["commands.button.status"], Exact = true }).Last.ClickAsync();
+            await Expect(last.GetByText(string.Format(CultureInfo.InvariantCulture, en["commands.status.title"], "Intune device enrollment 2027"), new() { Exact = true }));
+
+            // The confirmation that replaced a plan card works too: Start Retail, Confirm.
+            var start = await NewCardAsync(page, "plan", planTitle);
+            await start.GetByRole(AriaRole.Button, new() { Name = en["commands.button.start"], Exact = true }).Nth(3).ClickAsync();
+            await start.GetByRole(AriaRole.Button, new() { Name = en["commands.button.confirm"], Exact = true }).ClickAsync();
+            await Expect(start.GetByText(string.Format(CultureInfo.InvariantCulture, en["commands.wave.doneWaveStart"].Replace("**", "", StringComparison.Ordinal), "Retail", "2027-09-06")));
         });
     }
 
@@ -167,6 +170,17 @@ public sealed partial class PlaygroundTests
         await compose.ClickAsync();
         await compose.FillAsync(text);
         await compose.PressAsync("Enter");
+    }
+
+    /// <summary>Says <paramref name="command"/> and returns the bot's card that answers it (by position: it stays there when a click replaces it).</summary>
+    private static async Task<ILocator> NewCardAsync(IPage page, string command, string title)
+    {
+        var cards = page.Locator(".fai-OutputCard");
+        var before = await cards.CountAsync();
+        await SayAsync(page, command);
+        var card = cards.Nth(before);
+        await Expect(card.GetByText(title, new() { Exact = true }));
+        return card;
     }
 
     /// <summary>A bot card (one message of the chat) that shows <paramref name="text"/>.</summary>
