@@ -206,7 +206,13 @@ public sealed partial class PlaygroundTests
         var folder = Path.Combine(AppContext.BaseDirectory, "playground-screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name + ".png");
+        // A long card does not fit the chat pane: make the window tall enough for the whole card, then back.
+        var page = card.Page;
+        var size = page.ViewportSize!;
+        var height = (await card.BoundingBoxAsync())?.Height ?? 0;
+        await page.SetViewportSizeAsync(size.Width, Math.Max(size.Height, (int)height + 400));
         await card.ScreenshotAsync(new() { Path = path });
+        await page.SetViewportSizeAsync(size.Width, size.Height);
         TestContext.Current.SendDiagnosticMessage($"Screenshot: {path}");
     }
 }
