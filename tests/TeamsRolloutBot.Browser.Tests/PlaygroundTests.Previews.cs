@@ -77,7 +77,8 @@ public sealed partial class PlaygroundTests
             await Expect(confirmation.GetByText(en["preEnrollment.title"]));
             await confirmation.GetByRole(AriaRole.Button, new() { Name = en["commands.button.confirm"], Exact = true }).ClickAsync();
 
-            var today = DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            // "now" is today in the plan's time zone.
+            var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await Expect(page.GetByText(string.Format(CultureInfo.InvariantCulture, en["commands.wave.doneWaveStart"].Replace("**", ""), "IT", today)));
 
             await SayAsync(page, "status it");
