@@ -59,12 +59,18 @@ public sealed partial class LocalPlayground : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Starts the bot, waits for /healthz, then starts the Playground as <paramref name="identity"/> (lead or member).</summary>
-    public static async Task<LocalPlayground> StartAsync(string identity, CancellationToken cancellationToken)
+    /// <summary>The bot's SQLite file (what it stored: answers, confirmations, sends).</summary>
+    public string DatabasePath => Path.Combine(_workDirectory, "bot.db");
+
+    /// <summary>
+    /// Starts the bot, waits for /healthz, then starts the Playground as <paramref name="identity"/> (lead or member).
+    /// <paramref name="botEnvironment"/> adds configuration to the bot process (for example <c>Commands__ConfirmAbove</c>).
+    /// </summary>
+    public static async Task<LocalPlayground> StartAsync(string identity, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? botEnvironment = null)
     {
         var workDirectory = Directory.CreateTempSubdirectory("playground-test-").FullName;
         var botPort = FreeLoopbackPort();
-        var bot = ChildProcess.Start(new ProcessStartInfo("dotnet")
+        var botStart = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Repository.BotDll! },
             WorkingDirectory = Path.Combine(Repository.Root, "src", "TeamsRolloutBot"),
@@ -77,7 +83,12 @@ public sealed partial class LocalPlayground : IAsyncDisposable
                 ["Storage__SqlitePath"] = Path.Combine(workDirectory, "bot.db"),
                 ["Telemetry__Exporter"] = "none",
             },
-        });
+        };
+        foreach (var (key, value) in botEnvironment ?? new Dictionary<string, string>())
+        {
+            botStart.Environment[key] = value;
+        }
+        var bot = ChildProcess.Start(botStart);
         ChildProcess? playground = null;
         try
         {

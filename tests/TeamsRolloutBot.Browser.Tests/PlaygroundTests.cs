@@ -8,7 +8,7 @@ namespace TeamsRolloutBot.Browser.Tests;
 /// Drives the real Microsoft 365 Agents Playground in headless Chromium against the real bot in local mode: what a new
 /// user sees when trying the bot the way the README says. Each test gets its own bot, database and Playground.
 /// </summary>
-public sealed class PlaygroundTests
+public sealed partial class PlaygroundTests
 {
     private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
     private static readonly TimeSpan UiTimeout = TimeSpan.FromSeconds(30);
@@ -114,7 +114,7 @@ public sealed class PlaygroundTests
     /// Starts bot + Playground + Chromium, runs <paramref name="body"/>, and on failure keeps a screenshot, the page
     /// text and both logs in TestResults/playground/ so a red run can be understood without re-running it.
     /// </summary>
-    private static async Task RunAsync(string identity, Func<IPage, LocalPlayground, Task> body)
+    private static async Task RunAsync(string identity, Func<IPage, LocalPlayground, Task> body, IReadOnlyDictionary<string, string>? botEnvironment = null)
     {
         Assert.True(File.Exists(ChromiumPath), $"no browser at {ChromiumPath}: apt-get install -y chromium (scripts/test.sh installs it when run as root)");
         if (LocalPlayground.MissingPrerequisite() is { } missing)
@@ -123,7 +123,7 @@ public sealed class PlaygroundTests
         }
 
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var playground = await LocalPlayground.StartAsync(identity, cancellationToken);
+        await using var playground = await LocalPlayground.StartAsync(identity, cancellationToken, botEnvironment);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace TeamsRolloutBot.Commands;
 
-/// <summary>Adaptive Card (1.5) building blocks for the bot's own lead cards: text, facts, and Action.Execute buttons.</summary>
+/// <summary>Adaptive Card (1.5) building blocks for the bot's own lead cards: text, facts, and Action.Execute buttons that gather no inputs.</summary>
 public static class CommandCards
 {
     public const string RunVerb = "run";
@@ -65,13 +65,16 @@ public static class CommandCards
         // Action.Submit as fallback for clients without Universal Actions: it arrives as a message with the same data.
         var fallbackData = data.DeepClone().AsObject();
         fallbackData["verb"] = verb;
+        // The bot's own buttons carry everything in data: they gather no inputs, so an input of a card preview on the
+        // same card (required ones) can neither block the click nor be sent with it.
         var action = new JsonObject
         {
             ["type"] = "Action.Execute",
             ["title"] = title,
             ["verb"] = verb,
             ["data"] = data,
-            ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = title, ["data"] = fallbackData },
+            ["associatedInputs"] = "none",
+            ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = title, ["data"] = fallbackData, ["associatedInputs"] = "none" },
         };
         if (style is not null)
         {

@@ -361,7 +361,12 @@ public sealed class LeadCommands(
         var department = found.Wave?.DepartmentIds.Select(plan.FindDepartment).FirstOrDefault(d => d is not null);
         try
         {
-            var card = preview.Render(plan, found.Message, found.Wave, department, lang);
+            var card = CommandCards.Card(
+            [
+                CommandCards.Heading(texts.Format(language, "preview.title", found.Message.Id)),
+                CommandCards.Text(texts.Get(language, "preview.inert"), subtle: true),
+                preview.Render(plan, found.Message, found.Wave, department, lang),
+            ]);
             return CommandReply.FromCard(card, texts.Format(language, "preview.title", found.Message.Id));
         }
         catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
@@ -503,8 +508,7 @@ public sealed class LeadCommands(
             var department = wave?.DepartmentIds.Select(plan.FindDepartment).FirstOrDefault(d => d is not null);
             try
             {
-                var card = preview.Render(plan, message, wave, department, language);
-                body.Add(new JsonObject { ["type"] = "Container", ["style"] = "emphasis", ["items"] = card["body"]!.DeepClone() });
+                body.Add(preview.Render(plan, message, wave, department, language));
             }
             catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
             {

@@ -15,7 +15,7 @@ public sealed record Recipient(string Id, string? Mail, string? Language, string
 /// roster from the connector (paged members). Each person once.
 /// </summary>
 public sealed partial class RecipientResolver(
-    GraphGateway graph, IDeliveryStore store, ConnectorClient connector, IOptions<DeliveryOptions> options, ILogger<RecipientResolver> logger)
+    GraphGateway graph, IDeliveryStore store, ConnectorClient connector, IOptions<DeliveryOptions> options, IOptions<BotOptions> bot, ILogger<RecipientResolver> logger)
 {
     /// <summary>Every member of the department, deduplicated by id. Throws <see cref="GraphCallException"/> / <see cref="ConnectorException"/> when the directory cannot be read.</summary>
     public async IAsyncEnumerable<Recipient> ResolveAsync(DepartmentTarget department, bool needMail, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -52,7 +52,9 @@ public sealed partial class RecipientResolver(
         if (!fromDirectory && !string.IsNullOrEmpty(department.TeamId))
         {
             var team = await store.FindConversationAsync(department.TeamId, cancellationToken);
-            var serviceUrl = team?.Reference.ServiceUrl ?? options.Value.DefaultServiceUrl;
+            // Without a stored team conversation, the connector the sends go to: in local Playground mode the Playground's.
+            var serviceUrl = team?.Reference.ServiceUrl
+                ?? (bot.Value.LocalPlayground && await store.LatestServiceUrlAsync(cancellationToken) is { } local ? local : options.Value.DefaultServiceUrl);
             await foreach (var member in connector.GetAllMembersAsync(serviceUrl, department.TeamId, cancellationToken))
             {
                 var id = member.AadObjectId ?? member.Id;

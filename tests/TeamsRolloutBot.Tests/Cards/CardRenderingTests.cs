@@ -10,7 +10,7 @@ namespace TeamsRolloutBot.Tests.Cards;
 /// <summary>Every card the sample plan and the bot produce, in nl and en: schema-valid, fully bound, small, accessible.</summary>
 public sealed partial class CardRenderingTests
 {
-    private static JsonSchema Schema => AdaptiveCardSchema.Schema;
+    internal static JsonSchema Schema => AdaptiveCardSchema.Schema;
 
     public static TheoryData<string> CaseNames() => [.. SamplePlan.AllCases.Select(c => c.ToString())];
 

@@ -194,6 +194,23 @@ public sealed class DeliveryFlowTests
     }
 
     [Fact]
+    public async Task In_local_Playground_mode_a_group_department_gets_the_team_roster_from_the_Playground()
+    {
+        // Nothing listens on the default connector: the roster and the sends must use the Playground's serviceUrl.
+        await using var h = await DeliveryHarness.StartAsync(new() { ["Delivery:DefaultServiceUrl"] = "http://127.0.0.1:9/" }, local: true);
+        await h.Store.SaveConversationAsync(new TeamsRolloutBot.Protocol.ConversationReference("msteams", h.Teams.ServiceUrl, "a:playground-personal-lead", "personal",
+            DeliveryHarness.Tenant, "28:bot", "29:lead", DeliveryHarness.Lead, null, null, null, null), Ct);
+        var roster = Enumerable.Range(1, 3).Select(DeliveryHarness.User).ToList();
+        h.Teams.Rosters["19:team-it@thread.tacv2"] = roster;
+        h.UsePlan(Plan(new DepartmentTarget("it", "IT", "19:team-it@thread.tacv2", null, "group-without-graph", []),
+            DeliveryHarness.Send("post-1", "it", SendAudience.Members, DateTimeOffset.UtcNow)));
+
+        await h.DeliverAsync();
+
+        Assert.All(roster, u => Assert.Equal(1, h.Teams.MessagesTo(u)));
+    }
+
+    [Fact]
     public async Task With_a_plan_file_members_get_the_plan_messages_card_in_their_language_and_the_lead_the_status_template()
     {
         var plan = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N") + ".yaml");
