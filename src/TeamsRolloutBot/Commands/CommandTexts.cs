@@ -16,7 +16,7 @@ public sealed class CommandTexts(PlanProvider plans)
 
     /// <summary>The text with {0}-style placeholders filled in.</summary>
     public string Format(string language, string key, params object[] args) =>
-        string.Format(CultureInfo.GetCultureInfo(language), Get(language, key), args);
+        string.Format(CultureInfo.GetCultureInfo(CardStrings.Text(language, "language.culture")), Get(language, key), args);
 
     /// <summary>nl or en: the user's Teams locale when the plan offers it, else the plan's default language.</summary>
     public string LanguageOf(Activity activity) =>

@@ -673,7 +673,7 @@ public sealed class LeadCommands(
         var entries = await audit.LatestAsync(_options.AuditEntriesShown, cancellationToken);
         body.Add(CommandCards.Text(entries.Count == 0
             ? texts.Get(language, "status.audit.none")
-            : string.Join("\n", entries.Select(e => texts.Format(language, "status.audit.line", Time(Local(plan, e.At)), e.UserName ?? e.UserAadObjectId ?? "?", e.Command, e.Result,
+            : string.Join("\n", entries.Select(e => texts.Format(language, "status.audit.line", Time(Local(plan, e.At)), e.UserName ?? e.UserAadObjectId ?? "?", e.Command, AuditResultText(language, e.Result),
                 e.Detail is null ? "" : $" ({e.Detail})")))));
         return CommandReply.FromCard(CommandCards.Card(body, actions), body[0]["text"]!.GetValue<string>());
     }
@@ -762,6 +762,18 @@ public sealed class LeadCommands(
     private string Audience(string language, SendAudience audience) => texts.Get(language, "audience." + audience);
 
     private static DateTimeOffset Local(RolloutPlan plan, DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, plan.TimeZone);
+
+    /// <summary>An audit result (stored as an English word) in <paramref name="language"/>; an unknown one as stored.</summary>
+    private string AuditResultText(string language, string result) => result switch
+    {
+        AuditResults.Done => texts.Get(language, "auditResult.done"),
+        AuditResults.Refused => texts.Get(language, "auditResult.refused"),
+        AuditResults.Failed => texts.Get(language, "auditResult.failed"),
+        AuditResults.AwaitingConfirmation => texts.Get(language, "auditResult.awaitingConfirmation"),
+        AuditResults.Confirmed => texts.Get(language, "auditResult.confirmed"),
+        AuditResults.Declined => texts.Get(language, "auditResult.declined"),
+        _ => result,
+    };
 
     private static string Time(DateTimeOffset local) => local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

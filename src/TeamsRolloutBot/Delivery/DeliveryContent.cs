@@ -94,8 +94,8 @@ public sealed class DeliveryContent(PlanProvider plans)
 
     private static Activity Placeholder(PlannedSend send, string? language)
     {
-        var en = language == "en";
-        var title = Title(send, en);
+        var lang = CardStrings.IsSupported(language) ? CardStrings.Normalize(language!) : "en";
+        var title = PlaceholderTitle(send, lang);
         var card = new JsonObject
         {
             ["type"] = "AdaptiveCard",
@@ -103,7 +103,7 @@ public sealed class DeliveryContent(PlanProvider plans)
             ["version"] = "1.5",
             ["body"] = new JsonArray(
                 new JsonObject { ["type"] = "TextBlock", ["text"] = title, ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
-                new JsonObject { ["type"] = "TextBlock", ["text"] = en ? $"Wave: {send.WaveId}" : $"Golf: {send.WaveId}", ["wrap"] = true, ["isSubtle"] = true }),
+                new JsonObject { ["type"] = "TextBlock", ["text"] = CardStrings.Text(lang, "delivery.placeholderWave", new Dictionary<string, string> { ["wave"] = send.WaveId }), ["wrap"] = true, ["isSubtle"] = true }),
         };
         return Activity.CreateCard(card, title);
     }
@@ -116,6 +116,19 @@ public sealed class DeliveryContent(PlanProvider plans)
         return (title, $"<html><body><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(en ? "Wave" : "Golf")}: {WebUtility.HtmlEncode(send.WaveId)}</p></body></html>");
     }
 
-    private static string Title(PlannedSend send, bool en) =>
-        (en ? "Intune rollout: " : "Intune-uitrol: ") + (string.IsNullOrEmpty(send.Phase) ? send.MessageId : $"{send.Phase} ({send.MessageId})");
+    private static string Title(PlannedSend send, bool en) => PlaceholderTitle(send, en ? "en" : "nl");
+
+    /// <summary>"Rollout message: Preparation (pre-1)": the message id with its phase, both in <paramref name="language"/>.</summary>
+    private static string PlaceholderTitle(PlannedSend send, string language)
+    {
+        var message = send.MessageId;
+        if (!string.IsNullOrEmpty(send.Phase))
+        {
+            var phase = Enum.TryParse<MessagePhase>(send.Phase, ignoreCase: false, out var known) && Enum.IsDefined(known)
+                ? CardStrings.Text(language, "delivery.phases." + known)
+                : send.Phase;
+            message = CardStrings.Text(language, "delivery.placeholderPhase", new Dictionary<string, string> { ["phase"] = phase, ["message"] = send.MessageId });
+        }
+        return CardStrings.Text(language, "delivery.placeholderTitle", new Dictionary<string, string> { ["message"] = message });
+    }
 }
