@@ -582,7 +582,7 @@ public sealed class LeadCommands(
         }
 
         CommandReply Result(string text, bool good) =>
-            CommandReply.FromCard(CommandCards.Card([CommandCards.Title(texts.Get(language, "confirm.title")), CommandCards.Text(pending?.Command is { } c ? $"`{c}`" : ""), CommandCards.Banner(text, good)]), text);
+            CommandReply.FromCard(CommandCards.Card([CommandCards.Title(texts.Get(language, "confirm.title")), CommandCards.Text(pending?.Command is { } c ? $"`{CommandTexts.Display(language, c)}`" : ""), CommandCards.Banner(text, good)]), text);
 
         static string Suffix(string? result) => string.IsNullOrEmpty(result) ? "" : "\n\n" + result;
     }
@@ -673,7 +673,7 @@ public sealed class LeadCommands(
         var entries = await audit.LatestAsync(_options.AuditEntriesShown, cancellationToken);
         body.Add(CommandCards.Text(entries.Count == 0
             ? texts.Get(language, "status.audit.none")
-            : string.Join("\n", entries.Select(e => texts.Format(language, "status.audit.line", Time(Local(plan, e.At)), e.UserName ?? e.UserAadObjectId ?? "?", e.Command, AuditResultText(language, e.Result),
+            : string.Join("\n", entries.Select(e => texts.Format(language, "status.audit.line", Time(Local(plan, e.At)), e.UserName ?? e.UserAadObjectId ?? "?", CommandTexts.Display(language, e.Command), AuditResultText(language, e.Result),
                 e.Detail is null ? "" : $" ({e.Detail})")))));
         return CommandReply.FromCard(CommandCards.Card(body, actions), body[0]["text"]!.GetValue<string>());
     }
