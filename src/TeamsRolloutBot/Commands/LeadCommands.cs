@@ -221,7 +221,7 @@ public sealed class LeadCommands(
                 Command("plan"), Command("reload"), Command("schedule"), Command("wavestart"), Command("wavecontrol"),
                 Command("send"), Command("feedback"), Command("setuplist"), Command("export"));
         }
-        var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" }) with { Parameters = parameters };
+        var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = CardStrings.Text(language, "common.defaultRollout") }) with { Parameters = parameters };
         var card = CardRenderer.Render(CardTemplateIds.Help, data.ToJson(), language);
         if (isLead)
         {

@@ -248,6 +248,42 @@ public sealed class BotTextLanguageTests
         LanguageLeaks.AssertNone("nl", [("fin channel", fin)]);
     }
 
+    /// <summary>The welcome card in a team is read by everyone: the language of the department whose team it is, else the plan default.</summary>
+    [Fact]
+    public async Task The_welcome_in_a_team_uses_the_departments_language_not_the_installers()
+    {
+        await using var openId = await FakeOpenIdServer.StartNewAsync();
+        await using var connector = await FakeConnector.StartNewAsync();
+        var dir = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var planPath = Path.Combine(dir, "plan.yaml");
+        var sample = await File.ReadAllTextAsync(RepoPaths.SamplePlan, Ct);
+        // The sample plan is Dutch by default; its IT department reads English.
+        await File.WriteAllTextAsync(planPath, sample.Replace("    expectedSize: 260\n", "    expectedSize: 260\n    language: en\n", StringComparison.Ordinal), Ct);
+        await using var factory = new BotFactory(openId, connector, new() { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
+        var bot = new BotHarnessClient(factory, openId);
+        Assert.Equal("en", factory.Services.GetRequiredService<PlanProvider>().Current!.LanguageOf("it"));
+
+        async Task<string> WelcomeIn(string team, string conversation)
+        {
+            var install = TestActivities.TeamInstall(connector.ServiceUrl);
+            install["locale"] = "nl-NL";
+            install["conversation"]!["id"] = conversation;
+            install["channelData"]!["team"]!["id"] = team;
+            var before = connector.Calls.Count;
+            using (await bot.PostAsync(install)) { }
+            return LanguageLeaks.Readable(Assert.Single(connector.Calls.Skip(before)).Json);
+        }
+
+        var it = await WelcomeIn("19:it-team@thread.tacv2", "19:it-team@thread.tacv2");
+        var other = await WelcomeIn("19:unknown-team@thread.tacv2", "19:unknown-team@thread.tacv2");
+
+        Assert.Contains("Hi, I am the Intune device enrollment 2027 assistant", it, StringComparison.Ordinal);
+        Assert.Contains("Hallo, ik ben de assistent van Intune device enrollment 2027", other, StringComparison.Ordinal);
+        LanguageLeaks.AssertNone("en", [("IT team", it)]);
+        LanguageLeaks.AssertNone("nl", [("other team", other)]);
+    }
+
     /// <summary>The feedback summary with its thread-reply section, survey answers refused and accepted, and the plan reload notice.</summary>
     [Theory]
     [MemberData(nameof(Languages))]
