@@ -242,7 +242,7 @@ public sealed class BotTextLanguageTests
         var fin = LanguageLeaks.Readable(JsonNode.Parse(h.Teams.LastBody["19:fin@thread.tacv2"]));
         var hrMember = LanguageLeaks.Readable(JsonNode.Parse(h.Teams.LastBody[FakeTeams.PersonalId(member)]));
         Assert.Contains("Rollout message: Enrollment (pre-1)", hr, StringComparison.Ordinal);
-        Assert.Contains("Uitrolbericht: Inschrijving (pre-1)", fin, StringComparison.Ordinal);
+        Assert.Contains("Uitrolbericht: Registratie (pre-1)", fin, StringComparison.Ordinal);
         Assert.Contains("Rollout message:", hrMember, StringComparison.Ordinal);
         LanguageLeaks.AssertNone("en", [("hr channel", hr), ("hr member", hrMember)]);
         LanguageLeaks.AssertNone("nl", [("fin channel", fin)]);
