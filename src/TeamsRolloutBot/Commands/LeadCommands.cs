@@ -221,7 +221,7 @@ public sealed class LeadCommands(
                 Command("plan"), Command("reload"), Command("schedule"), Command("wavestart"), Command("wavecontrol"),
                 Command("send"), Command("feedback"), Command("setuplist"), Command("export"));
         }
-        var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" }) with { Parameters = parameters };
+        var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = CardStrings.Text(language, "common.defaultRollout") }) with { Parameters = parameters };
         var card = CardRenderer.Render(CardTemplateIds.Help, data.ToJson(), language);
         if (isLead)
         {
@@ -586,7 +586,7 @@ public sealed class LeadCommands(
         }
 
         CommandReply Result(string text, bool good) =>
-            CommandReply.FromCard(CommandCards.Card([CommandCards.Title(texts.Get(language, "confirm.title")), CommandCards.Text(pending?.Command is { } c ? $"`{c}`" : ""), CommandCards.Banner(text, good)]), text);
+            CommandReply.FromCard(CommandCards.Card([CommandCards.Title(texts.Get(language, "confirm.title")), CommandCards.Text(pending?.Command is { } c ? $"`{CommandTexts.Display(language, c)}`" : ""), CommandCards.Banner(text, good)]), text);
 
         static string Suffix(string? result) => string.IsNullOrEmpty(result) ? "" : "\n\n" + result;
     }
@@ -677,7 +677,7 @@ public sealed class LeadCommands(
         var entries = await audit.LatestAsync(_options.AuditEntriesShown, cancellationToken);
         body.Add(CommandCards.Text(entries.Count == 0
             ? texts.Get(language, "status.audit.none")
-            : string.Join("\n", entries.Select(e => texts.Format(language, "status.audit.line", Time(Local(plan, e.At)), e.UserName ?? e.UserAadObjectId ?? "?", e.Command, e.Result,
+            : string.Join("\n", entries.Select(e => texts.Format(language, "status.audit.line", Time(Local(plan, e.At)), e.UserName ?? e.UserAadObjectId ?? "?", CommandTexts.Display(language, e.Command), AuditResultText(language, e.Result),
                 e.Detail is null ? "" : $" ({e.Detail})")))));
         return CommandReply.FromCard(CommandCards.Card(body, actions), body[0]["text"]!.GetValue<string>());
     }
@@ -766,6 +766,18 @@ public sealed class LeadCommands(
     private string Audience(string language, SendAudience audience) => texts.Get(language, "audience." + audience);
 
     private static DateTimeOffset Local(RolloutPlan plan, DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, plan.TimeZone);
+
+    /// <summary>An audit result (stored as an English word) in <paramref name="language"/>; an unknown one as stored.</summary>
+    private string AuditResultText(string language, string result) => result switch
+    {
+        AuditResults.Done => texts.Get(language, "auditResult.done"),
+        AuditResults.Refused => texts.Get(language, "auditResult.refused"),
+        AuditResults.Failed => texts.Get(language, "auditResult.failed"),
+        AuditResults.AwaitingConfirmation => texts.Get(language, "auditResult.awaitingConfirmation"),
+        AuditResults.Confirmed => texts.Get(language, "auditResult.confirmed"),
+        AuditResults.Declined => texts.Get(language, "auditResult.declined"),
+        _ => result,
+    };
 
     private static string Time(DateTimeOffset local) => local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 

@@ -79,10 +79,11 @@ public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore co
     internal static string Describe(PlanReloadedEventArgs e, RolloutPlan inForce, string language)
     {
         var errors = e.Result.Errors.ToList();
+        var culture = CultureInfo.GetCultureInfo(CardStrings.Text(language, "language.culture"));
         var values = new Dictionary<string, string>
         {
             ["file"] = Path.GetFileName(inForce.SourceFile),
-            ["count"] = errors.Count.ToString(CultureInfo.InvariantCulture),
+            ["count"] = errors.Count.ToString("N0", culture),
             ["plan"] = inForce.Name,
         };
         values["inForce"] = CardStrings.Text(language, "plan.inForce", values);
@@ -93,7 +94,7 @@ public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore co
         }
         if (errors.Count > MaxErrorsShown)
         {
-            var more = new Dictionary<string, string> { ["count"] = (errors.Count - MaxErrorsShown).ToString(CultureInfo.InvariantCulture) };
+            var more = new Dictionary<string, string> { ["count"] = (errors.Count - MaxErrorsShown).ToString("N0", culture) };
             text.Append("\n\n- ").Append(CardStrings.Text(language, "plan.moreErrors", more));
         }
         return text.ToString();

@@ -100,14 +100,28 @@ public sealed class RolloutBot(IConversationStore conversations, ConnectorClient
         }
     }
 
-    /// <summary>nl or en: the user's Teams locale when the plan offers it, else the plan's default language.</summary>
-    private string LanguageOf(Activity activity) =>
-        CardLanguage.Resolve(plans.Current?.DefaultLanguage ?? "en", plans.Current?.Languages, userLocale: activity.GetLocale());
+    /// <summary>
+    /// nl or en. In a personal chat: the user's Teams locale when the plan offers it, else the plan's default language.
+    /// In a team or channel (everyone reads it): the language of the department whose team or channel it is, else the plan default.
+    /// </summary>
+    private string LanguageOf(Activity activity)
+    {
+        var plan = plans.Current;
+        if (!activity.IsGroupConversation())
+        {
+            return CardLanguage.Resolve(plan?.DefaultLanguage ?? "en", plan?.Languages, userLocale: activity.GetLocale());
+        }
+        var where = ConversationReference.FromActivity(activity);
+        var ids = new[] { where.ChannelIdInTeam, where.TeamId, where.TeamAadGroupId, where.ConversationId.Split(';')[0] }.Where(i => !string.IsNullOrEmpty(i)).ToList();
+        var department = plan?.Departments.FirstOrDefault(d => ids.Contains(d.ChannelId, StringComparer.OrdinalIgnoreCase))
+            ?? plan?.Departments.FirstOrDefault(d => ids.Contains(d.TeamId, StringComparer.OrdinalIgnoreCase));
+        return CardLanguage.Resolve(plan?.DefaultLanguage ?? "en", plan?.Languages, department is null ? null : plan!.LanguageOf(department.Id));
+    }
 
     /// <summary>One of the bot's own cards, with the plan's rollout name and contact when a plan is loaded.</summary>
     private JsonObject Render(string templateId, string language)
     {
-        var data = plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = "Intune" };
+        var data = plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = CardStrings.Text(language, "common.defaultRollout") };
         return CardRenderer.Render(templateId, data.ToJson(), language);
     }
 }

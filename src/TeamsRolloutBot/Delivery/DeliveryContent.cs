@@ -101,12 +101,14 @@ public sealed class DeliveryContent(PlanProvider plans, IOptions<BotOptions> bot
         language is not null && plan.Languages.Contains(language) ? language : plan.DefaultLanguage;
 
     private static Activity Placeholder(PlannedSend send, string? language) =>
-        Activity.CreateCard(PlaceholderCard(send, language), Title(send, language == "en"));
+        Activity.CreateCard(PlaceholderCard(send, language), PlaceholderTitle(send, PlaceholderLanguage(language)));
+
+    private static string PlaceholderLanguage(string? language) => CardStrings.IsSupported(language) ? CardStrings.Normalize(language!) : "en";
 
     private static JsonObject PlaceholderCard(PlannedSend send, string? language)
     {
-        var en = language == "en";
-        var title = Title(send, en);
+        var lang = PlaceholderLanguage(language);
+        var title = PlaceholderTitle(send, lang);
         return new JsonObject
         {
             ["type"] = "AdaptiveCard",
@@ -114,7 +116,7 @@ public sealed class DeliveryContent(PlanProvider plans, IOptions<BotOptions> bot
             ["version"] = "1.5",
             ["body"] = new JsonArray(
                 new JsonObject { ["type"] = "TextBlock", ["text"] = title, ["size"] = "Large", ["weight"] = "Bolder", ["wrap"] = true },
-                new JsonObject { ["type"] = "TextBlock", ["text"] = en ? $"Wave: {send.WaveId}" : $"Golf: {send.WaveId}", ["wrap"] = true, ["isSubtle"] = true }),
+                new JsonObject { ["type"] = "TextBlock", ["text"] = CardStrings.Text(lang, "delivery.placeholderWave", new Dictionary<string, string> { ["wave"] = send.WaveId }), ["wrap"] = true, ["isSubtle"] = true }),
         };
     }
 
@@ -130,10 +132,20 @@ public sealed class DeliveryContent(PlanProvider plans, IOptions<BotOptions> bot
             var lang = LanguageOf(plan, language);
             return CardEmail.Render(scheduled.Message.Template, PlanCards.ForSend(plan, scheduled).ToJson(), lang, link, send.Subject);
         }
-        var fallback = language is not null && CardStrings.IsSupported(language) ? language : "nl";
-        return CardEmail.FromCard(PlaceholderCard(send, language), fallback, link, send.Subject);
+        return CardEmail.FromCard(PlaceholderCard(send, language), PlaceholderLanguage(language), link, send.Subject);
     }
 
-    private static string Title(PlannedSend send, bool en) =>
-        (en ? "Intune rollout: " : "Intune-uitrol: ") + (string.IsNullOrEmpty(send.Phase) ? send.MessageId : $"{send.Phase} ({send.MessageId})");
+    /// <summary>"Rollout message: Preparation (pre-1)": the message id with its phase, both in <paramref name="language"/>.</summary>
+    private static string PlaceholderTitle(PlannedSend send, string language)
+    {
+        var message = send.MessageId;
+        if (!string.IsNullOrEmpty(send.Phase))
+        {
+            var phase = Enum.TryParse<MessagePhase>(send.Phase, ignoreCase: false, out var known) && Enum.IsDefined(known)
+                ? CardStrings.Text(language, "delivery.phases." + known)
+                : send.Phase;
+            message = CardStrings.Text(language, "delivery.placeholderPhase", new Dictionary<string, string> { ["phase"] = phase, ["message"] = send.MessageId });
+        }
+        return CardStrings.Text(language, "delivery.placeholderTitle", new Dictionary<string, string> { ["message"] = message });
+    }
 }

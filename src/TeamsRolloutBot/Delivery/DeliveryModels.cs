@@ -17,23 +17,28 @@ public sealed record PlannedSend(
     string Phase = "",
     string? Subject = null);
 
-/// <summary>Where a department's messages go: its team channel and the people in it.</summary>
+/// <summary>Where a department's messages go: its team channel and the people in it; <see cref="Language"/> is its channel language (null: the plan default).</summary>
 public sealed record DepartmentTarget(
     string Id,
     string Name,
     string? TeamId,
     string? ChannelId,
     string? MemberGroupId,
-    IReadOnlyList<string> MemberUsers);
+    IReadOnlyList<string> MemberUsers,
+    string? Language = null);
 
-/// <summary>What the delivery layer needs from the plan: the sends, the departments and the leads to report to.</summary>
+/// <summary>
+/// What the delivery layer needs from the plan: the sends, the departments and the leads to report to.
+/// <see cref="Languages"/> are the plan's languages (null: every language the bot has texts for).
+/// </summary>
 public sealed record DeliveryPlan(
     string Name,
     IReadOnlyList<PlannedSend> Sends,
     IReadOnlyDictionary<string, DepartmentTarget> Departments,
     IReadOnlyList<string> Leads,
     string DefaultLanguage = "nl",
-    string? LeadGroupId = null);
+    string? LeadGroupId = null,
+    IReadOnlyList<string>? Languages = null);
 
 /// <summary>The channel a job goes out on.</summary>
 public enum DeliveryKind

@@ -126,9 +126,9 @@ public sealed partial class DeliveryPlanSource(
             scale > 1 && anchor is { } start ? Compress(s.Utc, first, start, scale) : s.Utc,
             s.Message.Template, s.Message.Phase.ToString())).ToList();
         var departments = plan.Departments.ToDictionary(d => d.Id, d => new DepartmentTarget(
-            d.Id, d.Name.Get(plan.DefaultLanguage, plan.DefaultLanguage), d.TeamId, d.ChannelId, d.Members?.GroupId, d.Members?.Users ?? []),
+            d.Id, d.Name.Get(plan.DefaultLanguage, plan.DefaultLanguage), d.TeamId, d.ChannelId, d.Members?.GroupId, d.Members?.Users ?? [], d.Language),
             StringComparer.Ordinal);
-        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage, plan.Leads.GroupId);
+        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage, plan.Leads.GroupId, plan.Languages);
     }
 
     /// <summary>anchor + (due − first) / scale.</summary>

@@ -134,7 +134,7 @@ public sealed partial class DeliveryScheduler(
             {
                 return (0, $"department '{department.Id}' has no channel");
             }
-            await EnqueueAsync([Job(send, DeliveryKind.Channel, department.ChannelId, plan.DefaultLanguage)], cancellationToken);
+            await EnqueueAsync([Job(send, DeliveryKind.Channel, department.ChannelId, department.Language ?? plan.DefaultLanguage)], cancellationToken);
             return (1, null);
         }
         var kind = send.Audience == SendAudience.Email ? DeliveryKind.Email : DeliveryKind.Personal;
@@ -144,7 +144,9 @@ public sealed partial class DeliveryScheduler(
         await foreach (var recipient in recipients.ResolveAsync(department, kind == DeliveryKind.Email, cancellationToken))
         {
             var target = kind == DeliveryKind.Email ? recipient.Mail ?? recipient.Id : recipient.Id;
-            var job = Job(send, kind, target, recipient.Language ?? plan.DefaultLanguage);
+            // A member's own language when the plan has it, else the department's (its channel language), else the plan's.
+            var language = recipient.Language is { } own && (plan.Languages is not { } offered || offered.Contains(own)) ? own : department.Language ?? plan.DefaultLanguage;
+            var job = Job(send, kind, target, language);
             batch.Add(job);
             if (recipient.Problem is not null)
             {

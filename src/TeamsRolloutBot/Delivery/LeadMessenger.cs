@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -142,42 +143,74 @@ public sealed partial class LeadMessenger(
         return result.IsSuccess;
     }
 
-    /// <summary>Tells every lead that a send was missed (too late after downtime); true when at least one lead was told.</summary>
+    /// <summary>
+    /// The language of a lead's messages: the Teams locale of their last activity with the bot (stored with their
+    /// personal chat) when the plan offers it, else the plan's default language.
+    /// </summary>
+    public async Task<string> LanguageOfAsync(DeliveryPlan plan, string leadId, CancellationToken cancellationToken)
+    {
+        var stored = await store.FindPersonalConversationAsync(leadId, cancellationToken);
+        return CardLanguage.Resolve(plan.DefaultLanguage, plan.Languages, userLocale: stored?.Reference.Locale);
+    }
+
+    /// <summary>Tells every lead, in their language, that a send was missed (too late after downtime); true when at least one lead was told.</summary>
     public async Task<bool> ReportMissedAsync(DeliveryPlan plan, PlannedSendRecord missed, CancellationToken cancellationToken)
     {
-        var en = plan.DefaultLanguage == "en";
-        var send = missed.Send;
-        var text = en
-            ? $"Missed send, not delivered: message '{send.MessageId}' of wave '{send.WaveId}' for department '{send.DepartmentId}' ({send.Audience}) was due {send.DueUtc:yyyy-MM-dd HH:mm} UTC while the bot was not running. {missed.Detail}"
-            : $"Gemiste verzending, niet verstuurd: bericht '{send.MessageId}' van golf '{send.WaveId}' voor afdeling '{send.DepartmentId}' ({send.Audience}) stond gepland op {send.DueUtc:yyyy-MM-dd HH:mm} UTC terwijl de bot niet draaide. {missed.Detail}";
         var told = false;
         var leads = await LeadsAsync(plan, cancellationToken);
         foreach (var lead in leads)
         {
+            var text = MissedText(missed.Send, await LanguageOfAsync(plan, lead, cancellationToken));
             told |= await SendAsync(lead, Activity.CreateMessage(text), cancellationToken) is not null;
         }
         return told || leads.Count == 0;
     }
 
-    /// <summary>The status card of a wave message.</summary>
+    /// <summary>The missed-send report in <paramref name="language"/>.</summary>
+    public static string MissedText(PlannedSend send, string language)
+    {
+        var culture = CultureOf(language);
+        return CardStrings.Text(language, "delivery.missed", new Dictionary<string, string>
+        {
+            ["message"] = send.MessageId,
+            ["wave"] = send.WaveId,
+            ["department"] = send.DepartmentId,
+            ["audience"] = CardStrings.Text(language, "commands.audience." + send.Audience),
+            ["due"] = send.DueUtc.UtcDateTime.ToString(CardStrings.Text(language, "language.dateTimeFormat"), culture),
+        });
+    }
+
+    /// <summary>The short message a lead gets when a wave message has gone out to everyone.</summary>
+    public static string SummaryText(WaveProgress p, string language)
+    {
+        var culture = CultureOf(language);
+        return CardStrings.Text(language, "progress.summary", new Dictionary<string, string>
+        {
+            ["wave"] = p.WaveId,
+            ["message"] = p.MessageId,
+            ["delivered"] = p.Delivered.ToString("N0", culture),
+            ["failed"] = p.Failed.ToString("N0", culture),
+            ["skipped"] = p.Skipped.ToString("N0", culture),
+        });
+    }
+
+    /// <summary>The status card of a wave message (used when there is no plan file for the <c>status</c> template).</summary>
     public static Activity StatusCard(WaveProgress p, double? ratePerSecond, TimeSpan? eta, bool final, string language)
     {
-        var en = language == "en";
-        string T(string nl, string english) => en ? english : nl;
-        var facts = new JsonArray(
-            Fact(T("Verstuurd", "Sent"), p.Finished),
-            Fact(T("Afgeleverd", "Delivered"), p.Delivered),
-            Fact(T("Mislukt", "Failed"), p.Failed),
-            Fact(T("Overgeslagen", "Skipped"), p.Skipped),
-            Fact(T("Wachtend", "Pending"), p.Queued));
+        var culture = CultureOf(language);
+        string T(string key, Dictionary<string, string>? values = null) => CardStrings.Text(language, "progress." + key, values);
+        JsonObject Fact(string key, int value) => new() { ["title"] = T(key), ["value"] = value.ToString("N0", culture) };
+        var facts = new JsonArray(Fact("sent", p.Finished), Fact("delivered", p.Delivered), Fact("failed", p.Failed), Fact("skipped", p.Skipped), Fact("pending", p.Queued));
         if (!final)
         {
-            facts.Add(new JsonObject { ["title"] = T("Tempo", "Rate"), ["value"] = ratePerSecond is { } r ? $"{r.ToString("0.0", CultureInfo.InvariantCulture)} msg/s" : "—" });
-            facts.Add(new JsonObject { ["title"] = T("Klaar over", "ETA"), ["value"] = eta is { } e ? Duration(e) : "—" });
+            facts.Add(new JsonObject
+            {
+                ["title"] = T("rate"),
+                ["value"] = ratePerSecond is { } r ? T("rateValue", new() { ["rate"] = r.ToString("0.0", culture) }) : T("unknown"),
+            });
+            facts.Add(new JsonObject { ["title"] = T("eta"), ["value"] = eta is { } e ? Duration(e, language, culture) : T("unknown") });
         }
-        var title = final
-            ? T($"Afgerond: golf {p.WaveId}, bericht {p.MessageId}", $"Finished: wave {p.WaveId}, message {p.MessageId}")
-            : T($"Bezig: golf {p.WaveId}, bericht {p.MessageId}", $"In progress: wave {p.WaveId}, message {p.MessageId}");
+        var title = T(final ? "titleFinished" : "titleRunning", new() { ["wave"] = p.WaveId, ["message"] = p.MessageId });
         var card = new JsonObject
         {
             ["type"] = "AdaptiveCard",
@@ -190,10 +223,16 @@ public sealed partial class LeadMessenger(
         return Activity.CreateCard(card, title);
     }
 
-    private static JsonObject Fact(string title, int value) => new() { ["title"] = title, ["value"] = value.ToString(CultureInfo.InvariantCulture) };
+    private static string Duration(TimeSpan t, string language, CultureInfo culture)
+    {
+        string N(int n) => n.ToString(culture);
+        var (key, values) = t.TotalHours >= 1 ? ("hours", new Dictionary<string, string> { ["hours"] = N((int)t.TotalHours), ["minutes"] = N(t.Minutes) })
+            : t.TotalMinutes >= 1 ? ("minutes", new Dictionary<string, string> { ["minutes"] = N((int)t.TotalMinutes), ["seconds"] = N(t.Seconds) })
+            : ("seconds", new Dictionary<string, string> { ["seconds"] = N(Math.Max(1, t.Seconds)) });
+        return CardStrings.Text(language, "progress." + key, values);
+    }
 
-    private static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{Math.Max(1, t.Seconds)} s";
-
+    private static CultureInfo CultureOf(string language) => CultureInfo.GetCultureInfo(CardStrings.Text(language, "language.culture"));
 
     /// <summary>
     /// Where to send when no stored conversation names a serviceUrl: Delivery:DefaultServiceUrl, except in local

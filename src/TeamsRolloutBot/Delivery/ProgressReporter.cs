@@ -61,9 +61,9 @@ public sealed partial class ProgressReporter(
             var final = p.Queued == 0;
             var rate = Rate(p, now);
             TimeSpan? eta = rate is > 0 ? TimeSpan.FromSeconds(p.Queued / rate.Value) : null;
-            var language = plan.DefaultLanguage;
             foreach (var lead in leadIds)
             {
+                var language = await leads.LanguageOfAsync(plan, lead, cancellationToken);
                 var card = await store.FindProgressCardAsync(p.WaveId, p.MessageId, lead, cancellationToken);
                 if (card is { Final: true })
                 {
@@ -83,10 +83,7 @@ public sealed partial class ProgressReporter(
                     if (final)
                     {
                         await store.SaveProgressCardAsync(card with { Final = true }, cancellationToken);
-                        var summary = language == "en"
-                            ? $"Wave {p.WaveId}, message {p.MessageId} finished: {p.Delivered} delivered, {p.Failed} failed, {p.Skipped} skipped."
-                            : $"Golf {p.WaveId}, bericht {p.MessageId} afgerond: {p.Delivered} afgeleverd, {p.Failed} mislukt, {p.Skipped} overgeslagen.";
-                        await leads.SendAsync(lead, Protocol.Activity.CreateMessage(summary), cancellationToken);
+                        await leads.SendAsync(lead, Protocol.Activity.CreateMessage(LeadMessenger.SummaryText(p, language)), cancellationToken);
                     }
                 }
             }

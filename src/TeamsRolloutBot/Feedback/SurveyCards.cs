@@ -23,6 +23,13 @@ public sealed class SurveyCards(PlanProvider plans, IOptions<FeedbackOptions> op
         return CardLanguage.Resolve(plan?.DefaultLanguage ?? "en", plan?.Languages, null, userLocale);
     }
 
+    /// <summary>The language of a card in a department's channel: the department's language, else the plan default.</summary>
+    public string ChannelLanguageFor(string? departmentId)
+    {
+        var plan = plans.Current;
+        return CardLanguage.Resolve(plan?.DefaultLanguage ?? "en", plan?.Languages, plan?.LanguageOf(departmentId));
+    }
+
     /// <summary>The survey card. <paramref name="errors"/> are shown under their inputs and in one line above the questions.</summary>
     public JsonObject Survey(SurveyPlacement placement, JsonObject? values, IReadOnlyList<string> refreshUserIds, IReadOnlyList<SurveyFieldError>? errors, string language)
     {

@@ -137,7 +137,7 @@ public sealed partial class SurveyInvokeHandler(
         }
         var personal = !activity.IsGroupConversation();
         return new SurveyCardMessage(conversationId, activityId, serviceUrl, activity.Conversation.ConversationType ?? (personal ? "personal" : "channel"),
-            placement, personal ? userLanguage : cards.LanguageFor(null), personal ? activity.From?.Id : null);
+            placement, personal ? userLanguage : cards.ChannelLanguageFor(placement.DepartmentId), personal ? activity.From?.Id : null);
     }
 
     private static InvokeResponse Card(JsonObject card) => Respond(AdaptiveCardInvokeResponse.Card(card));

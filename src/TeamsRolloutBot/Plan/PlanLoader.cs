@@ -84,7 +84,7 @@ public static partial class PlanLoader
         private static readonly string[] TopLevelKeys =
             ["rollout", "timeZone", "defaultLanguage", "languages", "businessHours", "weekendSends", "holidays", "leads", "contact", "departments", "waves", "messages"];
 
-        private static readonly string[] DepartmentKeys = ["id", "name", "team", "channel", "members", "expectedSize"];
+        private static readonly string[] DepartmentKeys = ["id", "name", "team", "channel", "members", "expectedSize", "language"];
         private static readonly string[] WaveKeys = ["id", "name", "departments", "start", "duration", "messages"];
         private static readonly string[] MessageKeys = ["id", "phase", "offset", "time", "audience", "template", "parameters", "texts", "collectReplies"];
 
@@ -453,12 +453,26 @@ public static partial class PlanLoader
                 }
             }
 
+            string? language = null;
+            if (fields["language"] is { } languageNode && Scalar(languageNode, fields.Sub("language")) is { } languageValue)
+            {
+                if (languages.Contains(languageValue))
+                {
+                    language = languageValue;
+                }
+                else
+                {
+                    Error(languageNode, fields.Sub("language"), $"'{languageValue}' is not one of the plan's languages ({Join(languages)})",
+                        $"{Suggest.DidYouMean(languageValue, languages)}set language to one of {Join(languages)}, add it to languages, or leave it out to use defaultLanguage");
+                }
+            }
+
             if (channel is null && members is null && !fields.Has("channel") && !fields.Has("members"))
             {
                 Error(node, path, $"department '{id}' has no channel and no members: the bot cannot reach it", "add channel: and team: for channel posts, and/or members: { group: <Entra group id> } for 1:1 messages");
             }
 
-            return id is null ? null : new Department(id, name ?? Same(id), team, channel, members, size, Loc(node));
+            return id is null ? null : new Department(id, name ?? Same(id), team, channel, members, size, Loc(node)) { Language = language };
         }
 
         // ---- waves and messages --------------------------------------------------------------------------------

@@ -72,7 +72,11 @@ public sealed record Department(
     string? ChannelId,
     MemberSource? Members,
     int? ExpectedSize,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The language of the department's channel posts (plan field <c>language</c>); null: the plan's default language.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>One message of the plan: when (offset + local time), to whom, and with which card.</summary>
 public sealed record PlanMessage(
@@ -129,6 +133,10 @@ public sealed record RolloutPlan(
     string SourceFile)
 {
     public Department? FindDepartment(string id) => Departments.FirstOrDefault(d => d.Id == id);
+
+    /// <summary>The language of a department's channel posts: its own <c>language</c>, else the plan default.</summary>
+    public string LanguageOf(string? departmentId) =>
+        departmentId is not null && FindDepartment(departmentId)?.Language is { } language ? language : DefaultLanguage;
 
     public Wave? FindWave(string id) => Waves.FirstOrDefault(w => w.Id == id);
 

@@ -229,7 +229,7 @@ public sealed class DeliveryFlowTests
         var en = content.RenderTeams(send, "en").Attachments![0].Content!.ToJsonString();
         Assert.NotEqual(nl, en);
         Assert.Contains("AdaptiveCard", nl, StringComparison.Ordinal);
-        Assert.DoesNotContain("Intune-uitrol: ", nl, StringComparison.Ordinal); // not the placeholder
+        Assert.DoesNotContain("Uitrolbericht: ", nl, StringComparison.Ordinal); // not the placeholder
 
         var status = content.RenderStatus(new WaveProgress("it", "enrollment", 260, 100, 3, 0, 157, null), 2.5, TimeSpan.FromMinutes(1), start, "en");
         var card = status!.Attachments![0].Content!.ToJsonString();

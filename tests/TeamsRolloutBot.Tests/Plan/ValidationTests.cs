@@ -27,6 +27,29 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_departments_language_sets_its_channel_language_and_defaults_to_the_plans()
+    {
+        var result = PlanFixtures.Parse(PlanFixtures.SmallWith("    members: { users: [a@contoso.example] }", "    members: { users: [a@contoso.example] }\n    language: en"));
+
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Diagnostics));
+        Assert.Equal("en", result.Plan!.FindDepartment("hr")!.Language);
+        Assert.Equal("en", result.Plan.LanguageOf("hr"));
+        Assert.Null(result.Plan.FindDepartment("it")!.Language);
+        Assert.Equal("nl", result.Plan.LanguageOf("it"));
+    }
+
+    [Fact]
+    public void A_department_language_the_plan_does_not_offer_is_an_error_naming_the_plans_languages()
+    {
+        var result = PlanFixtures.Parse(PlanFixtures.SmallWith("    members: { users: [a@contoso.example] }", "    members: { users: [a@contoso.example] }\n    language: eng"));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((17, 15, "departments[1].language"), (error.Line, error.Column, error.Field));
+        Assert.Contains("'eng' is not one of the plan's languages (nl, en)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'en'?", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_template_is_an_error_with_a_suggestion()
     {
         var result = PlanFixtures.Parse(PlanFixtures.SmallWith("template: enrollment", "template: enrolment"));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Cards;
 
 namespace TeamsRolloutBot.Feedback.Replies;
 
@@ -31,20 +32,21 @@ public sealed class ThreadReplySummary(IThreadReplyStore store, IOptions<ThreadR
     /// <summary>The card section for the summary card: a heading, the count, the problems and the recent replies.</summary>
     public static JsonObject Section(ReplyFigures figures, string language, Func<string?, string> department, TimeZoneInfo? zone)
     {
-        var nl = language == "nl";
-        var culture = CultureInfo.GetCultureInfo(nl ? "nl-NL" : "en-GB");
+        var lang = CardStrings.IsSupported(language) ? CardStrings.Normalize(language) : "en";
+        var culture = CultureInfo.GetCultureInfo(CardStrings.Text(lang, "language.culture"));
+        string T(string key) => CardStrings.Text(lang, "feedbackSummary." + key);
         var items = new JsonArray
         {
-            new JsonObject { ["type"] = "TextBlock", ["text"] = nl ? "Reacties in de kanaalthreads" : "Replies in the channel threads", ["style"] = "heading", ["weight"] = "Bolder", ["wrap"] = true },
+            new JsonObject { ["type"] = "TextBlock", ["text"] = T("repliesHeading"), ["style"] = "heading", ["weight"] = "Bolder", ["wrap"] = true },
             new JsonObject
             {
                 ["type"] = "FactSet",
-                ["facts"] = new JsonArray(new JsonObject { ["title"] = nl ? "Reacties" : "Replies", ["value"] = figures.Count.ToString("N0", culture) }),
+                ["facts"] = new JsonArray(new JsonObject { ["title"] = T("repliesCount"), ["value"] = figures.Count.ToString("N0", culture) }),
             },
         };
         if (figures.Problems.Count > 0)
         {
-            items.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = nl ? "Meest genoemde problemen" : "Most mentioned problems", ["weight"] = "Bolder", ["wrap"] = true });
+            items.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = T("repliesProblems"), ["weight"] = "Bolder", ["wrap"] = true });
             items.Add(new JsonObject
             {
                 ["type"] = "FactSet",
@@ -68,7 +70,7 @@ public sealed class ThreadReplySummary(IThreadReplyStore store, IOptions<ThreadR
                         ["inlines"] = new JsonArray(new JsonObject
                         {
                             ["type"] = "TextRun",
-                            ["text"] = $"{reply.AuthorName ?? (nl ? "Onbekend" : "Unknown")} · {department(reply.DepartmentId)} · {at.ToString("g", culture)}",
+                            ["text"] = $"{reply.AuthorName ?? T("repliesUnknownAuthor")} · {department(reply.DepartmentId)} · {at.ToString("g", culture)}",
                             ["isSubtle"] = true,
                             ["size"] = "Small",
                         }),
@@ -77,7 +79,7 @@ public sealed class ThreadReplySummary(IThreadReplyStore store, IOptions<ThreadR
         }
         if (figures.Count == 0)
         {
-            items.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = nl ? "Nog geen reacties." : "No replies yet.", ["isSubtle"] = true, ["wrap"] = true });
+            items.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = T("repliesNone"), ["isSubtle"] = true, ["wrap"] = true });
         }
         return new JsonObject { ["type"] = "Container", ["separator"] = true, ["items"] = items };
     }
