@@ -96,7 +96,7 @@ public static partial class ActivityReader
                         break;
                     case JsonTokenType.PropertyName:
                         var frame = stack[^1];
-                        frame.Property = null;
+                        frame.Property = null; // a name that cannot be decoded is reported at its object, not at the previous field
                         var name = reader.GetString()!;
                         frame.Property = name;
                         if (!frame.Names!.Add(name))
