@@ -8,14 +8,22 @@ namespace TeamsRolloutBot.Protocol;
 /// <summary>
 /// The one place an inbound body becomes an <see cref="Activity"/>. It either refuses the body with the JSON path of
 /// what is wrong — bad syntax, nesting deeper than <see cref="MaxDepth"/>, a name twice in one object, a string that
-/// is not valid Unicode, a mapped field of the wrong JSON type, a required field missing — or hands on an activity the
-/// handlers can read without further checks: <c>null</c> is the same as an absent field, and <c>null</c> elements of
-/// arrays are dropped (they carry nothing, and Teams omits what it has not got).
+/// is not valid Unicode, a mapped field of the wrong JSON type, an id or name over <see cref="MaxIdLength"/>, a
+/// required field missing — or hands on an activity the handlers can read without further checks: <c>null</c> is the
+/// same as an absent field, and <c>null</c> elements of arrays are dropped (they carry nothing, and Teams omits what it
+/// has not got).
 /// </summary>
 public static partial class ActivityReader
 {
     /// <summary>Containers nested deeper than this are refused (System.Text.Json's default depth).</summary>
     public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Ids and names longer than this are refused. Teams' are far shorter; these are stored (conversation references,
+    /// survey respondents) and put into cards (refresh lists), so one oversized value would break cards for others.
+    /// Azure Table keys have the same 1 KiB limit.
+    /// </summary>
+    public const int MaxIdLength = 1024;
 
     private const int MaxNameInPath = 40;
     private static readonly string[] Required = ["required"];
@@ -55,6 +63,10 @@ public static partial class ActivityReader
             return ActivityReadResult.Refused("$", "The body must be a JSON object (an activity), not null.");
         }
         Normalise(activity);
+        if (Identifiers(activity).FirstOrDefault(f => f.Value is { Length: > MaxIdLength }) is { Path: { } tooLong })
+        {
+            return ActivityReadResult.Refused(tooLong, $"The field {tooLong} is longer than {MaxIdLength} characters.");
+        }
 
         var missing = new List<string>();
         if (string.IsNullOrWhiteSpace(activity.Type)) { missing.Add("type"); }
@@ -189,6 +201,37 @@ public static partial class ActivityReader
             _ when type == typeof(DateTimeOffset) => "a date and time in ISO 8601 (2026-11-26T10:00:00Z)",
             _ => null,
         };
+    }
+
+    /// <summary>The mapped ids and names the bot stores or puts into cards, with their JSON paths.</summary>
+    private static IEnumerable<(string Path, string? Value)> Identifiers(Activity a)
+    {
+        yield return ("$.type", a.Type);
+        yield return ("$.id", a.Id);
+        yield return ("$.channelId", a.ChannelId);
+        yield return ("$.serviceUrl", a.ServiceUrl);
+        yield return ("$.locale", a.Locale);
+        yield return ("$.replyToId", a.ReplyToId);
+        yield return ("$.name", a.Name);
+        yield return ("$.action", a.Action);
+        foreach (var (path, account) in new[] { ("$.from", a.From), ("$.recipient", a.Recipient) })
+        {
+            yield return (path + ".id", account?.Id);
+            yield return (path + ".name", account?.Name);
+            yield return (path + ".aadObjectId", account?.AadObjectId);
+            yield return (path + ".role", account?.Role);
+        }
+        yield return ("$.conversation.id", a.Conversation?.Id);
+        yield return ("$.conversation.name", a.Conversation?.Name);
+        yield return ("$.conversation.conversationType", a.Conversation?.ConversationType);
+        yield return ("$.conversation.tenantId", a.Conversation?.TenantId);
+        yield return ("$.channelData.tenant.id", a.ChannelData?.Tenant?.Id);
+        yield return ("$.channelData.team.id", a.ChannelData?.Team?.Id);
+        yield return ("$.channelData.team.name", a.ChannelData?.Team?.Name);
+        yield return ("$.channelData.team.aadGroupId", a.ChannelData?.Team?.AadGroupId);
+        yield return ("$.channelData.channel.id", a.ChannelData?.Channel?.Id);
+        yield return ("$.channelData.channel.name", a.ChannelData?.Channel?.Name);
+        yield return ("$.channelData.eventType", a.ChannelData?.EventType);
     }
 
     /// <summary>Absent and <c>null</c> mean the same to the handlers: drop null elements and a null value.</summary>

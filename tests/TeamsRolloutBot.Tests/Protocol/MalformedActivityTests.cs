@@ -28,6 +28,7 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
             case "attachment number": activity["attachments"] = new JsonArray(new JsonObject { ["contentType"] = 7 }); break;
             case "isGroup string": activity["conversation"]!["isGroup"] = "yes"; break;
             case "timestamp text": activity["timestamp"] = "yesterday"; break;
+            case "huge user id": activity["from"]!["id"] = "29:" + new string('9', 1100); break;
             case "duplicate conversation id":
                 return activity.ToJsonString().Replace("\"conversationType\":", "\"id\":\"a:other\",\"conversationType\":", StringComparison.Ordinal);
             case "lone surrogate": activity["text"] = "__lone__"; return activity.ToJsonString().Replace("__lone__", "help \\ud83d", StringComparison.Ordinal);
@@ -51,6 +52,7 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
     [InlineData("attachment number", "$.attachments[0].contentType", "must be a string")]
     [InlineData("isGroup string", "$.conversation.isGroup", "must be true or false")]
     [InlineData("timestamp text", "$.timestamp", "must be a date and time")]
+    [InlineData("huge user id", "$.from.id", "is longer than 1024 characters")]
     [InlineData("duplicate conversation id", "$.conversation.id", "appears more than once")]
     [InlineData("lone surrogate", "$.text", "is not valid Unicode text")]
     [InlineData("nested 65 deep", "$.value[0][0][0]", "nests deeper than 64 levels")]
