@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TeamsRolloutBot.Protocol;
 
@@ -29,6 +28,5 @@ public sealed record CommandReply(string? Text, JsonObject? Card = null, string?
     public InvokeResponse ToInvokeResponse() =>
         Invoke(Card is not null ? AdaptiveCardInvokeResponse.Card(Card) : AdaptiveCardInvokeResponse.Message(Text ?? Summary ?? ""));
 
-    public static InvokeResponse Invoke(AdaptiveCardInvokeResponse response) =>
-        new(200, JsonSerializer.SerializeToNode(response, ProtocolJsonContext.Default.AdaptiveCardInvokeResponse));
+    public static InvokeResponse Invoke(AdaptiveCardInvokeResponse response) => InvokeResponse.From(response);
 }

@@ -68,15 +68,20 @@ public sealed class ExportService(
     public async Task<InvokeResponse> OnFileConsentAsync(Activity activity, CommandContext context, CancellationToken cancellationToken)
     {
         var language = context.Language;
+        // The file consent card's answer: value { action: accept|decline, context { kind }, uploadInfo { uploadUrl, ... } }.
         if (activity.Value is not { ValueKind: JsonValueKind.Object } value)
         {
-            return new InvokeResponse(400);
+            return BadRequest(language, "value");
         }
         var action = Str(value, "action");
+        if (action is not ("accept" or "decline"))
+        {
+            return BadRequest(language, "value.action");
+        }
         var kind = value.TryGetProperty("context", out var ctx) && ctx.ValueKind == JsonValueKind.Object ? Str(ctx, "kind") : null;
         if (kind is not ("feedback" or "deliveries"))
         {
-            return new InvokeResponse(400);
+            return BadRequest(language, "value.context.kind");
         }
         if (!context.Lead.IsLead)
         {
@@ -94,7 +99,7 @@ public sealed class ExportService(
             || !Uri.TryCreate(uploadUrl, UriKind.Absolute, out var uploadUri)
             || !(uploadUri.Scheme == Uri.UriSchemeHttps || (uploadUri.Scheme == Uri.UriSchemeHttp && uploadUri.IsLoopback)))
         {
-            return new InvokeResponse(400);
+            return BadRequest(language, "value.uploadInfo.uploadUrl");
         }
         if (plans.Current is not { } plan)
         {
@@ -192,6 +197,12 @@ public sealed class ExportService(
         {
             Log.UploadFailed(logger, (int?)result.StatusCode ?? 0);
         }
+    }
+
+    private InvokeResponse BadRequest(string language, string field)
+    {
+        Log.InvokeRefused(logger, "fileConsent/invoke", field + " missing or not valid");
+        return InvokeResponse.BadRequest(texts.Format(language, "invoke.badRequest", field));
     }
 
     private static string? Str(JsonElement element, string name) =>

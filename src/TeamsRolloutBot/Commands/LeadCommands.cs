@@ -60,14 +60,13 @@ public sealed class LeadCommands(
         {
             case "adaptiveCard/action":
             {
-                var context = await ContextAsync(activity, cancellationToken);
-                if (activity.Value is not { ValueKind: JsonValueKind.Object } value
-                    || !value.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object)
+                var (verb, data, missing) = ReadAction(activity.Value);
+                if (missing is not null)
                 {
-                    return CommandReply.Invoke(AdaptiveCardInvokeResponse.Error(400, "BadRequest", "The invoke has no value.action."));
+                    Log.InvokeRefused(logger, "adaptiveCard/action", missing + " missing or not of the right type");
+                    return InvokeResponse.BadRequest(texts.Format(texts.LanguageOf(activity), "invoke.badRequest", missing));
                 }
-                var verb = action.TryGetProperty("verb", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
-                var data = action.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+                var context = await ContextAsync(activity, cancellationToken);
                 return (await OnCardActionAsync(context, verb, data, cancellationToken)).ToInvokeResponse();
             }
             case "fileConsent/invoke":
@@ -75,6 +74,29 @@ public sealed class LeadCommands(
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The verb and data of an Action.Execute invoke (<c>value.action</c>), or the path of the field that is missing or not
+    /// of its JSON type: without them there is nothing to run (Bot Builder answers 400 too).
+    /// </summary>
+    private static (string Verb, JsonElement Data, string? Missing) ReadAction(JsonElement? value)
+    {
+        if (value is not { ValueKind: JsonValueKind.Object } body)
+        {
+            return ("", default, "value");
+        }
+        if (!body.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object)
+        {
+            return ("", default, "value.action");
+        }
+        if (!action.TryGetProperty("verb", out var verb) || verb.ValueKind != JsonValueKind.String)
+        {
+            return ("", default, "value.action.verb");
+        }
+        // Adaptive Cards allow a string as data; only an object carries the fields the verbs read.
+        var data = action.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+        return (verb.GetString()!, data, null);
     }
 
     /// <summary>An Action.Submit fallback (old clients): a message whose value carries the verb and data.</summary>

@@ -73,6 +73,9 @@ public sealed record SurveySubmission(SurveyAnswer? Answer, IReadOnlyList<Survey
 /// </summary>
 public static class SurveyAnswerParser
 {
+    private const int MaxEchoedComment = 1000;
+    private const int MaxEchoedChoice = 100;
+
     public static SurveySubmission Parse(JsonElement? data, int commentMaxLength)
     {
         var errors = new List<SurveyFieldError>();
@@ -91,7 +94,9 @@ public static class SurveyAnswerParser
                 _ => null,
             };
             text = text?.Trim();
-            values[field] = text ?? "";
+            // Echoed into the card's inputs when the answer is refused: cut to what those inputs can hold, so a forged
+            // payload cannot make the card too large for Teams (the comment input allows at most 1000 characters).
+            values[field] = text is null ? "" : Cut(text, field == "comment" ? MaxEchoedComment : MaxEchoedChoice);
             return string.IsNullOrEmpty(text) ? null : text;
         }
         void Error(string field, string key, params (string Name, string Value)[] args) =>
@@ -196,5 +201,9 @@ public static class SurveyAnswerParser
         return list.Count;
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    private static string Shorten(string value) => value.Length <= 40 ? value : Cut(value, 40) + "…";
+
+    /// <summary>At most <paramref name="max"/> characters, never half of a surrogate pair.</summary>
+    private static string Cut(string value, int max) =>
+        value.Length <= max ? value : value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)];
 }

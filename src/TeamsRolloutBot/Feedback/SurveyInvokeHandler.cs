@@ -142,8 +142,7 @@ public sealed partial class SurveyInvokeHandler(
 
     private static InvokeResponse Card(JsonObject card) => Respond(AdaptiveCardInvokeResponse.Card(card));
 
-    private static InvokeResponse Respond(AdaptiveCardInvokeResponse response) =>
-        new(response.StatusCode, JsonSerializer.SerializeToNode(response, ProtocolJsonContext.Default.AdaptiveCardInvokeResponse));
+    private static InvokeResponse Respond(AdaptiveCardInvokeResponse response) => InvokeResponse.From(response);
 
     private static string? Verb(Activity activity) =>
         activity.Value is { ValueKind: JsonValueKind.Object } value

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Conversations;
 using TeamsRolloutBot.Storage;
@@ -56,12 +55,13 @@ public static class MessagesEndpoint
         {
             return Refuse(logger, StatusCodes.Status413PayloadTooLarge, $"body is over the {limit}-byte limit");
         }
-        var (activity, problem) = Parse(body);
-        if (activity is null)
+        var read = ActivityReader.Read(body);
+        if (read.Activity is not { } activity)
         {
             Count("invalid", 400);
-            Log.InboundRefused(logger, 400, problem!);
-            return Results.Problem(statusCode: 400, title: "The request body is not a valid activity", detail: problem);
+            Log.InboundRefused(logger, 400, read.Detail!);
+            // errors: the offending JSON paths, as ASP.NET Core's own JSON input errors name them.
+            return Results.ValidationProblem(read.Errors!, detail: read.Detail, title: "The request body is not a valid activity");
         }
 
         var verdict = authenticator.Authorize(token, activity);
@@ -152,37 +152,5 @@ public static class MessagesEndpoint
                 return null;
             }
         }
-    }
-
-    /// <summary>The activity, or a problem description naming what is wrong (never a stack trace).</summary>
-    internal static (Activity? Activity, string? Problem) Parse(byte[] body)
-    {
-        if (body.Length == 0)
-        {
-            return (null, "The body is empty: send one JSON activity.");
-        }
-        Activity? activity;
-        try
-        {
-            activity = JsonSerializer.Deserialize(body, ProtocolJsonContext.Default.Activity);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" (field {ex.Path})";
-            return (null, $"The body is not valid JSON for an activity{where}{path}.");
-        }
-        if (activity is null)
-        {
-            return (null, "The body must be a JSON object (an activity), not null.");
-        }
-        var missing = new List<string>();
-        if (string.IsNullOrWhiteSpace(activity.Type)) { missing.Add("type"); }
-        if (string.IsNullOrWhiteSpace(activity.ChannelId)) { missing.Add("channelId"); }
-        if (string.IsNullOrWhiteSpace(activity.ServiceUrl)) { missing.Add("serviceUrl"); }
-        if (string.IsNullOrWhiteSpace(activity.Conversation?.Id)) { missing.Add("conversation.id"); }
-        return missing.Count > 0
-            ? (null, $"Required field(s) missing: {string.Join(", ", missing)}.")
-            : (activity, null);
     }
 }

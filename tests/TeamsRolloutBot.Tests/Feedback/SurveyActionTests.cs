@@ -172,6 +172,22 @@ public sealed class SurveyActionTests
     }
 
     [Fact]
+    public async Task A_forged_submission_with_huge_values_gets_the_survey_back_with_the_errors_cut_to_what_the_inputs_hold()
+    {
+        await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
+
+        // Teams' inputs never send this much (the comment allows 1000 characters); echoed whole, the card would be
+        // too large for Teams and the click would fail with a 500.
+        var card = await bot.SubmitAsync(1, FeedbackBot.Answer(rating: "x" + string.Concat(Enumerable.Repeat("🙂", 2_000)), comment: new string('c', 90_000)));
+
+        Assert.Contains(CardText.Errors(card), e => e.Contains("90000 characters; at most 1000", StringComparison.Ordinal));
+        Assert.Equal(new string('c', 1000), (string?)CardText.Input(card, "comment")!["value"]);
+        // Cut at 100 characters without splitting an emoji in half.
+        Assert.Equal("x" + string.Concat(Enumerable.Repeat("🙂", 49)), (string?)CardText.Input(card, "rating")!["value"]);
+        Assert.Null(await bot.Store.FindAsync(FeedbackBot.SurveyId, FeedbackBot.Aad(1), Ct));
+    }
+
+    [Fact]
     public async Task Errors_are_shown_in_Dutch_to_a_Dutch_user()
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
