@@ -63,6 +63,26 @@ public sealed partial class EmailDeliveryTests
     }
 
     [Fact]
+    public async Task A_member_without_a_language_of_their_own_gets_the_email_in_the_departments_language()
+    {
+        // A Dutch plan whose IT department reads English: the same message goes out in English to its members.
+        var yaml = (await File.ReadAllTextAsync(RepoPaths.SamplePlan, Ct)).Replace(
+            "  - id: it\n    name: { nl: IT, en: IT }\n", "  - id: it\n    name: { nl: IT, en: IT }\n    language: en\n", StringComparison.Ordinal);
+        Assert.Contains("language: en", yaml, StringComparison.Ordinal);
+        await using var h = await StartAsync(yaml, [new FakeUser(DeliveryHarness.User(1), "anna@contoso.example")]);
+        var plan = h.Services.GetRequiredService<PlanProvider>().Current!;
+        Assert.Equal("nl", plan.DefaultLanguage);
+
+        await SendNowAsync(h, plan, "it", "enrollment-email");
+
+        var mail = Assert.Single(h.Graph.Mails);
+        Assert.Equal($"{plan.Name}: {CardStrings.Text("en", "enrollment.title")}", mail.Subject);
+        var text = WebUtility.HtmlDecode(mail.Body);
+        Assert.Contains(CardStrings.Text("en", "enrollment.intro"), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(CardStrings.Text("nl", "enrollment.intro"), text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_survey_email_links_to_the_survey_in_the_bots_Teams_chat_and_has_no_inputs()
     {
         // The sample plan with one more message: the post-enrollment survey by e-mail.
