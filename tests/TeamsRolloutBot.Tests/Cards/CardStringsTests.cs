@@ -34,6 +34,18 @@ public sealed partial class CardStringsTests
         Assert.All(en.Concat(nl), pair => Assert.False(string.IsNullOrWhiteSpace(pair.Value), $"empty text at {pair.Key}"));
     }
 
+    /// <summary>Teams and the Playground read "&lt;wave&gt;" as an HTML tag: a card drops it, a message shows "&amp;lt;wave&amp;gt;".</summary>
+    [Fact]
+    public void No_text_holds_an_angle_bracket_placeholder_that_a_client_would_read_as_HTML()
+    {
+        var tags = Flatten(CardStrings.All("en")).Concat(Flatten(CardStrings.All("nl")))
+            .Where(pair => AngleTag().IsMatch(pair.Value)).Select(pair => $"{pair.Key}: {pair.Value}").ToList();
+        Assert.True(tags.Count == 0, "texts with <...>: " + string.Join("\n", tags));
+    }
+
+    [GeneratedRegex(@"<[^\s<>]+>")]
+    private static partial Regex AngleTag();
+
     [Fact]
     public void Placeholders_match_between_languages()
     {

@@ -126,7 +126,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         Assert.Contains("Planning: Commands test rollout", reply.Text, StringComparison.Ordinal);
         Assert.Contains("**Proefgolf** (`pilot`): start 2027-07-05 · Klein · gepland", reply.Text, StringComparison.Ordinal);
         var help = await bot.AskAsync("hulp", locale: "nl-NL");
-        Assert.Contains("golf pauzeer|hervat|annuleer <golf>: Een golf pauzeren, hervatten of annuleren.", help.Text, StringComparison.Ordinal);
+        Assert.Contains("golf pauzeer|hervat|annuleer ‹golf›: Een golf pauzeren, hervatten of annuleren.", help.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,15 +163,15 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
     }
 
     [Theory]
-    [InlineData("preview", "Usage: `preview <message> [nl|en]`")]
-    [InlineData("preview enroll de", "Usage: `preview <message> [nl|en]`")]
-    [InlineData("wave", "Usage: `wave start <wave> [now|yyyy-mm-dd]`")]
-    [InlineData("wave start", "Usage: `wave start <wave> [now|yyyy-mm-dd]`")]
-    [InlineData("wave start pilot tomorrowish", "Usage: `wave start <wave> [now|yyyy-mm-dd]`")]
-    [InlineData("wave pause", "Usage: `wave pause <wave>`")]
-    [InlineData("golf hervat", "Usage: `wave resume <wave>`")]
-    [InlineData("send prepare", "Usage: `send <message> to <wave|department> now`")]
-    [InlineData("send prepare to pilot", "Usage: `send <message> to <wave|department> now`")]
+    [InlineData("preview", "Usage: `preview ‹message› [nl|en]`")]
+    [InlineData("preview enroll de", "Usage: `preview ‹message› [nl|en]`")]
+    [InlineData("wave", "Usage: `wave start ‹wave› [now|yyyy-mm-dd]`")]
+    [InlineData("wave start", "Usage: `wave start ‹wave› [now|yyyy-mm-dd]`")]
+    [InlineData("wave start pilot tomorrowish", "Usage: `wave start ‹wave› [now|yyyy-mm-dd]`")]
+    [InlineData("wave pause", "Usage: `wave pause ‹wave›`")]
+    [InlineData("golf hervat", "Usage: `wave resume ‹wave›`")]
+    [InlineData("send prepare", "Usage: `send ‹message› to ‹wave|department› now`")]
+    [InlineData("send prepare to pilot", "Usage: `send ‹message› to ‹wave|department› now`")]
     [InlineData("export", "Usage: `export feedback` or `export deliveries`")]
     [InlineData("export everything", "Usage: `export feedback` or `export deliveries`")]
     public async Task A_missing_or_wrong_argument_gets_a_usage_line(string text, string usage)
