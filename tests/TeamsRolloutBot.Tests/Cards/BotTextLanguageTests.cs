@@ -133,24 +133,7 @@ public sealed class BotTextLanguageTests
             // File consent: accepted and declined.
             foreach (var action in new[] { "accept", "decline" })
             {
-                var consent = bot.Personal("", LeadId, locale);
-                consent.Remove("text");
-                consent["type"] = "invoke";
-                consent["name"] = "fileConsent/invoke";
-                consent["value"] = new JsonObject
-                {
-                    ["type"] = "fileUpload",
-                    ["action"] = action,
-                    ["context"] = new JsonObject { ["kind"] = "deliveries" },
-                    ["uploadInfo"] = new JsonObject
-                    {
-                        ["contentUrl"] = "https://contoso-my.sharepoint.com/personal/lotte/Documents/export.csv",
-                        ["name"] = "rollout-deliveries.csv",
-                        ["uploadUrl"] = bot.Upload.Url + "/upload/session-1",
-                        ["uniqueId"] = "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
-                        ["fileType"] = "csv",
-                    },
-                };
+                var consent = bot.FileConsent(action, "deliveries", LeadId, locale);
                 await Invoke("file consent " + action, consent);
             }
 

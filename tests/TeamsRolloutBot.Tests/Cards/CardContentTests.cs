@@ -13,13 +13,7 @@ public sealed class CardContentTests
         return CardRenderer.Render(m.TemplateId, m.Data.ToJson(), language);
     }
 
-    private static IEnumerable<JsonObject> All(JsonNode? node, string type) => node switch
-    {
-        JsonObject o when (string?)o["type"] == type => [o, .. o.SelectMany(p => All(p.Value, type))],
-        JsonObject o => o.SelectMany(p => All(p.Value, type)),
-        JsonArray a => a.SelectMany(n => All(n, type)),
-        _ => [],
-    };
+    private static IEnumerable<JsonObject> All(JsonNode? node, string type) => CardJson.OfType(node, type);
 
     private static List<string> Texts(JsonNode card) => [.. All(card, "TextBlock").Select(t => (string)t["text"]!)];
 

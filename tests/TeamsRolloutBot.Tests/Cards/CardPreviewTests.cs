@@ -147,24 +147,5 @@ public sealed class CardPreviewTests
     private static List<string> Texts(JsonNode node) =>
         [.. Objects(node).Where(o => Type(o) is "TextBlock" or "TextRun").Select(o => (string?)o["text"] ?? "")];
 
-    private static IEnumerable<JsonObject> Objects(JsonNode node)
-    {
-        if (node is JsonObject o)
-        {
-            yield return o;
-        }
-        var children = node switch
-        {
-            JsonObject obj => obj.Select(p => p.Value),
-            JsonArray a => a.AsEnumerable(),
-            _ => [],
-        };
-        foreach (var child in children.OfType<JsonNode>())
-        {
-            foreach (var descendant in Objects(child))
-            {
-                yield return descendant;
-            }
-        }
-    }
+    private static IEnumerable<JsonObject> Objects(JsonNode node) => CardJson.Objects(node);
 }

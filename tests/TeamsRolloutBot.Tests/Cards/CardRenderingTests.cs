@@ -93,12 +93,7 @@ public sealed partial class CardRenderingTests
 
     private const int MaxButtonTitle = 28;
 
-    private static IEnumerable<JsonObject> Objects(JsonNode? node) => node switch
-    {
-        JsonObject obj => obj.Select(p => p.Value).SelectMany(Objects).Prepend(obj),
-        JsonArray array => array.SelectMany(Objects),
-        _ => [],
-    };
+    private static IEnumerable<JsonObject> Objects(JsonNode? node) => CardJson.Objects(node);
 
     private static void FindBlanks(JsonNode? node, string path, List<string> blanks)
     {

@@ -155,6 +155,30 @@ public sealed class CommandsHarness : IAsyncLifetime
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
+    /// <summary>Teams' <c>fileConsent/invoke</c> when the user accepts or declines the export's file consent card.</summary>
+    public JsonObject FileConsent(string action, string kind = "deliveries", string user = LeadId, string locale = "en-US")
+    {
+        var activity = Personal("", user, locale);
+        activity.Remove("text");
+        activity["type"] = "invoke";
+        activity["name"] = "fileConsent/invoke";
+        activity["value"] = new JsonObject
+        {
+            ["type"] = "fileUpload",
+            ["action"] = action,
+            ["context"] = new JsonObject { ["kind"] = kind },
+            ["uploadInfo"] = new JsonObject
+            {
+                ["contentUrl"] = "https://contoso-my.sharepoint.com/personal/lotte/Documents/Applications/Rollout/export.csv",
+                ["name"] = "rollout-" + kind + ".csv",
+                ["uploadUrl"] = Upload.Url + "/upload/session-1",
+                ["uniqueId"] = "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
+                ["fileType"] = "csv",
+            },
+        };
+        return activity;
+    }
+
     public JsonObject Personal(string text, string user = LeadId, string locale = "en-US")
     {
         var activity = TestActivities.PersonalMessage(Connector.ServiceUrl, text, locale);

@@ -10,29 +10,6 @@ namespace TeamsRolloutBot.Tests.Commands;
 /// <summary>CSV exports through Teams' file consent flow in personal chat.</summary>
 public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHarness>
 {
-    private JsonObject Consent(string action, string kind, string user = LeadId)
-    {
-        var activity = bot.Personal("", user);
-        activity.Remove("text");
-        activity["type"] = "invoke";
-        activity["name"] = "fileConsent/invoke";
-        activity["value"] = new JsonObject
-        {
-            ["type"] = "fileUpload",
-            ["action"] = action,
-            ["context"] = new JsonObject { ["kind"] = kind },
-            ["uploadInfo"] = new JsonObject
-            {
-                ["contentUrl"] = "https://contoso-my.sharepoint.com/personal/lotte/Documents/Applications/Rollout/export.csv",
-                ["name"] = "rollout-" + kind + ".csv",
-                ["uploadUrl"] = bot.Upload.Url + "/upload/session-1",
-                ["uniqueId"] = "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
-                ["fileType"] = "csv",
-            },
-        };
-        return activity;
-    }
-
     [Fact]
     public async Task In_a_channel_the_lead_is_sent_to_the_personal_chat()
     {
@@ -55,7 +32,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
 
         var before = bot.Connector.Calls.Count;
         var uploads = bot.Upload.Puts.Count;
-        var (status, _) = await bot.InvokeAsync(Consent("accept", "deliveries"));
+        var (status, _) = await bot.InvokeAsync(bot.FileConsent("accept", "deliveries"));
         Assert.Equal(200, status);
 
         var (path, range, bytes) = Assert.Single(bot.Upload.Puts.Skip(uploads));
@@ -84,7 +61,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
         var reply = await bot.AskAsync("export feedback");
         Assert.Contains("Feedback of 'Commands test rollout' as CSV (0 rows)", reply.Text, StringComparison.Ordinal);
         var count = bot.Upload.Puts.Count;
-        await bot.InvokeAsync(Consent("accept", "feedback"));
+        await bot.InvokeAsync(bot.FileConsent("accept", "feedback"));
         var bytes = bot.Upload.Puts.Skip(count).Single().Body;
         Assert.StartsWith("survey_id,wave_id,department_id,first_submitted_at,", Encoding.UTF8.GetString(bytes[3..]), StringComparison.Ordinal);
     }
@@ -94,10 +71,10 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
     {
         var count = bot.Upload.Puts.Count;
         var before = bot.Connector.Calls.Count;
-        await bot.InvokeAsync(Consent("decline", "deliveries"));
+        await bot.InvokeAsync(bot.FileConsent("decline", "deliveries"));
         Assert.Contains("the export was not saved", Assert.Single(bot.Connector.Calls.Skip(before)).Body, StringComparison.Ordinal);
 
-        await bot.InvokeAsync(Consent("accept", "deliveries", MemberId));
+        await bot.InvokeAsync(bot.FileConsent("accept", "deliveries", MemberId));
         Assert.Equal(count, bot.Upload.Puts.Count);
         var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
         Assert.Equal(AuditResults.Refused, Assert.Single(audit).Result);

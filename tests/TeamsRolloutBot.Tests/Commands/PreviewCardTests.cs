@@ -71,24 +71,5 @@ public sealed class PreviewCardTests(CommandsHarness bot) : IClassFixture<Comman
         }
     }
 
-    private static IEnumerable<JsonObject> Objects(JsonNode node)
-    {
-        if (node is JsonObject o)
-        {
-            yield return o;
-        }
-        var children = node switch
-        {
-            JsonObject obj => obj.Select(p => p.Value),
-            JsonArray a => a.AsEnumerable(),
-            _ => [],
-        };
-        foreach (var child in children.OfType<JsonNode>())
-        {
-            foreach (var descendant in Objects(child))
-            {
-                yield return descendant;
-            }
-        }
-    }
+    private static IEnumerable<JsonObject> Objects(JsonNode node) => Cards.CardJson.Objects(node);
 }

@@ -40,13 +40,7 @@ public sealed class PlanFieldsTests
         return (before.Count(c => c == '\n') + 1, index - before.LastIndexOf('\n'));
     }
 
-    private static IEnumerable<JsonObject> All(JsonNode? node, string type) => node switch
-    {
-        JsonObject o when (string?)o["type"] == type => [o, .. o.SelectMany(p => All(p.Value, type))],
-        JsonObject o => o.SelectMany(p => All(p.Value, type)),
-        JsonArray a => a.SelectMany(n => All(n, type)),
-        _ => [],
-    };
+    private static IEnumerable<JsonObject> All(JsonNode? node, string type) => Cards.CardJson.OfType(node, type);
 
     private static List<string> Texts(JsonNode card) => [.. All(card, "TextBlock").Select(t => (string)t["text"]!)];
 

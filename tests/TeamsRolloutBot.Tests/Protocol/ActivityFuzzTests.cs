@@ -186,8 +186,8 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
             list.Add(($"invoke adaptiveCard/action {verb}", bot.CardAction(verb, new JsonObject { ["waveId"] = "autumn" })));
         }
         list.Add(("invoke adaptiveCard/action unknown verb", bot.CardAction("nope.never", new JsonObject())));
-        list.Add(("invoke fileConsent/invoke accept", Consent("accept")));
-        list.Add(("invoke fileConsent/invoke decline", Consent("decline")));
+        list.Add(("invoke fileConsent/invoke accept", bot.FileConsent("accept")));
+        list.Add(("invoke fileConsent/invoke decline", bot.FileConsent("decline")));
         foreach (var name in new[] { "composeExtension/query", "task/fetch", "signin/verifyState" })
         {
             var invoke = bot.CardAction("run", new JsonObject());
@@ -232,29 +232,6 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
         {
             activity["channelData"]!["eventType"] = eventType;
         }
-        return activity;
-    }
-
-    private JsonObject Consent(string action)
-    {
-        var activity = bot.Personal("");
-        activity.Remove("text");
-        activity["type"] = "invoke";
-        activity["name"] = "fileConsent/invoke";
-        activity["value"] = new JsonObject
-        {
-            ["type"] = "fileUpload",
-            ["action"] = action,
-            ["context"] = new JsonObject { ["kind"] = "deliveries" },
-            ["uploadInfo"] = new JsonObject
-            {
-                ["contentUrl"] = "https://contoso-my.sharepoint.com/personal/lotte/Documents/export.csv",
-                ["name"] = "rollout-deliveries.csv",
-                ["uploadUrl"] = bot.Upload.Url + "/upload/fuzz",
-                ["uniqueId"] = "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
-                ["fileType"] = "csv",
-            },
-        };
         return activity;
     }
 
