@@ -16,9 +16,6 @@ public sealed class CommandsOptions
     /// <summary><c>Commands:LeadCacheDuration</c>: how long a Graph answer about a user's lead status is reused.</summary>
     public TimeSpan LeadCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Microsoft Graph, from the shared <c>Graph:BaseUrl</c> key (https; http only on loopback, for tests).</summary>
-    public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com/v1.0";
-
     /// <summary><c>Commands:AuditEntriesShown</c>: how many audit entries <c>status</c> shows.</summary>
     public int AuditEntriesShown { get; set; } = 10;
 }
@@ -40,11 +37,6 @@ public sealed class CommandsOptionsValidator : IValidateOptions<CommandsOptions>
         if (options.LeadCacheDuration < TimeSpan.Zero || options.LeadCacheDuration > TimeSpan.FromDays(1))
         {
             errors.Add($"Commands:LeadCacheDuration must be between 00:00:00 and 1.00:00:00; got {options.LeadCacheDuration}.");
-        }
-        if (!Uri.TryCreate(options.GraphBaseUrl, UriKind.Absolute, out var graph)
-            || !(graph.Scheme == Uri.UriSchemeHttps || (graph.Scheme == Uri.UriSchemeHttp && graph.IsLoopback)))
-        {
-            errors.Add($"Graph:BaseUrl must be an absolute https URL (http only on loopback); got '{options.GraphBaseUrl}'.");
         }
         if (options.AuditEntriesShown is < 1 or > 50)
         {

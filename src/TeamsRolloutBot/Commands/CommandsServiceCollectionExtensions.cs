@@ -14,23 +14,13 @@ public static class CommandsServiceCollectionExtensions
     {
         services.AddOptions<CommandsOptions>()
             .Bind(configuration.GetSection(CommandsOptions.Section))
-            .Configure(o => o.GraphBaseUrl = configuration["Graph:BaseUrl"] is { Length: > 0 } graph ? graph : o.GraphBaseUrl)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(CommandsClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
 
-        services.AddHttpClient(LeadGraphClient.HttpClientName).AddStandardResilienceHandler(o =>
-        {
-            // A lead waits for this answer (and Teams gives an invoke 15 s): fail fast, then fail closed.
-            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
-            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
-            o.Retry.MaxRetryAttempts = 2;
-            o.Retry.Delay = TimeSpan.FromMilliseconds(300);
-        });
         services.AddHttpClient(ExportService.UploadClient).AddStandardResilienceHandler();
 
-        services.AddSingleton<LeadGraphClient>();
         services.AddSingleton<CommandTexts>();
         // The SQLite stores unless the AzureStorage provider registered its Table Storage ones first.
         services.TryAddSingleton<IWaveStateStore, SqliteWaveStateStore>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Commands;
@@ -86,7 +87,7 @@ public sealed class LeadDirectory : IDisposable
         {
             check = await AskGraphAsync(userAadObjectId, upns, leads.GroupId, cancellationToken);
         }
-        catch (GraphUnavailableException ex)
+        catch (GraphCallException ex)
         {
             // Fail closed and do not cache: the next attempt asks again.
             Log.LeadCheckFailed(_logger, ex.Message);

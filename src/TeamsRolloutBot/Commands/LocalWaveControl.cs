@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
 
@@ -131,9 +132,9 @@ public sealed class LocalWaveControl(IWaveStateStore states, LeadGraphClient gra
                 case { GroupId: { } group }:
                     try
                     {
-                        people += graph.IsAvailable ? await graph.CountGroupUsersAsync(group, cancellationToken) : throw new GraphUnavailableException("no Graph in local mode");
+                        people += graph.IsAvailable ? await graph.CountGroupUsersAsync(group, cancellationToken) : throw new GraphCallException(GraphOutcome.Permanent, null, "no Graph in local mode");
                     }
-                    catch (GraphUnavailableException ex)
+                    catch (GraphCallException ex)
                     {
                         Log.CountFailed(logger, department.Id, ex.Message);
                         people += department.ExpectedSize ?? 0;

@@ -155,13 +155,13 @@ public sealed class DeliverySender(
         var now = time.GetUtcNow();
         return install.Outcome switch
         {
-            GraphOutcome.Done => new DeliveryStep(new DeliveryResult(DeliveryOutcome.RecipientGone, $"{why}; installed the app through Graph, sending after the install"),
+            GraphOutcome.Success => new DeliveryStep(new DeliveryResult(DeliveryOutcome.RecipientGone, $"{why}; installed the app through Graph, sending after the install"),
                 now + _options.InstallRetryDelay, InstallRequested: true),
-            GraphOutcome.Throttled => new DeliveryStep(new DeliveryResult(DeliveryOutcome.Throttled, "Graph install throttled", install.StatusCode),
+            GraphOutcome.Throttled => new DeliveryStep(new DeliveryResult(DeliveryOutcome.Throttled, "Graph install throttled", install.Status),
                 now + (install.RetryAfter ?? TimeSpan.FromSeconds(30))),
-            GraphOutcome.Transient => Retry(leased, new DeliveryResult(DeliveryOutcome.Transient, $"Graph install failed: {install.Detail}", install.StatusCode)),
-            GraphOutcome.NotFound => DeliveryStep.Done(DeliveryOutcome.RecipientGone, $"user not found in the directory ({install.Detail})", install.StatusCode),
-            _ => DeliveryStep.Done(DeliveryOutcome.Permanent, $"installing the app through Graph failed: {install.Detail}", install.StatusCode),
+            GraphOutcome.Transient => Retry(leased, new DeliveryResult(DeliveryOutcome.Transient, $"Graph install failed: {install.Error}", install.Status)),
+            GraphOutcome.NotFound => DeliveryStep.Done(DeliveryOutcome.RecipientGone, $"user not found in the directory ({install.Error})", install.Status),
+            _ => DeliveryStep.Done(DeliveryOutcome.Permanent, $"installing the app through Graph failed: {install.Error}", install.Status),
         };
     }
 
@@ -183,12 +183,12 @@ public sealed class DeliverySender(
         var result = await graph.SendMailAsync(_options.MailFrom, leased.Job.Target, subject, html, stop);
         return result.Outcome switch
         {
-            GraphOutcome.Done => DeliveryStep.Done(DeliveryOutcome.Delivered, status: 202),
-            GraphOutcome.Throttled => new DeliveryStep(new DeliveryResult(DeliveryOutcome.Throttled, result.Detail, result.StatusCode),
+            GraphOutcome.Success => DeliveryStep.Done(DeliveryOutcome.Delivered, status: 202),
+            GraphOutcome.Throttled => new DeliveryStep(new DeliveryResult(DeliveryOutcome.Throttled, result.Error, result.Status),
                 time.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromSeconds(30))),
-            GraphOutcome.Transient => Retry(leased, new DeliveryResult(DeliveryOutcome.Transient, result.Detail, result.StatusCode)),
-            GraphOutcome.NotFound => DeliveryStep.Done(DeliveryOutcome.RecipientGone, result.Detail, result.StatusCode),
-            _ => DeliveryStep.Done(DeliveryOutcome.Permanent, result.Detail, result.StatusCode),
+            GraphOutcome.Transient => Retry(leased, new DeliveryResult(DeliveryOutcome.Transient, result.Error, result.Status)),
+            GraphOutcome.NotFound => DeliveryStep.Done(DeliveryOutcome.RecipientGone, result.Error, result.Status),
+            _ => DeliveryStep.Done(DeliveryOutcome.Permanent, result.Error, result.Status),
         };
     }
 

@@ -11,17 +11,14 @@ namespace TeamsRolloutBot.Delivery;
 public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
-    /// The delivery store, pacing, Graph, recipient resolution, the scheduler, the dispatcher and the progress
-    /// reporter. Call after <c>AddBotStorage</c>, <c>AddRolloutPlan</c> and <c>AddBotProtocol</c> (the 429 observer
+    /// The delivery store, pacing, recipient resolution, the scheduler, the dispatcher and the progress
+    /// reporter. Call after <c>AddBotStorage</c>, <c>AddRolloutPlan</c>, <c>AddBotProtocol</c> and <c>AddGraph</c> (the 429 observer
     /// goes inside the connector's resilience pipeline, so it sees retried 429s too).
     /// </summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection("Delivery")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
-        services.AddOptions<GraphOptions>().Bind(configuration.GetSection("Graph")).ValidateOnStart()
-            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.IsLoopback),
-                "Graph:BaseUrl must be an absolute https URL (http only on loopback).");
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Rollout")).ValidateOnStart()
             .Validate(o => o.DemoTimeScale is >= 1 and <= 1_000_000, "Rollout:DemoTimeScale must be between 1 and 1000000 (10080 = one plan week per minute).");
         services.TryAddSingleton(TimeProvider.System);
@@ -33,7 +30,6 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<PacingCoordinator>();
         services.AddTransient<ThrottleObserver>();
         services.AddHttpClient<ConnectorClient>().AddHttpMessageHandler<ThrottleObserver>();
-        services.AddSingleton<GraphGateway>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<DeliveryContent>();
         services.AddSingleton<DeliveryPlanSource>();

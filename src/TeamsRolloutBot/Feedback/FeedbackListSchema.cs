@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Feedback.Replies;
 
 namespace TeamsRolloutBot.Feedback;

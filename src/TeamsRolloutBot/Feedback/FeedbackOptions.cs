@@ -13,9 +13,6 @@ public sealed class FeedbackOptions
     /// <summary><c>Feedback:SharePointListId</c>: the list's id (GUID) or display name on that site.</summary>
     public string? SharePointListId { get; set; }
 
-    /// <summary><c>Feedback:GraphBaseUrl</c>: Microsoft Graph; only tests point it at a loopback fake.</summary>
-    public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com/v1.0/";
-
     /// <summary><c>Feedback:EnsureListColumns</c>: create missing list columns when the sync starts (else only <c>feedback setup-list</c> does).</summary>
     public bool EnsureListColumns { get; set; } = true;
 
@@ -33,9 +30,6 @@ public sealed class FeedbackOptions
 
     /// <summary><c>Feedback:MaxSyncBackoff</c>: the longest wait between two attempts of one answer after repeated failures.</summary>
     public TimeSpan MaxSyncBackoff { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary><c>Feedback:GraphTimeout</c>: one Graph call's time limit.</summary>
-    public TimeSpan GraphTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>True when both the site and the list are configured.</summary>
     public bool SharePointEnabled => !string.IsNullOrWhiteSpace(SharePointSiteId) && !string.IsNullOrWhiteSpace(SharePointListId);
@@ -70,11 +64,6 @@ public sealed class FeedbackOptionsValidator : IValidateOptions<FeedbackOptions>
         if (options.MaxSyncBackoff < TimeSpan.FromSeconds(1))
         {
             errors.Add("Feedback:MaxSyncBackoff must be at least one second.");
-        }
-        if (!Uri.TryCreate(options.GraphBaseUrl, UriKind.Absolute, out var graph)
-            || !(graph.Scheme == Uri.UriSchemeHttps || (graph.Scheme == Uri.UriSchemeHttp && graph.IsLoopback)))
-        {
-            errors.Add($"Feedback:GraphBaseUrl must be an https URL (plain http only on loopback, for tests); it is '{options.GraphBaseUrl}'.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

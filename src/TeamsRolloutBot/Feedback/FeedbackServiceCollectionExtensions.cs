@@ -8,9 +8,9 @@ namespace TeamsRolloutBot.Feedback;
 public static class FeedbackServiceCollectionExtensions
 {
     /// <summary>
-    /// Options (validated at start-up), the answer store, survey cards and invoke handler, the SharePoint list client,
+    /// Options (validated at start-up), the answer store, survey cards and invoke handler,
     /// summaries and export, and the background worker (SharePoint copy, card refresh lists, summaries, reminders).
-    /// Needs AddBotStorage, AddRolloutPlan and AddBotProtocol. Survey recipients come from the plan until another
+    /// Needs AddBotStorage, AddRolloutPlan, AddBotProtocol and AddGraph (the SharePoint list and channel replies endpoints). Survey recipients come from the plan until another
     /// <see cref="ISurveyAudience"/> (delivery) is registered before this call.
     /// </summary>
     public static IServiceCollection AddFeedback(this IServiceCollection services, IConfiguration configuration)
@@ -25,9 +25,6 @@ public static class FeedbackServiceCollectionExtensions
         services.AddSingleton<SurveyCards>();
         services.AddSingleton<FeedbackWorkSignal>();
         services.AddSingleton<SurveyInvokeHandler>();
-        services.AddSingleton<GraphTokenSource>();
-        // No retry handler: the durable queue in FeedbackSync owns retries and Retry-After waits.
-        services.AddHttpClient<SharePointListClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddTransient<FeedbackListSetup>();
         services.AddSingleton<FeedbackSync>();
         services.AddSingleton<SurveyCardRefresher>();

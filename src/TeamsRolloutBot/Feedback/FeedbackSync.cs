@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Protocol;
 

@@ -2,6 +2,7 @@ using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
@@ -16,6 +17,7 @@ public static class RolloutBotServices
         services.AddRolloutPlan(configuration);
         services.AddCards(configuration);
         services.AddBotProtocol(configuration);
+        services.AddGraph(configuration);
         // Delivery before Feedback: it registers the survey audience Feedback counts response rates against.
         services.AddDelivery(configuration);
         services.AddFeedback(configuration);

@@ -194,20 +194,7 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
         }
     }
 
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
-    }
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response) => RetryAfterHeader.Of(response);
 
     internal static Uri BuildUri(string serviceUrl, string relativePath) => new(serviceUrl.TrimEnd('/') + "/" + relativePath);
 

@@ -18,6 +18,7 @@ public static class ProtocolServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<BotAuthenticator>();
+        services.AddAppCredential();
         services.AddSingleton<BotTokenProvider>();
         services.AddHttpClient(nameof(BotAuthenticator)).AddStandardResilienceHandler();
 

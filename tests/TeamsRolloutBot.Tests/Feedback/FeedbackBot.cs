@@ -83,7 +83,7 @@ public sealed class FeedbackBot : IAsyncDisposable
         {
             ["Rollout:PlanPath"] = planPath,
             ["Rollout:WatchPlanFile"] = "false",
-            ["Feedback:GraphBaseUrl"] = graph.BaseUrl,
+            ["Graph:BaseUrl"] = graph.BaseUrl,
             ["Feedback:SyncInterval"] = "00:01:00",
             ["Feedback:ReminderAfterDays"] = "10",
             ["Feedback:SummaryAfterDays"] = "12",

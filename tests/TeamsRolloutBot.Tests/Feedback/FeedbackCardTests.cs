@@ -74,8 +74,6 @@ public sealed class FeedbackCardTests
         Assert.Contains("Feedback:SharePointListId", Fail(new FeedbackOptions { SharePointSiteId = "site" }));
         Assert.Contains("Feedback:CommentMaxLength", Fail(new FeedbackOptions { CommentMaxLength = 5000 }));
         Assert.Contains("Feedback:ReminderAfterDays", Fail(new FeedbackOptions { ReminderAfterDays = -1 }));
-        Assert.Contains("Feedback:GraphBaseUrl", Fail(new FeedbackOptions { GraphBaseUrl = "http://graph.example.com/v1.0" }));
-        Assert.True(validator.Validate(null, new FeedbackOptions { GraphBaseUrl = "http://127.0.0.1:5000/v1.0/" }).Succeeded);
         Assert.True(validator.Validate(null, new FeedbackOptions()).Succeeded);
     }
 

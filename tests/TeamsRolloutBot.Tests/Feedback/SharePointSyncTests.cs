@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Feedback;

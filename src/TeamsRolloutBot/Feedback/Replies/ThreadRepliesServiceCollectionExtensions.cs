@@ -7,7 +7,7 @@ public static class ThreadRepliesServiceCollectionExtensions
 {
     /// <summary>
     /// The reply store, the live handler (used by the bot), the root recorder (used by delivery), the Graph catch-up and its
-    /// background worker. Called by AddFeedback (needs its GraphTokenSource and Feedback:GraphBaseUrl).
+    /// background worker. Called by AddFeedback; its Graph endpoint (<see cref="Graph.ChannelRepliesClient"/>) comes from AddGraph.
     /// </summary>
     public static IServiceCollection AddThreadReplies(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,8 +18,6 @@ public static class ThreadRepliesServiceCollectionExtensions
         services.TryAddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<ThreadReplyStore>());
         services.TryAddSingleton<ThreadReplyHandler>();
         services.TryAddSingleton<ThreadRootRecorder>();
-        // No retry handler: the catch-up records a failed root and tries it again later (Retry-After honoured).
-        services.AddHttpClient<ThreadRepliesGraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<ThreadReplyCatchUp>();
         services.TryAddSingleton<ThreadReplySummary>();
         services.AddHostedService<ThreadReplyCatchUpWorker>();

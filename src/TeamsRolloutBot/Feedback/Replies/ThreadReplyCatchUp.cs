@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Graph;
 using Microsoft.Extensions.Options;
 
 namespace TeamsRolloutBot.Feedback.Replies;
@@ -13,7 +14,7 @@ public sealed record CatchUpResult(int Roots, int Added, int Edited, int Deleted
 /// </summary>
 public sealed class ThreadReplyCatchUp(
     IThreadReplyStore store,
-    ThreadRepliesGraphClient graph,
+    ChannelRepliesClient graph,
     FeedbackWorkSignal signal,
     IOptions<ThreadRepliesOptions> options,
     TimeProvider time,
@@ -73,10 +74,10 @@ public sealed class ThreadReplyCatchUp(
     private async Task<(int Added, int Edited, int Deleted, bool Failed)> CatchUpRootAsync(ThreadRoot root, int attempts, CancellationToken cancellationToken)
     {
         int added = 0, edited = 0, deleted = 0;
-        Uri? page = graph.FirstPage(root);
-        while (page is not null)
+        string? next = null;
+        do
         {
-            var result = await graph.GetPageAsync(root, page, cancellationToken);
+            var result = await graph.GetRepliesAsync(root.TeamAadGroupId!, root.ChannelId, root.RootMessageId, next, cancellationToken);
             if (!result.IsSuccess || result.Value is null)
             {
                 var wait = result.Outcome == GraphOutcome.Throttled
@@ -88,7 +89,7 @@ public sealed class ThreadReplyCatchUp(
                 await store.RecordPollAsync(root.RootMessageId, retryAt, result.Error ?? result.Outcome.ToString(), cancellationToken);
                 return (added, edited, deleted, true);
             }
-            foreach (var reply in result.Value.Replies)
+            foreach (var reply in result.Value.Messages.Select(m => GraphReplyReader.Parse(root, m)).OfType<IncomingReply>())
             {
                 var change = await store.SaveAsync(reply, cancellationToken);
                 ThreadReplyTelemetry.Reply(change, "graph");
@@ -105,8 +106,9 @@ public sealed class ThreadReplyCatchUp(
                         break;
                 }
             }
-            page = result.Value.NextLink is { Length: > 0 } next ? new Uri(next) : null;
+            next = result.Value.NextLink is { Length: > 0 } link ? link : null;
         }
+        while (next is not null);
         ThreadReplyTelemetry.CatchUp("success");
         Log.CaughtUp(logger, root.RootMessageId, added, edited, deleted);
         await store.RecordPollAsync(root.RootMessageId, time.GetUtcNow() + options.Value.CatchUpInterval, null, cancellationToken);

@@ -14,7 +14,7 @@ public sealed class CatchUpTests
         var graph = await FakeRepliesGraph.StartNewAsync();
         var bot = await FeedbackBot.StartAsync(sharePoint: false, settings: new()
         {
-            ["Feedback:GraphBaseUrl"] = graph.BaseUrl,
+            ["Graph:BaseUrl"] = graph.BaseUrl,
             ["Feedback:ThreadReplies:CatchUpEnabled"] = "false",
             ["Feedback:ThreadReplies:CatchUpInterval"] = "00:30:00",
         });
@@ -54,14 +54,18 @@ public sealed class CatchUpTests
         Assert.Single(graph.Calls);
 
         bot.Time.Advance(TimeSpan.FromSeconds(21));
-        graph.Enqueue(503);
+        // A 503 without Retry-After is retried in the request (three times, short backoff); still 503, the root waits for its backoff.
+        for (var i = 0; i < 4; i++)
+        {
+            graph.Enqueue(503);
+        }
         Assert.Equal(1, (await catchUp.RunOnceAsync(Ct)).Failed);
         bot.Time.Advance(TimeSpan.FromMinutes(2));
         var done = await catchUp.RunOnceAsync(Ct);
 
         Assert.Equal((0, 3, 1), (done.Failed, done.Added, done.Deleted));
         var calls = graph.Calls.ToList();
-        Assert.Equal(5, calls.Count); // 429, 503, then pages 1, 2 and 3 (five replies, two a page)
+        Assert.Equal(8, calls.Count); // 429, 503 and its three retries, then pages 1, 2 and 3 (five replies, two a page)
         Assert.All(calls, c => Assert.Equal($"/v1.0/teams/{ReplyActivities.TeamGroup}/channels/{ReplyActivities.Channel}/messages/{ReplyActivities.Root}/replies", c.Path));
         Assert.All(calls, c => Assert.StartsWith("?$top=50", c.Query, StringComparison.Ordinal));
         Assert.All(calls, c => Assert.Equal("Bearer " + BotFactory.OutboundToken, c.Authorization));

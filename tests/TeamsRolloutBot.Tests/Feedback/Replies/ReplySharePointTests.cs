@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Feedback;
+using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Feedback.Replies;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
@@ -193,7 +194,7 @@ public sealed class ReplySharePointTests
     [Fact]
     public async Task A_POST_that_times_out_after_SharePoint_created_the_item_is_found_again_and_not_created_twice()
     {
-        await using var bot = await StartAsync(new() { ["Feedback:GraphTimeout"] = "00:00:01" });
+        await using var bot = await StartAsync(new() { ["Graph:Timeout"] = "00:00:01" });
         await bot.SyncAsync();
         bot.Graph.SlowNextCreateResponse = TimeSpan.FromSeconds(30);
 
