@@ -4,6 +4,7 @@ using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Hosting;
 

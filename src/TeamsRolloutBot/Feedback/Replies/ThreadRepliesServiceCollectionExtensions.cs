@@ -6,16 +6,13 @@ namespace TeamsRolloutBot.Feedback.Replies;
 public static class ThreadRepliesServiceCollectionExtensions
 {
     /// <summary>
-    /// The reply store, the live handler (used by the bot), the root recorder (used by delivery), the Graph catch-up and its
-    /// background worker. Called by AddFeedback (needs its GraphTokenSource and Feedback:GraphBaseUrl).
+    /// The live handler (used by the bot), the root recorder (used by delivery), the Graph catch-up and its
+    /// background worker (the <see cref="IThreadReplyStore"/> comes from AddBotStorage). Called by AddFeedback (needs its GraphTokenSource and Feedback:GraphBaseUrl).
     /// </summary>
     public static IServiceCollection AddThreadReplies(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ThreadRepliesOptions>().Bind(configuration.GetSection(ThreadRepliesOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ThreadReplyStore>();
-        // The SQLite store unless the AzureStorage provider registered its Table Storage one first.
-        services.TryAddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<ThreadReplyStore>());
         services.TryAddSingleton<ThreadReplyHandler>();
         services.TryAddSingleton<ThreadRootRecorder>();
         // No retry handler: the catch-up records a failed root and tries it again later (Retry-After honoured).

@@ -325,7 +325,7 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
     {
         if (e.GetString("CorrelationId") is null)
         {
-            e["CorrelationId"] = ThreadReplyStore.CorrelationPrefix + e.GetString("ReplyId");
+            e["CorrelationId"] = IThreadReplyStore.CorrelationPrefix + e.GetString("ReplyId");
             e["Generation"] = 1;
             e["SyncedGeneration"] = 0;
             e["SyncAttempts"] = 0;
