@@ -6,9 +6,9 @@ namespace TeamsRolloutBot.Commands;
 public static class CommandsServiceCollectionExtensions
 {
     /// <summary>
-    /// The lead commands: options (<c>Commands:</c>, validated at start), lead directory (plan + Graph), audit log,
-    /// confirmations, wave control (<see cref="LocalWaveControl"/> and <see cref="IWaveStateStore"/>, which the delivery engine
-    /// reads; an <see cref="IWaveControl"/> registered first replaces it). Stores registered before (AzureStorage) win., exports.
+    /// The lead commands: options (<c>Commands:</c>, validated at start), lead directory (plan + Graph), wave control
+    /// (<see cref="LocalWaveControl"/>; an <see cref="IWaveControl"/> registered first replaces it), exports. The audit log,
+    /// confirmation and wave state stores come from AddBotStorage (one implementation per provider).
     /// </summary>
     public static IServiceCollection AddLeadCommands(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,11 +22,7 @@ public static class CommandsServiceCollectionExtensions
         services.AddHttpClient(ExportService.UploadClient).AddStandardResilienceHandler();
 
         services.AddSingleton<CommandTexts>();
-        // The SQLite stores unless the AzureStorage provider registered its Table Storage ones first.
-        services.TryAddSingleton<IWaveStateStore, SqliteWaveStateStore>();
         services.AddSingleton<LeadDirectory>();
-        services.TryAddSingleton<IAuditLog, SqliteAuditLog>();
-        services.TryAddSingleton<IConfirmationStore, SqliteConfirmationStore>();
         services.TryAddSingleton<IWaveControl, LocalWaveControl>();
         services.AddSingleton<MessagePreview>();
         services.AddSingleton<ExportService>();

@@ -20,7 +20,7 @@ public sealed class DemoOptions
 /// </summary>
 public sealed partial class DeliveryPlanSource(
     PlanProvider plans, IDeliveryStore store, IOptions<DemoOptions> demo, IOptions<BotOptions> bot, TimeProvider time, ILogger<DeliveryPlanSource> logger,
-    IServiceProvider services)
+    TeamsRolloutBot.Commands.IWaveStateStore waveStates)
 {
     private readonly Lock _gate = new();
     private RolloutPlan? _source;
@@ -38,12 +38,8 @@ public sealed partial class DeliveryPlanSource(
     public async Task<DeliveryPlan?> CurrentAsync(CancellationToken cancellationToken)
     {
         // The leads' wave commands (Commands/IWaveStateStore): held waves send nothing, moved waves start on their new date.
-        var states = services.GetService<TeamsRolloutBot.Commands.IWaveStateStore>() is { } waveStates
-            ? await waveStates.ReadAllAsync(cancellationToken)
-            : new Dictionary<string, (TeamsRolloutBot.Commands.WaveState State, DateOnly? Start)>();
-        var sendNow = services.GetService<TeamsRolloutBot.Commands.IWaveStateStore>() is { } requests
-            ? await requests.ReadSendNowAsync(cancellationToken)
-            : [];
+        var states = await waveStates.ReadAllAsync(cancellationToken);
+        var sendNow = await waveStates.ReadSendNowAsync(cancellationToken);
         var statesKey = string.Join(";", states.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.State}/{s.Value.Start}"))
             + "|" + sendNow.Count.ToString(CultureInfo.InvariantCulture);
         if (Override is { } overridden)

@@ -11,8 +11,8 @@ namespace TeamsRolloutBot.Delivery;
 public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
-    /// The delivery store, pacing, recipient resolution, the scheduler, the dispatcher and the progress
-    /// reporter. Call after <c>AddBotStorage</c>, <c>AddRolloutPlan</c>, <c>AddBotProtocol</c> and <c>AddGraph</c> (the 429 observer
+    /// Pacing, recipient resolution, the scheduler, the dispatcher and the progress
+    /// reporter. Call after <c>AddBotStorage</c> (the <see cref="IDeliveryStore"/>), <c>AddRolloutPlan</c>, <c>AddBotProtocol</c> and <c>AddGraph</c> (the 429 observer
     /// goes inside the connector's resilience pipeline, so it sees retried 429s too).
     /// </summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
@@ -23,7 +23,6 @@ public static class DeliveryServiceCollectionExtensions
             .Validate(o => o.DemoTimeScale is >= 1 and <= 1_000_000, "Rollout:DemoTimeScale must be between 1 and 1000000 (10080 = one plan week per minute).");
         services.TryAddSingleton(TimeProvider.System);
 
-        services.TryAddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         services.AddSingleton<TenantPacer>();
         services.AddSingleton<ConversationPacer>();
         // Shares the rate between instances when the storage provider registers an IInstanceRegistry (AzureStorage).

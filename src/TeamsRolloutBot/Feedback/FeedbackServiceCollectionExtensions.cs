@@ -8,9 +8,9 @@ namespace TeamsRolloutBot.Feedback;
 public static class FeedbackServiceCollectionExtensions
 {
     /// <summary>
-    /// Options (validated at start-up), the answer store, survey cards and invoke handler,
+    /// Options (validated at start-up), survey cards and invoke handler,
     /// summaries and export, and the background worker (SharePoint copy, card refresh lists, summaries, reminders).
-    /// Needs AddBotStorage, AddRolloutPlan, AddBotProtocol and AddGraph (the SharePoint list and channel replies endpoints). Survey recipients come from the plan until another
+    /// Needs AddBotStorage (the <see cref="IFeedbackStore"/>), AddRolloutPlan, AddBotProtocol and AddGraph (the SharePoint list and channel replies endpoints). Survey recipients come from the plan until another
     /// <see cref="ISurveyAudience"/> (delivery) is registered before this call.
     /// </summary>
     public static IServiceCollection AddFeedback(this IServiceCollection services, IConfiguration configuration)
@@ -19,9 +19,6 @@ public static class FeedbackServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISurveyAudience, PlanSurveyAudience>();
-        services.AddSingleton<FeedbackStore>();
-        // The SQLite store unless the AzureStorage provider registered its Table Storage one first.
-        services.TryAddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<FeedbackStore>());
         services.AddSingleton<SurveyCards>();
         services.AddSingleton<FeedbackWorkSignal>();
         services.AddSingleton<SurveyInvokeHandler>();

@@ -5,6 +5,7 @@ using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
+using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Hosting;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using TeamsRolloutBot.Conversations;
-using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Protocol;
 
@@ -40,31 +39,6 @@ public static class ProtocolServiceCollectionExtensions
 
         services.AddSingleton<RolloutBot>();
         services.AddHostedService<PlanReloadNotifier>();
-        return services;
-    }
-
-    /// <summary>SQLite file (or, with <c>Storage:Provider=AzureStorage</c>, Table Storage), conversation references, the inbound dedupe log and plan versions.</summary>
-    public static IServiceCollection AddBotStorage(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage")).ValidateOnStart()
-            .Validate(o => o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) || o.Provider.Equals("AzureStorage", StringComparison.OrdinalIgnoreCase),
-                "Storage:Provider must be 'Sqlite' or 'AzureStorage'.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.SqlitePath), "Storage:SqlitePath must name the database file.");
-        services.AddSingleton<SqliteDatabase>();
-        if (string.Equals(configuration["Storage:Provider"], "AzureStorage", StringComparison.OrdinalIgnoreCase))
-        {
-            // Delivery and shared state (outbox, conversations, commands, dedupe) in Azure Table Storage; see docs/operations.md.
-            Storage.Azure.AzureStorageServiceCollectionExtensions.AddAzureDeliveryStore(services, configuration);
-        }
-        services.AddSingleton<SqliteConversationStore>();
-        services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<SqliteConversationStore>());
-        services.TryAddSingleton<IInboundActivityLog, SqliteInboundActivityLog>();
-        services.TryAddSingleton<IPlanVersionStore, SqlitePlanVersionStore>();
-        services.AddHostedService<PlanVersionRecorder>();
-        // One instance (SQLite): always the leader, wave locks in process. AzureStorage registered blob leases above.
-        services.TryAddSingleton<ILeadership, SingleInstanceLeadership>();
-        services.TryAddSingleton<IWaveLocks, LocalWaveLocks>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }
 }

@@ -20,50 +20,12 @@ public interface IPlanVersionStore
     Task<IReadOnlyList<PlanVersion>> LatestPerInstanceAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Plan versions in the SQLite file (table <c>plan_versions</c>).</summary>
-public sealed class SqlitePlanVersionStore(SqliteDatabase database) : IPlanVersionStore
-{
-    public async Task RecordAsync(PlanVersion version, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(version);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO plan_versions (hash, instance, loaded_at, plan_name, wave_count) VALUES ($hash, $instance, $at, $name, $waves)";
-        insert.Parameters.AddWithValue("$hash", version.Hash);
-        insert.Parameters.AddWithValue("$instance", version.Instance);
-        insert.Parameters.AddWithValue("$at", version.LoadedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-        insert.Parameters.AddWithValue("$name", (object?)version.PlanName ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$waves", version.WaveCount);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<PlanVersion>> LatestPerInstanceAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var select = connection.CreateCommand();
-        select.CommandText = """
-            SELECT hash, instance, loaded_at, plan_name, wave_count FROM plan_versions
-            WHERE id IN (SELECT MAX(id) FROM plan_versions GROUP BY instance) ORDER BY id DESC
-            """;
-        await using var r = await select.ExecuteReaderAsync(cancellationToken);
-        var list = new List<PlanVersion>();
-        while (await r.ReadAsync(cancellationToken))
-        {
-            list.Add(new PlanVersion(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture),
-                r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4)));
-        }
-        return list;
-    }
-}
-
 /// <summary>
 /// Records every plan this instance loads (<see cref="PlanProvider.Reloaded"/>) in the <see cref="IPlanVersionStore"/>
 /// and warns when another instance's newest load has a different plan file content.
 /// </summary>
-public sealed partial class PlanVersionRecorder(IPlanVersionStore store, IServiceProvider services, TimeProvider time, ILogger<PlanVersionRecorder> logger) : IHostedService
+public sealed partial class PlanVersionRecorder(IPlanVersionStore store, PlanProvider plans, TimeProvider time, ILogger<PlanVersionRecorder> logger) : IHostedService
 {
-    private PlanProvider? _plans;
-
     /// <summary>This instance's name: the App Service or Container Apps instance, else the host name.</summary>
     public static string InstanceName { get; } =
         Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is { Length: > 0 } appService ? appService
@@ -73,20 +35,13 @@ public sealed partial class PlanVersionRecorder(IPlanVersionStore store, IServic
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Registered before the plan provider starts, so the first load is recorded too.
-        _plans = services.GetService<PlanProvider>();
-        if (_plans is not null)
-        {
-            _plans.Reloaded += OnReloaded;
-        }
+        plans.Reloaded += OnReloaded;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_plans is not null)
-        {
-            _plans.Reloaded -= OnReloaded;
-        }
+        plans.Reloaded -= OnReloaded;
         return Task.CompletedTask;
     }
 
@@ -114,7 +69,7 @@ public sealed partial class PlanVersionRecorder(IPlanVersionStore store, IServic
 
     private void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
-        if (!e.Succeeded || e.Current is not { } plan || _plans is not { } plans)
+        if (!e.Succeeded || e.Current is not { } plan)
         {
             return;
         }

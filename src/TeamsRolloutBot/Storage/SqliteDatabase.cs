@@ -54,12 +54,7 @@ public sealed class SqliteDatabase
     {
         ArgumentNullException.ThrowIfNull(read);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
+        await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
@@ -67,6 +62,29 @@ public sealed class SqliteDatabase
             rows.Add(read(reader));
         }
         return rows;
+    }
+
+    /// <summary>Runs one statement on its own connection; the number of rows it inserted, changed or deleted.</summary>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A command on an open connection (in <paramref name="transaction"/> when given); parameters as in <see cref="QueryAsync{T}"/>.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
     }
 
     private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)

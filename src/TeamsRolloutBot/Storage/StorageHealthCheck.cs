@@ -3,8 +3,11 @@ using TeamsRolloutBot.Storage.Azure;
 
 namespace TeamsRolloutBot.Storage;
 
-/// <summary>Ready when the SQLite file opens and answers a query and, with the AzureStorage provider, the account answers and has every table.</summary>
-public sealed class StorageHealthCheck(SqliteDatabase database, IServiceProvider services) : IHealthCheck
+/// <summary>
+/// Ready when the SQLite file opens and answers a query and, with the AzureStorage provider (which registers
+/// <paramref name="azureTables"/>), the account answers and has every table.
+/// </summary>
+public sealed class StorageHealthCheck(SqliteDatabase database, AzureStorageTables? azureTables = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -19,7 +22,7 @@ public sealed class StorageHealthCheck(SqliteDatabase database, IServiceProvider
         {
             return HealthCheckResult.Unhealthy("The SQLite store cannot be opened.", ex);
         }
-        if (services.GetService<AzureStorageTables>() is not { } tables)
+        if (azureTables is not { } tables)
         {
             return HealthCheckResult.Healthy();
         }

@@ -10,6 +10,7 @@ using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Tests.Commands;
 using TeamsRolloutBot.Tests.Infrastructure;
 using static TeamsRolloutBot.Tests.Commands.CommandsHarness;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Protocol;
 
@@ -35,7 +36,7 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
         var seed = int.TryParse(Environment.GetEnvironmentVariable("TRB_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("TRB_FUZZ_ROUNDS"), CultureInfo.InvariantCulture, out var r) ? r : DefaultRounds;
         TestContext.Current.TestOutputHelper?.WriteLine($"fuzz seed {seed}, {rounds} rounds (TRB_FUZZ_SEED / TRB_FUZZ_ROUNDS)");
-        await bot.Factory.Services.GetRequiredService<ThreadReplyStore>().TrackAsync(
+        await bot.Factory.Services.GetRequiredService<SqliteThreadReplyStore>().TrackAsync(
             new ThreadRoot(TrackedRoot, TrackedChannel, "19:small-team@thread.tacv2", null, "pilot", "small", "prepare", DateTimeOffset.UtcNow),
             TestContext.Current.CancellationToken);
 

@@ -9,6 +9,7 @@ using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
 using TeamsRolloutBot.Tests.Infrastructure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 
@@ -172,7 +173,7 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract
     protected override Task<(IFeedbackStore First, IFeedbackStore Second)> CreateStoresAsync()
     {
         var database = StateStoreFixtures.NewSqlite();
-        return Task.FromResult<(IFeedbackStore, IFeedbackStore)>((new FeedbackStore(database, Time), new FeedbackStore(database, Time)));
+        return Task.FromResult<(IFeedbackStore, IFeedbackStore)>((new SqliteFeedbackStore(database, Time), new SqliteFeedbackStore(database, Time)));
     }
 }
 

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 

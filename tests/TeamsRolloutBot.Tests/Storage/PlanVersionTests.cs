@@ -7,6 +7,7 @@ using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
 using TeamsRolloutBot.Tests.Infrastructure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 
@@ -42,8 +43,9 @@ public abstract class PlanVersionStoreContract
     {
         var store = await CreateStoreAsync();
         var logs = new FakeLogCollector();
-        using var provider = new ServiceCollection().BuildServiceProvider();
-        PlanVersionRecorder Recorder() => new(store, provider, Time, new FakeLogger<PlanVersionRecorder>(logs));
+        using var plans = new PlanProvider(Microsoft.Extensions.Options.Options.Create(new PlanOptions { PlanPath = RepoPaths.SamplePlan }),
+            new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepoPaths.Root }, Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<PlanProvider>.Instance);
+        PlanVersionRecorder Recorder() => new(store, plans, Time, new FakeLogger<PlanVersionRecorder>(logs));
         var plan = Plan();
         var same = PlanVersionRecorder.HashOf("waves: []"u8.ToArray());
         var other = PlanVersionRecorder.HashOf("waves: [it]"u8.ToArray());

@@ -11,6 +11,7 @@ using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 
@@ -88,7 +89,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         await conversations.TryClaimWelcomeAsync("a:1", Ct);
         await conversations.UpsertAsync(new ConversationReference("msteams", "https://smba.trafficmanager.net/emea/", "a:2", "personal", "t", "28:b", "29:2", "aad-2", null, null, null, "nl-NL"), Ct);
 
-        var feedback = new FeedbackStore(database, time);
+        var feedback = new SqliteFeedbackStore(database, time);
         var placement = new SurveyPlacement("post-1", "w1", "it", "post-1");
         await feedback.SaveAsync(placement, new SurveyRespondent("aad-1", "29:1", "Anna", "nl-NL"), new SurveyAnswer(3, "yes", "windows", null, [], null, true), Ct);
         await feedback.MarkSyncedAsync("post-1", "aad-1", "item-1", 1, Ct);
@@ -98,7 +99,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         await feedback.TryClaimNoticeAsync("reminder", "post-1", "aad-2", Ct);
         await feedback.CompleteNoticeAsync("reminder", "post-1", "aad-2", "sent", null, Ct);
 
-        var replies = new ThreadReplyStore(database, time);
+        var replies = new SqliteThreadReplyStore(database, time);
         await replies.TrackAsync(new ThreadRoot("1700000000001", "19:c@thread.tacv2", "19:t@thread.tacv2", "group-1", "w1", "it", "pre-1", time.GetUtcNow()), Ct);
         await replies.SaveAsync(new IncomingReply("1700000000100", "1700000000001", "aad-1", "Anna", "Works", time.GetUtcNow(), time.GetUtcNow(), null, ReplySource.Live), Ct);
         await replies.SaveAsync(new IncomingReply("1700000000100", "1700000000001", "aad-1", "Anna", "Works now", time.GetUtcNow(), time.GetUtcNow().AddMinutes(1), null, ReplySource.Live), Ct);
@@ -153,7 +154,7 @@ public sealed class SqliteToAzureImportTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal("Works", Assert.Single(await azureReplies.HistoryAsync("1700000000100", Ct)).Text);
         // Its SharePoint copy: queued with its correlation id and two changes, none in the list yet.
         var replySync = Assert.Single(await azureReplies.DueSyncAsync(10, Ct));
-        Assert.Equal((ThreadReplyStore.CorrelationPrefix + "1700000000100", 2, (string?)null), (replySync.CorrelationId, replySync.Generation, replySync.ItemId));
+        Assert.Equal((IThreadReplyStore.CorrelationPrefix + "1700000000100", 2, (string?)null), (replySync.CorrelationId, replySync.Generation, replySync.ItemId));
 
         // Once only: a later start does not copy the file over newer state.
         Assert.Null(await AzureStateImport.ImportFromSqliteOnceAsync(service, prefix, database, Ct));

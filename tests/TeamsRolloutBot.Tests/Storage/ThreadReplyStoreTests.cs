@@ -4,6 +4,7 @@ using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 
@@ -129,7 +130,7 @@ public abstract class ThreadReplySyncContract : ThreadReplyStoreContract
         await second.SaveAsync(Reply("1700000000200", "Gone", deleted: Time.GetUtcNow()), Ct);
         Assert.Null(await first.FindSyncAsync("1700000000200", Ct));
         var work = Assert.Single(await second.DueSyncAsync(10, Ct));
-        Assert.Equal((ThreadReplyStore.CorrelationPrefix + "1700000000100", 1, false, "Works"), (work.CorrelationId, work.Generation, work.PostStarted, work.Reply.Text));
+        Assert.Equal((IThreadReplyStore.CorrelationPrefix + "1700000000100", 1, false, "Works"), (work.CorrelationId, work.Generation, work.PostStarted, work.Reply.Text));
         Assert.Equal((0, 1, 0), await first.SyncCountsAsync(Ct));
 
         await first.MarkSyncPostStartedAsync("1700000000100", Ct);
@@ -178,7 +179,7 @@ public sealed class SqliteThreadReplyStoreTests : ThreadReplySyncContract
     {
         var database = StateStoreFixtures.NewSqlite();
         return Task.FromResult<(IThreadReplyStore, IThreadReplyStore, IConversationStore)>(
-            (new ThreadReplyStore(database, Time), new ThreadReplyStore(database, Time), new SqliteConversationStore(database, Time)));
+            (new SqliteThreadReplyStore(database, Time), new SqliteThreadReplyStore(database, Time), new SqliteConversationStore(database, Time)));
     }
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Storage;
 

@@ -2,11 +2,14 @@ namespace TeamsRolloutBot.Feedback.Replies;
 
 /// <summary>
 /// Tracked thread roots, one current record per reply (with the earlier texts of edited replies) and the catch-up
-/// schedule. Implemented on the SQLite file (<see cref="ThreadReplyStore"/>) and on Azure Table Storage, shared by
-/// every instance.
+/// schedule. Implemented on the SQLite file (<c>Storage/Sqlite/SqliteThreadReplyStore</c>) and on Azure Table Storage
+/// (<c>Storage/Azure/AzureTableThreadReplyStore</c>), shared by every instance.
 /// </summary>
 public interface IThreadReplyStore
 {
+    /// <summary>The correlation id of a reply's list item is this prefix and the reply id (survey answers use GUIDs).</summary>
+    public const string CorrelationPrefix = "thread-reply:";
+
     /// <summary>Records a root once; a later call only fills in a team group id that was not known yet.</summary>
     Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken);
 

@@ -6,16 +6,13 @@ namespace TeamsRolloutBot.Feedback.Replies;
 public static class ThreadRepliesServiceCollectionExtensions
 {
     /// <summary>
-    /// The reply store, the live handler (used by the bot), the root recorder (used by delivery), the Graph catch-up and its
-    /// background worker. Called by AddFeedback; its Graph endpoint (<see cref="Graph.ChannelRepliesClient"/>) comes from AddGraph.
+    /// The live handler (used by the bot), the root recorder (used by delivery), the Graph catch-up and its
+    /// background worker (the <see cref="IThreadReplyStore"/> comes from AddBotStorage). Called by AddFeedback; its Graph endpoint (<see cref="Graph.ChannelRepliesClient"/>) comes from AddGraph.
     /// </summary>
     public static IServiceCollection AddThreadReplies(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ThreadRepliesOptions>().Bind(configuration.GetSection(ThreadRepliesOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ThreadReplyStore>();
-        // The SQLite store unless the AzureStorage provider registered its Table Storage one first.
-        services.TryAddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<ThreadReplyStore>());
         services.TryAddSingleton<ThreadReplyHandler>();
         services.TryAddSingleton<ThreadRootRecorder>();
         services.TryAddSingleton<ThreadReplyCatchUp>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
+using static TeamsRolloutBot.Storage.Azure.AzureTables;
 using static TeamsRolloutBot.Storage.Azure.SqliteImport;
 
 namespace TeamsRolloutBot.Storage.Azure;

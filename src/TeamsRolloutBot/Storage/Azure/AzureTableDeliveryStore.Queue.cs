@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using TeamsRolloutBot.Delivery;
+using static TeamsRolloutBot.Storage.Azure.AzureTables;
 
 namespace TeamsRolloutBot.Storage.Azure;
 

@@ -1,9 +1,9 @@
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
+using static TeamsRolloutBot.Storage.Azure.AzureTables;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
@@ -389,56 +389,6 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     private async Task<IReadOnlySet<string>> HeldAsync(CancellationToken cancellationToken) =>
         _heldWaves is null ? new HashSet<string>() : await _heldWaves(cancellationToken);
 
-    private static async Task<bool> TryAddAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.AddEntityAsync(entity, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<TableEntity?> GetAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
-    {
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
-
-    /// <summary>Read, change, write back with If-Match; on 412 (another instance wrote first) read again and retry. A missing entity is left alone.</summary>
-    private static async Task MutateAsync(TableClient table, string partition, string row, Func<TableEntity, bool> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            if (await GetAsync(table, partition, row, cancellationToken) is not { } entity || !change(entity))
-            {
-                return;
-            }
-            try
-            {
-                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 20)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1)), cancellationToken);
-            }
-        }
-    }
-
-    private static async Task<List<TableEntity>> QueryAsync(TableClient table, string filter, CancellationToken cancellationToken, IEnumerable<string>? select = null)
-    {
-        var list = new List<TableEntity>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken))
-        {
-            list.Add(entity);
-        }
-        return list;
-    }
-
     private static PlannedSendRecord ReadSend(TableEntity e)
     {
         var send = new PlannedSend(e.GetString("SendKey"), e.GetString("WaveId"), e.GetString("MessageId"), e.GetString("DepartmentId"),
@@ -465,13 +415,5 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         _ => JobState.Failed,
     };
 
-    /// <summary>A row key for any string: base64url of its UTF-8 bytes (Table Storage forbids / \ # ? and control characters in keys).</summary>
-    internal static string Encode(string key) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     private long Now() => Ms(_time.GetUtcNow());
-
-    private static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
-
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

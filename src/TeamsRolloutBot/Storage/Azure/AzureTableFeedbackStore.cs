@@ -36,7 +36,8 @@ public sealed class AzureTableFeedbackStore(TableServiceClient service, string t
         ArgumentNullException.ThrowIfNull(answer);
         var json = answer.ToCanonicalJson();
         var partition = Encode(placement.SurveyId);
-        for (var attempt = 0; ; attempt++)
+        // Another instance saving this user's answer first makes the write fail (409/412): read its version and decide again.
+        return await RetryOnConflictAsync(async () =>
         {
             var now = time.GetUtcNow().UtcTicks;
             var current = await GetAsync(Answers, partition, AnswerRow(respondent.AadObjectId), cancellationToken);
@@ -67,23 +68,15 @@ public sealed class AzureTableFeedbackStore(TableServiceClient service, string t
             {
                 ["Kind"] = "history", ["Version"] = version, ["AnswerJson"] = json, ["SubmittedAt"] = now,
             };
-            try
-            {
-                await Answers.SubmitTransactionAsync(
-                [
-                    current is null
-                        ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag),
-                    new TableTransactionAction(TableTransactionActionType.Add, history),
-                ], cancellationToken);
-                return new SaveResult(true, version);
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 20)
-            {
-                // Another instance saved this user's answer first: read its version and decide again.
-                await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1)), cancellationToken);
-            }
-        }
+            await Answers.SubmitTransactionAsync(
+            [
+                current is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag),
+                new TableTransactionAction(TableTransactionActionType.Add, history),
+            ], cancellationToken);
+            return new SaveResult(true, version);
+        }, cancellationToken);
     }
 
     public async Task<StoredAnswer?> FindAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>

@@ -83,82 +83,72 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
         {
             return ReplyChange.NotTracked;
         }
-        for (var attempt = 0; ; attempt++)
+        // Another instance storing this reply first makes the write fail (409/412): read it again and decide again.
+        return await RetryOnConflictAsync(async () =>
         {
             var now = time.GetUtcNow().UtcTicks;
             var current = await GetAsync(Table, ReplyPartition, ReplyRow(reply.ReplyId), cancellationToken);
-            try
+            if (current is null)
             {
-                if (current is null)
+                var entity = new TableEntity(ReplyPartition, ReplyRow(reply.ReplyId))
                 {
-                    var entity = new TableEntity(ReplyPartition, ReplyRow(reply.ReplyId))
-                    {
-                        ["ReplyId"] = reply.ReplyId, ["RootMessageId"] = reply.RootMessageId, ["UserAadObjectId"] = reply.AuthorAadObjectId,
-                        ["UserName"] = reply.AuthorName, ["WaveId"] = root.WaveId, ["DepartmentId"] = root.DepartmentId, ["MessageId"] = root.MessageId,
-                        ["Text"] = reply.Text, ["Version"] = 1, ["CreatedAt"] = reply.CreatedAt.UtcTicks, ["ModifiedAt"] = reply.ModifiedAt.UtcTicks,
-                        ["DeletedAt"] = reply.DeletedAt?.UtcTicks, ["Source"] = SourceText(reply.Source), ["UpdatedAt"] = now,
-                    };
-                    // A reply first seen already deleted never reaches the list; every other change is copied there.
-                    if (reply.DeletedAt is null)
-                    {
-                        Queue(entity, now);
-                    }
-                    if (!await TryAddAsync(Table, entity, cancellationToken))
-                    {
-                        continue;
-                    }
-                    return reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
-                }
-                var stored = ReadReply(current);
-                if (reply.DeletedAt is { } deletedAt)
+                    ["ReplyId"] = reply.ReplyId, ["RootMessageId"] = reply.RootMessageId, ["UserAadObjectId"] = reply.AuthorAadObjectId,
+                    ["UserName"] = reply.AuthorName, ["WaveId"] = root.WaveId, ["DepartmentId"] = root.DepartmentId, ["MessageId"] = root.MessageId,
+                    ["Text"] = reply.Text, ["Version"] = 1, ["CreatedAt"] = reply.CreatedAt.UtcTicks, ["ModifiedAt"] = reply.ModifiedAt.UtcTicks,
+                    ["DeletedAt"] = reply.DeletedAt?.UtcTicks, ["Source"] = SourceText(reply.Source), ["UpdatedAt"] = now,
+                };
+                // A reply first seen already deleted never reaches the list; every other change is copied there.
+                if (reply.DeletedAt is null)
                 {
-                    if (stored.DeletedAt is not null)
-                    {
-                        return ReplyChange.Unchanged;
-                    }
-                    current["DeletedAt"] = deletedAt.UtcTicks;
-                    current["UpdatedAt"] = now;
-                    Queue(current, now);
-                    await Table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return ReplyChange.Deleted;
+                    Queue(entity, now);
                 }
-                // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the
-                // Graph rendering of one message may differ in markup, and that is not an edit.
-                if (stored.DeletedAt is null && reply.Text != stored.Text && reply.ModifiedAt >= stored.ModifiedAt
-                    && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
-                {
-                    var history = new TableEntity(ReplyPartition, HistoryRow(stored.ReplyId, stored.Version))
-                    {
-                        ["Version"] = stored.Version, ["Text"] = stored.Text, ["ModifiedAt"] = stored.ModifiedAt.UtcTicks,
-                    };
-                    current["Text"] = reply.Text;
-                    current["Version"] = stored.Version + 1;
-                    current["ModifiedAt"] = reply.ModifiedAt.UtcTicks;
-                    current["UpdatedAt"] = now;
-                    Queue(current, now);
-                    if (reply.AuthorName is not null)
-                    {
-                        current["UserName"] = reply.AuthorName;
-                    }
-                    if (reply.AuthorAadObjectId is not null)
-                    {
-                        current["UserAadObjectId"] = reply.AuthorAadObjectId;
-                    }
-                    await Table.SubmitTransactionAsync(
-                    [
-                        new TableTransactionAction(TableTransactionActionType.UpsertReplace, history),
-                        new TableTransactionAction(TableTransactionActionType.UpdateReplace, current, current.ETag),
-                    ], cancellationToken);
-                    return ReplyChange.Edited;
-                }
-                return ReplyChange.Unchanged;
+                await Table.AddEntityAsync(entity, cancellationToken);
+                return reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 20)
+            var stored = ReadReply(current);
+            if (reply.DeletedAt is { } deletedAt)
             {
-                // Another instance stored this reply first: read it again and decide again.
-                await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1)), cancellationToken);
+                if (stored.DeletedAt is not null)
+                {
+                    return ReplyChange.Unchanged;
+                }
+                current["DeletedAt"] = deletedAt.UtcTicks;
+                current["UpdatedAt"] = now;
+                Queue(current, now);
+                await Table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
+                return ReplyChange.Deleted;
             }
-        }
+            // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the
+            // Graph rendering of one message may differ in markup, and that is not an edit.
+            if (stored.DeletedAt is null && reply.Text != stored.Text && reply.ModifiedAt >= stored.ModifiedAt
+                && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
+            {
+                var history = new TableEntity(ReplyPartition, HistoryRow(stored.ReplyId, stored.Version))
+                {
+                    ["Version"] = stored.Version, ["Text"] = stored.Text, ["ModifiedAt"] = stored.ModifiedAt.UtcTicks,
+                };
+                current["Text"] = reply.Text;
+                current["Version"] = stored.Version + 1;
+                current["ModifiedAt"] = reply.ModifiedAt.UtcTicks;
+                current["UpdatedAt"] = now;
+                Queue(current, now);
+                if (reply.AuthorName is not null)
+                {
+                    current["UserName"] = reply.AuthorName;
+                }
+                if (reply.AuthorAadObjectId is not null)
+                {
+                    current["UserAadObjectId"] = reply.AuthorAadObjectId;
+                }
+                await Table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, history),
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, current, current.ETag),
+                ], cancellationToken);
+                return ReplyChange.Edited;
+            }
+            return ReplyChange.Unchanged;
+        }, cancellationToken);
     }
 
     public async Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
@@ -335,7 +325,7 @@ public sealed class AzureTableThreadReplyStore(TableServiceClient service, strin
     {
         if (e.GetString("CorrelationId") is null)
         {
-            e["CorrelationId"] = ThreadReplyStore.CorrelationPrefix + e.GetString("ReplyId");
+            e["CorrelationId"] = IThreadReplyStore.CorrelationPrefix + e.GetString("ReplyId");
             e["Generation"] = 1;
             e["SyncedGeneration"] = 0;
             e["SyncAttempts"] = 0;

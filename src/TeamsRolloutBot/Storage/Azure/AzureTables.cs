@@ -4,7 +4,11 @@ using Azure.Data.Tables;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
-/// <summary>The Table Storage operations the stores share: insert-if-absent, read, If-Match read-change-write, query.</summary>
+/// <summary>
+/// The one Table Storage helper of the AzureStorage stores: insert-if-absent, read, the optimistic-concurrency retry
+/// (If-Match read-change-write), work claims, query and key encoding. Every <c>AzureTable…Store</c> uses these instead of
+/// its own loop.
+/// </summary>
 internal static class AzureTables
 {
     /// <summary>Inserts the entity; false when one with its keys exists (409), so of two instances inserting one wins.</summary>
@@ -41,30 +45,53 @@ internal static class AzureTables
         }
     }
 
+    /// <summary>How often a write that lost an optimistic-concurrency race is decided again before giving up.</summary>
+    public const int MaxConflictRetries = 20;
+
+    /// <summary>
+    /// The optimistic-concurrency loop every store uses: runs <paramref name="attempt"/> (read, decide, write with
+    /// <c>If-Match</c> or insert) and, when its write loses the race — 412 (another instance changed the entity first) or
+    /// 409 (another instance inserted it first) — waits a little longer each time and runs it again, so it decides again on
+    /// what the other instance wrote. After <see cref="MaxConflictRetries"/> lost races the last error is thrown.
+    /// </summary>
+    public static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        for (var lost = 0; ; lost++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && lost < MaxConflictRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * (lost + 1)), cancellationToken);
+            }
+        }
+    }
+
     /// <summary>
     /// Read, change, write back with If-Match; on 412 read again and let <paramref name="change"/> decide again on the
     /// newer entity. True when <paramref name="change"/> accepted an entity and it was written; false when the entity
-    /// is missing or <paramref name="change"/> declined.
+    /// is missing (or was deleted meanwhile) or <paramref name="change"/> declined.
     /// </summary>
-    public static async Task<bool> MutateAsync(TableClient table, string partition, string row, Func<TableEntity, bool> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
+    public static Task<bool> MutateAsync(TableClient table, string partition, string row, Func<TableEntity, bool> change, CancellationToken cancellationToken) =>
+        RetryOnConflictAsync(async () =>
         {
             if (await GetAsync(table, partition, row, cancellationToken) is not { } entity || !change(entity))
             {
                 return false;
             }
-            if (await TryReplaceAsync(table, entity, cancellationToken))
+            try
             {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
-            if (attempt >= 20)
+            catch (RequestFailedException e) when (e.Status == 404)
             {
-                throw new InvalidOperationException($"Table {table.Name}: the entity kept changing while it was being updated.");
+                return false;
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1)), cancellationToken);
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>How long an instance holds queue work it took (the SharePoint copy); after that another instance may take it.</summary>
     public static readonly TimeSpan WorkLease = TimeSpan.FromMinutes(2);

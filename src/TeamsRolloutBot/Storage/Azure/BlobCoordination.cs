@@ -142,7 +142,7 @@ public sealed class BlobWaveLocks(BlobContainerClient locks, TimeSpan leaseDurat
 
     public async Task<IAsyncDisposable> AcquireAsync(string waveId, CancellationToken cancellationToken)
     {
-        var name = "waves/" + AzureTableDeliveryStore.Encode(waveId);
+        var name = "waves/" + AzureTables.Encode(waveId);
         if (!_created.ContainsKey(name))
         {
             await BlobLeases.EnsureBlobAsync(locks, name, cancellationToken);

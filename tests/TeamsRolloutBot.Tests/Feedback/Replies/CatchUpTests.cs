@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Tests.Infrastructure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
 
@@ -42,7 +43,7 @@ public sealed class CatchUpTests
         var t0 = bot.Time.GetUtcNow().AddHours(-2);
         Seed(graph, t0);
         var catchUp = bot.Services.GetRequiredService<ThreadReplyCatchUp>();
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
 
         graph.Enqueue(429, "120");
         var first = await catchUp.RunOnceAsync(Ct);
@@ -94,7 +95,7 @@ public sealed class CatchUpTests
         var (bot, graph) = await StartAsync();
         await using var _ = bot;
         await using var __ = graph;
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var now = bot.Time.GetUtcNow();
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000601", "<p>Certificaat fout <at>Jan</at></p>"));
         graph.Replies[ReplyActivities.Root] = [FakeRepliesGraph.Message("1700000000601", FeedbackBot.Aad(1), "User 1", "<p>Certificaat fout <at id=\"0\">Jan</at></p>", now)];
@@ -112,7 +113,7 @@ public sealed class CatchUpTests
         var (bot, graph) = await StartAsync();
         await using var _ = bot;
         await using var __ = graph;
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var now = bot.Time.GetUtcNow();
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000611", "Werkt :)"));
         graph.Replies[ReplyActivities.Root] = [FakeRepliesGraph.Message("1700000000611", FeedbackBot.Aad(1), "User 1",

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Feedback.Replies;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
 
@@ -17,7 +18,7 @@ public sealed class LiveThreadReplyTests
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
         await ReplyActivities.TrackAsync(bot);
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
 
         var (status, _) = await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000101",
             "<p>Werkte, maar <at>Jan</at> de Company Portal vroeg drie keer mijn wachtwoord <emoji id=\"sad\" alt=\"😞\" title=\"Sad\"></emoji></p>", user: 2));
@@ -43,7 +44,7 @@ public sealed class LiveThreadReplyTests
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
         await ReplyActivities.TrackAsync(bot);
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         const string id = "1700000000102";
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "MFA werkte niet"));
@@ -74,7 +75,7 @@ public sealed class LiveThreadReplyTests
         var logs = new CollectingLoggerProvider();
         await using var app = bot.App.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILoggerProvider>(logs)));
         using var client = app.CreateClient();
-        var store = app.Services.GetRequiredService<ThreadReplyStore>();
+        var store = app.Services.GetRequiredService<SqliteThreadReplyStore>();
 
         async Task PostAsync(System.Text.Json.Nodes.JsonObject activity)
         {
@@ -107,7 +108,7 @@ public sealed class LiveThreadReplyTests
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
         await ReplyActivities.TrackAsync(bot);
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000301", "help", mentionBot: true));
 
@@ -146,7 +147,7 @@ public sealed class LiveThreadReplyTests
         var readsBefore = graph.Calls.Count(c => c.Path.EndsWith("/replies", StringComparison.Ordinal));
 
         await using var second = await FeedbackBot.StartAsync(settings: settings, sharedGraph: graph);
-        var store = second.Services.GetRequiredService<ThreadReplyStore>();
+        var store = second.Services.GetRequiredService<SqliteThreadReplyStore>();
         // The interval alone would not read this thread now.
         Assert.Empty(await store.DueForPollAsync(second.Time.GetUtcNow(), Ct));
         // The clock is never advanced: only the worker's start-up pass can bring the missing reply.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Tests.Infrastructure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
 
@@ -17,7 +18,7 @@ internal static class ReplyActivities
 
     /// <summary>Records <see cref="Root"/> as the hr post-enrollment post of the feedback test plan (team group id unknown).</summary>
     public static Task TrackAsync(FeedbackBot bot, string root = Root, string? group = null) =>
-        bot.Services.GetRequiredService<ThreadReplyStore>().TrackAsync(
+        bot.Services.GetRequiredService<SqliteThreadReplyStore>().TrackAsync(
             new ThreadRoot(root, Channel, Team, group, FeedbackBot.WaveId, "hr", FeedbackBot.MessageId, bot.Time.GetUtcNow()),
             TestContext.Current.CancellationToken);
 

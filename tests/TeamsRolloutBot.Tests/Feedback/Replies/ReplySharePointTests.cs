@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Feedback.Replies;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
 
@@ -112,9 +113,9 @@ public sealed class ReplySharePointTests
         Assert.Equal("", (string)deleted.Value["Comment"]!);
         Assert.Equal(FeedbackListSchema.KindThreadReply, (string)deleted.Value[FeedbackListSchema.KindColumn]!);
         Assert.Single(bot.Graph.CallsTo("POST", "/items"));
-        var sync = await bot.Services.GetRequiredService<ThreadReplyStore>().FindSyncAsync(id, Ct);
+        var sync = await bot.Services.GetRequiredService<SqliteThreadReplyStore>().FindSyncAsync(id, Ct);
         Assert.Equal((itemId, 3, 0), (sync!.ItemId, sync.Generation, sync.Attempts));
-        Assert.Equal((1, 0, 0), await bot.Services.GetRequiredService<ThreadReplyStore>().SyncCountsAsync(Ct));
+        Assert.Equal((1, 0, 0), await bot.Services.GetRequiredService<SqliteThreadReplyStore>().SyncCountsAsync(Ct));
     }
 
     [Fact]
@@ -162,7 +163,7 @@ public sealed class ReplySharePointTests
         await bot.SyncAsync();
 
         Assert.Empty(bot.Graph.Items);
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var waiting = await store.SyncCountsAsync(Ct);
         Assert.Equal(0, waiting.Synced);
         Assert.True(waiting.Failing >= 1);
@@ -200,7 +201,7 @@ public sealed class ReplySharePointTests
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000761", "Company Portal bleef hangen"));
         await bot.SyncAsync();
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var waiting = await store.FindSyncAsync("1700000000761", Ct);
         Assert.Equal((null, true), (waiting!.ItemId, waiting.PostStarted));
         Assert.Contains("timed out", waiting.LastError, StringComparison.Ordinal);
@@ -263,7 +264,7 @@ public sealed class ReplySharePointTests
         {
             await old.SubmitAsync(1, FeedbackBot.Answer(rating: "3"));
             await old.SyncAsync();
-            await old.Services.GetRequiredService<ThreadReplyStore>().SaveAsync(new IncomingReply("1700000000751", ReplyActivities.Root,
+            await old.Services.GetRequiredService<SqliteThreadReplyStore>().SaveAsync(new IncomingReply("1700000000751", ReplyActivities.Root,
                 FeedbackBot.Aad(2), "User 2", "Camera vraagt toestemming", old.Time.GetUtcNow(), old.Time.GetUtcNow(), null, ReplySource.Live), Ct);
         }
         // Make the file and the list look as the earlier version left them: no reply queue, survey items without a kind.

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Feedback.Replies;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
 
@@ -15,7 +16,7 @@ public sealed class ReplySummaryTests
     {
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
         await ReplyActivities.TrackAsync(bot);
-        var store = bot.Services.GetRequiredService<ThreadReplyStore>();
+        var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         await bot.SubmitAsync(1, FeedbackBot.Answer(comment: "Prima"));
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000701", "Werkte, maar de Company Portal vroeg drie keer mijn wachtwoord", user: 2));
         bot.Time.Advance(TimeSpan.FromMinutes(1));

@@ -3,6 +3,7 @@ using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Tests.Delivery;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Tests.Feedback.Replies;
 
@@ -26,7 +27,7 @@ public sealed class ThreadTrackingTests
         var log = await h.Store.GetDeliveryLogAsync("19:it-rollout@thread.tacv2", Ct);
         Assert.Equal(2, log.Count);
         var postLog = log.Single(l => l.MessageId == "post-1");
-        var roots = await h.Services.GetRequiredService<ThreadReplyStore>().RootsAsync(Ct);
+        var roots = await h.Services.GetRequiredService<SqliteThreadReplyStore>().RootsAsync(Ct);
         var root = Assert.Single(roots);
         Assert.Equal(postLog.ActivityId, root.RootMessageId);
         Assert.Equal(("19:it-rollout@thread.tacv2", "19:team-it@thread.tacv2", "wave-1", "it", "post-1"),

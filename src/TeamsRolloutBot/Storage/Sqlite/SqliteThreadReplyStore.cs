@@ -1,121 +1,35 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Feedback.Replies;
 
-namespace TeamsRolloutBot.Feedback.Replies;
-
-/// <summary>
-/// A channel post of the bot whose replies are feedback: the root of a thread, with where it was posted (the team's
-/// <c>19:</c> id and its Entra group id, the channel) and which plan message it carried.
-/// </summary>
-public sealed record ThreadRoot(
-    string RootMessageId,
-    string ChannelId,
-    string? TeamId,
-    string? TeamAadGroupId,
-    string WaveId,
-    string DepartmentId,
-    string MessageId,
-    DateTimeOffset PostedAt);
-
-/// <summary>Where a reply came from: the live activity Teams sent the bot, or the Graph catch-up.</summary>
-public enum ReplySource
-{
-    Live,
-    Graph,
-}
-
-/// <summary>One reply as received (live or from Graph): the current text and times; <see cref="DeletedAt"/> when deleted.</summary>
-public sealed record IncomingReply(
-    string ReplyId,
-    string RootMessageId,
-    string? AuthorAadObjectId,
-    string? AuthorName,
-    string Text,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset ModifiedAt,
-    DateTimeOffset? DeletedAt,
-    ReplySource Source);
-
-/// <summary>A stored thread reply: one record per reply id, whatever way it arrived.</summary>
-public sealed record StoredReply(
-    string ReplyId,
-    string RootMessageId,
-    string? AuthorAadObjectId,
-    string? AuthorName,
-    string WaveId,
-    string DepartmentId,
-    string MessageId,
-    string Text,
-    int Version,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset ModifiedAt,
-    DateTimeOffset? DeletedAt,
-    ReplySource Source);
-
-/// <summary>
-/// A reply's place in the SharePoint copy queue: its current state, the correlation id written into the list item, the
-/// item id once known, whether a POST may have created it, the change counter to copy and the failed attempts so far.
-/// </summary>
-public sealed record ReplySyncWork(
-    StoredReply Reply, string CorrelationId, string? ItemId, bool PostStarted, int Generation, int Attempts, string? LastError);
-
-/// <summary>What storing a reply did.</summary>
-public enum ReplyChange
-{
-    /// <summary>A reply not seen before.</summary>
-    Added,
-    /// <summary>A newer text: the previous one went to the history.</summary>
-    Edited,
-    /// <summary>The reply was deleted in Teams.</summary>
-    Deleted,
-    /// <summary>Already stored as it is (the same reply live and by catch-up, or an older copy).</summary>
-    Unchanged,
-    /// <summary>The thread is not tracked: nothing stored.</summary>
-    NotTracked,
-}
+namespace TeamsRolloutBot.Storage.Sqlite;
 
 /// <summary>
 /// The thread tables in the SQLite file: tracked roots (<c>thread_roots</c>), one current record per reply
 /// (<c>thread_replies</c>, keyed by the reply's message id) and the earlier texts of edited replies
 /// (<c>thread_reply_history</c>).
 /// </summary>
-public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time) : IThreadReplyStore
+public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider time) : IThreadReplyStore
 {
     /// <summary>Records a root once; a later call only fills in a team group id that was not known yet.</summary>
-    public async Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken)
+    public Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        ArgumentNullException.ThrowIfNull(root);
+        return database.ExecuteAsync("""
             INSERT INTO thread_roots (root_message_id, channel_id, team_id, team_aad_group_id, wave_id, department_id, message_id, posted_at, next_poll_at)
             VALUES ($r, $c, $t, $g, $w, $d, $m, $p, $p)
             ON CONFLICT (root_message_id) DO UPDATE SET team_aad_group_id = COALESCE(thread_roots.team_aad_group_id, excluded.team_aad_group_id)
-            """;
-        command.Parameters.AddWithValue("$r", root.RootMessageId);
-        command.Parameters.AddWithValue("$c", root.ChannelId);
-        command.Parameters.AddWithValue("$t", (object?)root.TeamId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$g", (object?)root.TeamAadGroupId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$w", root.WaveId);
-        command.Parameters.AddWithValue("$d", root.DepartmentId);
-        command.Parameters.AddWithValue("$m", root.MessageId);
-        command.Parameters.AddWithValue("$p", Format(root.PostedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, cancellationToken,
+            ("$r", root.RootMessageId), ("$c", root.ChannelId), ("$t", root.TeamId), ("$g", root.TeamAadGroupId), ("$w", root.WaveId),
+            ("$d", root.DepartmentId), ("$m", root.MessageId), ("$p", Format(root.PostedAt)));
     }
 
     /// <summary>Fills in the team's Entra group id of the roots in a team (learnt from an inbound activity).</summary>
-    public async Task LearnTeamGroupAsync(string rootMessageId, string aadGroupId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task LearnTeamGroupAsync(string rootMessageId, string aadGroupId, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("""
             UPDATE thread_roots SET team_aad_group_id = $g
             WHERE team_aad_group_id IS NULL AND (root_message_id = $r OR team_id = (SELECT team_id FROM thread_roots WHERE root_message_id = $r))
-            """;
-        command.Parameters.AddWithValue("$g", aadGroupId);
-        command.Parameters.AddWithValue("$r", rootMessageId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """, cancellationToken, ("$g", aadGroupId), ("$r", rootMessageId));
 
     /// <summary>The tracked root with this message id, or null.</summary>
     public async Task<ThreadRoot?> FindRootAsync(string rootMessageId, CancellationToken cancellationToken) =>
@@ -326,21 +240,14 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
         .ToDictionary(s => s.Id, s => (s.ItemId, s.Synced), StringComparer.Ordinal);
 
     /// <summary>Replies whose latest change is in the list, waiting, and waiting after at least one failure.</summary>
-    public async Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public async Task<(int Synced, int Pending, int Failing)> SyncCountsAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync("""
             SELECT
                 COALESCE(SUM(CASE WHEN synced_generation >= generation THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN synced_generation < generation AND attempts = 0 THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN synced_generation < generation AND attempts > 0 THEN 1 ELSE 0 END), 0)
             FROM thread_reply_sync
-            """;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-    }
+            """, r => (r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)), cancellationToken)).Single();
 
     /// <summary>
     /// Queues a reply's current state for the list: the first change creates the queue row (its correlation id fixed
@@ -354,57 +261,28 @@ public sealed class ThreadReplyStore(SqliteDatabase database, TimeProvider time)
                 next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
             """);
         queue.Parameters.AddWithValue("$id", replyId);
-        queue.Parameters.AddWithValue("$c", CorrelationPrefix + replyId);
+        queue.Parameters.AddWithValue("$c", IThreadReplyStore.CorrelationPrefix + replyId);
         queue.Parameters.AddWithValue("$now", now);
         await queue.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task ExecuteSyncAsync(string sql, string replyId, CancellationToken cancellationToken, params (string Name, object? Value)[] args)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", replyId);
-        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>The correlation id of a reply's list item is this prefix and the reply id (survey answers use GUIDs).</summary>
-    public const string CorrelationPrefix = "thread-reply:";
+    private Task<int> ExecuteSyncAsync(string sql, string replyId, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
+        database.ExecuteAsync(sql, cancellationToken, [("$id", replyId), ("$now", Format(time.GetUtcNow())), .. args]);
 
     /// <summary>Records a catch-up of one root: when it last succeeded, or the error and when to try again.</summary>
-    public async Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = failure is null
+    public Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(failure is null
             ? "UPDATE thread_roots SET last_polled_at = $now, next_poll_at = $next, poll_attempts = 0, poll_error = NULL WHERE root_message_id = $r"
-            : "UPDATE thread_roots SET next_poll_at = $next, poll_attempts = poll_attempts + 1, poll_error = $e WHERE root_message_id = $r";
-        command.Parameters.AddWithValue("$r", rootMessageId);
-        command.Parameters.AddWithValue("$now", Format(time.GetUtcNow()));
-        command.Parameters.AddWithValue("$next", Format(nextPollAt));
-        command.Parameters.AddWithValue("$e", (object?)failure ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            : "UPDATE thread_roots SET next_poll_at = $next, poll_attempts = poll_attempts + 1, poll_error = $e WHERE root_message_id = $r",
+            cancellationToken, ("$r", rootMessageId), ("$now", Format(time.GetUtcNow())), ("$next", Format(nextPollAt)), ("$e", failure));
 
     /// <summary>
     /// Puts a root's catch-up off until <paramref name="nextPollAt"/> for a reason that is not a failed Graph call (the
     /// team's group id is not known yet): no attempt is counted, so the start-up catch-up still reads it.
     /// </summary>
-    public async Task DeferPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string reason, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE thread_roots SET next_poll_at = $next, poll_error = $e WHERE root_message_id = $r";
-        command.Parameters.AddWithValue("$r", rootMessageId);
-        command.Parameters.AddWithValue("$next", Format(nextPollAt));
-        command.Parameters.AddWithValue("$e", reason);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task DeferPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string reason, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("UPDATE thread_roots SET next_poll_at = $next, poll_error = $e WHERE root_message_id = $r",
+            cancellationToken, ("$r", rootMessageId), ("$next", Format(nextPollAt)), ("$e", reason));
 
     /// <summary>
     /// Roots whose catch-up is due at <paramref name="now"/>, with the failed attempts so far. With

@@ -1,57 +1,15 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Feedback;
 
-namespace TeamsRolloutBot.Feedback;
-
-/// <summary>Which survey an answer belongs to and where the card came from (the card's action data).</summary>
-public sealed record SurveyPlacement(string SurveyId, string? WaveId, string? DepartmentId, string? MessageId);
-
-/// <summary>Who answered: Entra object id (the key), the bot-specific <c>29:</c> id (for refresh.userIds), name and locale.</summary>
-public sealed record SurveyRespondent(string AadObjectId, string? UserId, string? Name, string? Locale);
-
-/// <summary>The Teams message that carried a survey card, so its per-user refresh list can be kept current.</summary>
-public sealed record SurveyCardMessage(
-    string ConversationId, string ActivityId, string ServiceUrl, string ConversationType, SurveyPlacement Placement, string Language, string? UserId)
-{
-    /// <summary>Counts changes: an update only clears the pending flag when no newer answer arrived meanwhile.</summary>
-    public long Generation { get; init; }
-}
-
-/// <summary>A stored current answer with its sync state.</summary>
-public sealed record StoredAnswer(
-    SurveyPlacement Placement,
-    SurveyRespondent Respondent,
-    SurveyAnswer Answer,
-    int Version,
-    DateTimeOffset FirstSubmittedAt,
-    DateTimeOffset UpdatedAt,
-    string? ListItemId,
-    int SyncedVersion,
-    int SyncAttempts,
-    string? SyncError);
-
-/// <summary>One earlier or current version of an answer.</summary>
-public sealed record AnswerVersion(int Version, SurveyAnswer Answer, DateTimeOffset SubmittedAt);
-
-/// <summary>The result of storing a submission: whether it changed anything, and the answer's version.</summary>
-public sealed record SaveResult(bool Changed, int Version);
-
-/// <summary>One answer due for copying to the SharePoint list.</summary>
-public sealed record SyncWork(StoredAnswer Stored, string CorrelationId, bool PostStarted);
-
-/// <summary>How far the SharePoint copy is: answers synced, waiting, and waiting after at least one failure.</summary>
-public sealed record SyncCounts(int Synced, int Pending, int Failing);
-
-/// <summary>A reminder or summary send, claimed once per key and ended with its outcome.</summary>
-public sealed record FeedbackNotice(string Kind, string Scope, string Target, string State, string? Detail, DateTimeOffset UpdatedAt);
+namespace TeamsRolloutBot.Storage.Sqlite;
 
 /// <summary>
 /// The survey tables in the SQLite file: one current answer per user per survey (edits kept as numbered history),
 /// the durable SharePoint sync queue, the survey card messages whose refresh list must be updated, and the
 /// once-only reminder and summary claims.
 /// </summary>
-public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : IFeedbackStore
+public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider time) : IFeedbackStore
 {
     /// <summary>
     /// Stores a valid submission at once. The same answers again (a redelivery or a second click) change nothing and add
@@ -150,63 +108,28 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : 
             ("$w", waveId), ("$d", departmentId));
 
     /// <summary>Every version of a user's answer, oldest first.</summary>
-    public async Task<IReadOnlyList<AnswerVersion>> HistoryAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
+    public async Task<IReadOnlyList<AnswerVersion>> HistoryAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
             SELECT version, answer_json, submitted_at FROM feedback_answer_history WHERE survey_id = $s AND user_aad_object_id = $u ORDER BY version
-            """);
-        command.Parameters.AddWithValue("$s", surveyId);
-        command.Parameters.AddWithValue("$u", userAadObjectId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var versions = new List<AnswerVersion>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            versions.Add(new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), Time(reader.GetString(2))));
-        }
-        return versions;
-    }
+            """, reader => new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), Time(reader.GetString(2))),
+            cancellationToken, ("$s", surveyId), ("$u", userAadObjectId));
 
     /// <summary>The <c>29:</c> ids of the most recent respondents of a survey in one department (for a channel card's refresh list).</summary>
-    public async Task<IReadOnlyList<string>> RecentRespondentIdsAsync(string surveyId, string? departmentId, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
+    public async Task<IReadOnlyList<string>> RecentRespondentIdsAsync(string surveyId, string? departmentId, int limit, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
             SELECT user_id FROM feedback_answers
             WHERE survey_id = $s AND user_id IS NOT NULL AND ($d IS NULL OR department_id = $d)
             ORDER BY updated_at DESC LIMIT $n
-            """);
-        command.Parameters.AddWithValue("$s", surveyId);
-        command.Parameters.AddWithValue("$d", Db(departmentId));
-        command.Parameters.AddWithValue("$n", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-        return ids;
-    }
+            """, reader => reader.GetString(0), cancellationToken, ("$s", surveyId), ("$d", departmentId), ("$n", limit));
 
     // ---- SharePoint sync queue ----
 
     /// <summary>Answers whose newest version is not in the list yet and whose next attempt is due.</summary>
-    public async Task<IReadOnlyList<SyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"""
+    public async Task<IReadOnlyList<SyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken) =>
+        await database.QueryAsync($"""
             {AnswerSelect} WHERE s.synced_version < a.version AND s.next_attempt_at <= $now ORDER BY s.next_attempt_at LIMIT $n
-            """);
-        command.Parameters.AddWithValue("$now", Now());
-        command.Parameters.AddWithValue("$n", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var work = new List<SyncWork>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            work.Add(new SyncWork(ReadAnswer(reader), reader.GetString(reader.GetOrdinal("correlation_id")), reader.GetInt64(reader.GetOrdinal("post_started")) == 1));
-        }
-        return work;
-    }
+            """, reader => new SyncWork(ReadAnswer(reader), reader.GetString(reader.GetOrdinal("correlation_id")), reader.GetInt64(reader.GetOrdinal("post_started")) == 1),
+            cancellationToken, ("$now", Now()), ("$n", limit));
 
     /// <summary>Recorded before the POST: after a crash the next attempt looks the item up by correlation id first.</summary>
     public Task MarkPostStartedAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>
@@ -235,20 +158,14 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : 
             """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", Iso(nextAttempt)));
 
     /// <summary>Counts for the summary and the health of the SharePoint copy.</summary>
-    public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
+    public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync("""
             SELECT
                 COALESCE(SUM(CASE WHEN s.synced_version >= a.version THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN s.synced_version < a.version AND s.attempts = 0 THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN s.synced_version < a.version AND s.attempts > 0 THEN 1 ELSE 0 END), 0)
             FROM feedback_answers a JOIN feedback_sync s ON s.survey_id = a.survey_id AND s.user_aad_object_id = a.user_aad_object_id
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new SyncCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-    }
+            """, reader => new SyncCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)), cancellationToken)).Single();
 
     // ---- survey card messages (per-user refresh lists) ----
 
@@ -266,27 +183,18 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : 
             ("$d", message.Placement.DepartmentId), ("$m", message.Placement.MessageId), ("$lang", message.Language), ("$user", message.UserId));
 
     /// <summary>Card messages whose refresh list is out of date.</summary>
-    public async Task<IReadOnlyList<SurveyCardMessage>> DueCardMessagesAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
+    public async Task<IReadOnlyList<SurveyCardMessage>> DueCardMessagesAsync(int limit, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
             SELECT * FROM feedback_card_messages WHERE refresh_pending = 1 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $n
-            """);
-        command.Parameters.AddWithValue("$now", Now());
-        command.Parameters.AddWithValue("$n", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var messages = new List<SurveyCardMessage>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
-            messages.Add(new SurveyCardMessage(S("conversation_id")!, S("activity_id")!, S("service_url")!, S("conversation_type")!,
-                new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")), S("language")!, S("user_id"))
+            """, reader =>
             {
-                Generation = reader.GetInt64(reader.GetOrdinal("generation")),
-            });
-        }
-        return messages;
-    }
+                string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
+                return new SurveyCardMessage(S("conversation_id")!, S("activity_id")!, S("service_url")!, S("conversation_type")!,
+                    new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")), S("language")!, S("user_id"))
+                {
+                    Generation = reader.GetInt64(reader.GetOrdinal("generation")),
+                };
+            }, cancellationToken, ("$now", Now()), ("$n", limit));
 
     /// <summary>
     /// Ends a refresh-list update: done (the next update of this message not before <paramref name="quietUntil"/>), or
@@ -307,19 +215,11 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : 
     // ---- reminders and summaries ----
 
     /// <summary>Claims a notice (kind, scope, target) once: true only for the first caller ever.</summary>
-    public async Task<bool> TryClaimNoticeAsync(string kind, string scope, string target, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
+    public async Task<bool> TryClaimNoticeAsync(string kind, string scope, string target, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync("""
             INSERT INTO feedback_notices (kind, scope, target, state, created_at, updated_at) VALUES ($k, $s, $t, 'sending', $now, $now)
             ON CONFLICT DO NOTHING
-            """);
-        command.Parameters.AddWithValue("$k", kind);
-        command.Parameters.AddWithValue("$s", scope);
-        command.Parameters.AddWithValue("$t", target);
-        command.Parameters.AddWithValue("$now", Now());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+            """, cancellationToken, ("$k", kind), ("$s", scope), ("$t", target), ("$now", Now())) == 1;
 
     /// <summary>Records how a claimed notice ended (sent, no-conversation, failed: outcome).</summary>
     public Task CompleteNoticeAsync(string kind, string scope, string target, string state, string? detail, CancellationToken cancellationToken) =>
@@ -332,43 +232,20 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : 
             cancellationToken, ("$k", kind), ("$s", scope), ("$t", target));
 
     /// <summary>The notices of one kind (all scopes when <paramref name="scope"/> is null).</summary>
-    public async Task<IReadOnlyList<FeedbackNotice>> NoticesAsync(string kind, string? scope, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT * FROM feedback_notices WHERE kind = $k AND ($s IS NULL OR scope = $s) ORDER BY created_at, target");
-        command.Parameters.AddWithValue("$k", kind);
-        command.Parameters.AddWithValue("$s", Db(scope));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var notices = new List<FeedbackNotice>();
-        while (await reader.ReadAsync(cancellationToken))
+    public async Task<IReadOnlyList<FeedbackNotice>> NoticesAsync(string kind, string? scope, CancellationToken cancellationToken) =>
+        await database.QueryAsync("SELECT * FROM feedback_notices WHERE kind = $k AND ($s IS NULL OR scope = $s) ORDER BY created_at, target", reader =>
         {
             string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
-            notices.Add(new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), Time(S("updated_at")!)));
-        }
-        return notices;
-    }
+            return new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), Time(S("updated_at")!));
+        }, cancellationToken, ("$k", kind), ("$s", scope));
 
     private const string AnswerSelect = """
         SELECT a.*, s.correlation_id, s.item_id, s.post_started, s.synced_version, s.attempts, s.last_error
         FROM feedback_answers a JOIN feedback_sync s ON s.survey_id = a.survey_id AND s.user_aad_object_id = a.user_aad_object_id
         """;
 
-    private async Task<IReadOnlyList<StoredAnswer>> QueryAnswersAsync(string where, CancellationToken cancellationToken, params (string Name, string? Value)[] args)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"{AnswerSelect} WHERE {where} ORDER BY a.updated_at DESC, a.user_aad_object_id");
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, Db(value));
-        }
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var answers = new List<StoredAnswer>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            answers.Add(ReadAnswer(reader));
-        }
-        return answers;
-    }
+    private async Task<IReadOnlyList<StoredAnswer>> QueryAnswersAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
+        await database.QueryAsync($"{AnswerSelect} WHERE {where} ORDER BY a.updated_at DESC, a.user_aad_object_id", ReadAnswer, cancellationToken, args);
 
     private static StoredAnswer ReadAnswer(SqliteDataReader r)
     {
@@ -386,25 +263,10 @@ public sealed class FeedbackStore(SqliteDatabase database, TimeProvider time) : 
             S("last_error"));
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, sql);
-        command.Parameters.AddWithValue("$now", Now());
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, Db(value));
-        }
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
+        database.ExecuteAsync(sql, cancellationToken, [("$now", Now()), .. args]);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql) => SqliteDatabase.Command(connection, tx, sql);
 
     private string Now() => Iso(time.GetUtcNow());
 

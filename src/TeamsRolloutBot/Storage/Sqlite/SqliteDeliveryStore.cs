@@ -1,9 +1,11 @@
+// Over 400 lines on purpose: one class implements the whole IDeliveryStore contract on one schema (migration 2); splitting it
+// would scatter the SQL that must agree on the outbox columns and the lease rule.
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
-namespace TeamsRolloutBot.Storage;
+namespace TeamsRolloutBot.Storage.Sqlite;
 
 /// <summary>
 /// <see cref="IDeliveryStore"/> on the one SQLite file. Times are Unix milliseconds. A lease moves the job's due time
