@@ -52,9 +52,6 @@ public sealed record RecipientCount(int People, int ChannelPosts, bool Exact, IR
 /// </summary>
 public interface IWaveControl
 {
-    /// <summary>True when a delivery engine follows these states; false: commands say the states are only recorded.</summary>
-    bool DeliveryAvailable { get; }
-
     /// <summary>Starts a wave on <paramref name="startDate"/> (the plan's date when null).</summary>
     Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken);
 

@@ -365,10 +365,6 @@ public sealed class LeadCommands(
         {
             text.Append('\n').Append(texts.Format(language, "schedule.more", sends.Count - ScheduleLines));
         }
-        if (!waves.DeliveryAvailable && sends.Any(s => statuses[s.WaveId].State is WaveState.Paused or WaveState.Cancelled))
-        {
-            text.Append("\n\n").Append(texts.Get(language, "delivery.unavailable"));
-        }
         return CommandReply.Message(text.ToString());
     }
 
@@ -447,15 +443,10 @@ public sealed class LeadCommands(
         var state = texts.Get(language, "state." + result.Status.State);
         var banner = result.Outcome switch
         {
-            // Without a delivery engine the state is only recorded: say "marked", never "nothing is sent".
-            WaveActionOutcome.Done => texts.Format(language, (waves.DeliveryAvailable ? "wave.done." : "wave.recorded.") + command.Kind, name, Date(result.Status.StartDate)),
+            WaveActionOutcome.Done => texts.Format(language, "wave.done." + command.Kind, name, Date(result.Status.StartDate)),
             WaveActionOutcome.Unchanged => texts.Format(language, "wave.unchanged", name, state),
             _ => texts.Format(language, "wave.notpossible." + command.Kind, name, state, wave.Id),
         };
-        if (result.Outcome == WaveActionOutcome.Done && !waves.DeliveryAvailable)
-        {
-            banner += " " + texts.Get(language, "delivery.unavailable");
-        }
         await AuditAsync(context, command.Canonical,
             result.Outcome == WaveActionOutcome.Done ? AuditResults.Done : AuditResults.Failed,
             result.Outcome == WaveActionOutcome.Done ? $"state {result.Status.State.ToString().ToLowerInvariant()}, start {Date(result.Status.StartDate)}" : $"{result.Outcome}: wave is {result.Status.State.ToString().ToLowerInvariant()}",
@@ -688,10 +679,6 @@ public sealed class LeadCommands(
                     texts.Get(language, "state." + status.State), Date(status.StartDate), ahead)));
                 body.Add(CommandCards.ActionSet([CommandCards.RunButton(texts.Get(language, "button.status"), $"status {wave.Id}")]));
             }
-            if (!waves.DeliveryAvailable)
-            {
-                body.Add(CommandCards.Text(texts.Get(language, "status.deliveries.unavailable.long"), subtle: true));
-            }
             actions.Add(CommandCards.RunButton(texts.Get(language, "button.refresh"), "status"));
         }
 
@@ -752,8 +739,8 @@ public sealed class LeadCommands(
             Waves = [.. plan.Waves.Select(w => statuses.TryGetValue(w.Id, out var s) && s.StartDate != w.Start ? w with { Start = s.StartDate } : w)],
         });
 
-    /// <summary>Whether the wave's sends still go out: with no engine following the states, every planned send does.</summary>
-    private bool Sends(WaveState state) => !waves.DeliveryAvailable || state is WaveState.Scheduled or WaveState.Started;
+    /// <summary>Whether the wave's sends still go out (the delivery engine holds paused and cancelled waves).</summary>
+    private static bool Sends(WaveState state) => state is WaveState.Scheduled or WaveState.Started;
 
     private static Wave? FindWave(RolloutPlan plan, string id) => plan.Waves.FirstOrDefault(w => string.Equals(w.Id, id, StringComparison.OrdinalIgnoreCase));
 
