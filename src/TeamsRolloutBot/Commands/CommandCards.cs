@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
 
 namespace TeamsRolloutBot.Commands;
 
@@ -8,6 +9,19 @@ public static class CommandCards
     public const string RunVerb = "run";
     public const string ConfirmVerb = "confirm";
     public const string DeclineVerb = "decline";
+
+    /// <summary>
+    /// A lead card from a template in Cards/Templates bound with <c>{ lang, strings, view }</c>: the strings of
+    /// <paramref name="language"/> and the values the command computed.
+    /// </summary>
+    public static JsonObject FromTemplate(string templateId, string language, JsonObject view)
+    {
+        var lang = CardStrings.Normalize(language);
+        var root = new JsonObject { ["lang"] = lang, ["strings"] = CardStrings.All(lang), ["view"] = view };
+        var template = CardResources.Load($"Cards/Templates/{templateId}.json")
+            ?? throw new InvalidOperationException($"Card template Cards/Templates/{templateId}.json is not embedded in the build.");
+        return (JsonObject)CardTemplate.Expand(template, root)!;
+    }
 
     public static JsonObject Card(IEnumerable<JsonNode> body, IEnumerable<JsonNode>? actions = null)
     {

@@ -3,48 +3,6 @@ using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Commands;
 
-/// <summary>The commands the bot understands.</summary>
-public enum CommandKind
-{
-    Help,
-    WhoAmI,
-    Plan,
-    PlanReload,
-    Schedule,
-    Preview,
-    WaveStart,
-    WavePause,
-    WaveResume,
-    WaveCancel,
-    Send,
-    Status,
-    Feedback,
-    FeedbackSetupList,
-    Export,
-}
-
-/// <summary>A parsed command: its kind and its arguments (ids as typed, keywords normalised to English).</summary>
-public sealed record ParsedCommand(CommandKind Kind, IReadOnlyList<string> Args)
-{
-    /// <summary>The argument at <paramref name="index"/>, or null.</summary>
-    public string? Arg(int index) => index < Args.Count ? Args[index] : null;
-
-    /// <summary>The command in its canonical English form, as the audit log and buttons use it.</summary>
-    public string Canonical => Kind == CommandKind.Send && Args.Count == 3
-        ? $"send {Args[0]} to {Args[1]} now"
-        : CommandParser.CanonicalName(Kind) + (Args.Count > 0 ? " " + string.Join(' ', Args) : "");
-
-    /// <summary>Help and whoami are for everyone; the rest is for leads.</summary>
-    public bool IsLeadOnly => Kind is not (CommandKind.Help or CommandKind.WhoAmI);
-
-    /// <summary>Commands that change state (and are written to the audit log).</summary>
-    public bool ChangesState => Kind is CommandKind.PlanReload or CommandKind.WaveStart or CommandKind.WavePause
-        or CommandKind.WaveResume or CommandKind.WaveCancel or CommandKind.Send or CommandKind.Export or CommandKind.FeedbackSetupList;
-}
-
-/// <summary>What parsing a text gave: a command, a usage problem (text key of the usage line), or an unknown word with the nearest command.</summary>
-public sealed record ParseResult(ParsedCommand? Command, CommandKind? UsageOf = null, string? UnknownWord = null, string? Suggestion = null, string? Problem = null);
-
 /// <summary>
 /// Parses chat text into commands: case-insensitive, English and Dutch aliases, extra spaces tolerated (the caller has
 /// already removed the bot's mention and decoded <c>&amp;nbsp;</c>).

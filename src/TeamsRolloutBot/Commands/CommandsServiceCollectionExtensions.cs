@@ -26,6 +26,15 @@ public static class CommandsServiceCollectionExtensions
         services.TryAddSingleton<IWaveControl, LocalWaveControl>();
         services.AddSingleton<MessagePreview>();
         services.AddSingleton<ExportService>();
+        // The router and the handlers of each command family.
+        services.AddSingleton<CommandAudit>();
+        services.AddSingleton<ConfirmationFlow>();
+        services.AddSingleton<HelpCommands>();
+        services.AddSingleton<PlanCommands>();
+        services.AddSingleton<StatusCommands>();
+        services.AddSingleton<WaveCommands>();
+        services.AddSingleton<SendCommands>();
+        services.AddSingleton<FeedbackCommands>();
         services.AddSingleton<LeadCommands>();
         return services;
     }

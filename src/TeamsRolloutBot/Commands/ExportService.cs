@@ -168,7 +168,7 @@ public sealed class ExportService(
         // The delivery engine's record of each planned send (same key), when the engine is there.
         var store = services.GetService<IDeliveryStore>();
         var rows = new List<IReadOnlyList<string?>>();
-        foreach (var s in LeadCommands.Effective(plan, statuses))
+        foreach (var s in PlanLookup.Effective(plan, statuses))
         {
             var record = store is null ? null : await store.FindSendAsync(s.Key, cancellationToken);
             var deliveryState = store is null ? "no delivery engine"

@@ -9,13 +9,10 @@ namespace TeamsRolloutBot.Commands;
 /// every instance): records each wave's state and start date and send-now requests, which the delivery engine follows;
 /// counts recipients from the plan and Graph, and delivery progress from the engine's outbox. A state change is a
 /// conditional write on the state read before, so two leads acting at once (on two instances) never undo each other's
-/// cancel. Without the delivery engine registered, <see cref="DeliveryAvailable"/> is false: states are only recorded
-/// and nothing is sent.
+/// cancel.
 /// </summary>
-public sealed class LocalWaveControl(IWaveStateStore states, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
+public sealed class LocalWaveControl(IWaveStateStore states, IDeliveryStore deliveries, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
 {
-    /// <summary>True when the delivery engine is part of this app: it reads these states (<see cref="IWaveStateStore"/>).</summary>
-    public bool DeliveryAvailable => services.GetService<IDeliveryStore>() is not null;
 
     public Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken) =>
         ChangeAsync(wave, actor, (current, _) =>
@@ -42,12 +39,12 @@ public sealed class LocalWaveControl(IWaveStateStore states, LeadGraphClient gra
             : (WaveActionOutcome.Done, WaveState.Cancelled, stored), cancellationToken);
 
     /// <summary>
-    /// With the delivery engine: records the request (once per request id) for the engine's next scheduler pass, which
-    /// expands and sends it like a scheduled send. Without it: nothing is sent.
+    /// Records the request (once per request id) for the delivery engine's next scheduler pass, which expands and sends
+    /// it like a scheduled send.
     /// </summary>
     public async Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken)
     {
-        if (!DeliveryAvailable || services.GetService<PlanProvider>()?.Current is not { } plan)
+        if (services.GetService<PlanProvider>()?.Current is not { } plan)
         {
             return new SendNowResult(false, 0);
         }
@@ -66,11 +63,7 @@ public sealed class LocalWaveControl(IWaveStateStore states, LeadGraphClient gra
     public async Task<WaveStatus> GetStatusAsync(Wave wave, CancellationToken cancellationToken)
     {
         var status = (await ReadAsync(wave, cancellationToken)).Status;
-        if (services.GetService<IDeliveryStore>() is not { } store)
-        {
-            return status;
-        }
-        var progress = (await store.GetProgressAsync(DateTimeOffset.MinValue, cancellationToken)).Where(p => p.WaveId == wave.Id).ToList();
+        var progress = (await deliveries.GetProgressAsync(DateTimeOffset.MinValue, cancellationToken)).Where(p => p.WaveId == wave.Id).ToList();
         return status with
         {
             Deliveries = new DeliveryCounts(progress.Sum(p => p.Delivered), progress.Sum(p => p.Failed), progress.Sum(p => p.Queued), progress.Sum(p => p.Skipped)),

@@ -194,34 +194,40 @@ public sealed partial class LeadMessenger(
         });
     }
 
-    /// <summary>The status card of a wave message (used when there is no plan file for the <c>status</c> template).</summary>
+    /// <summary>
+    /// The status card of a wave message (Cards template <c>delivery-progress</c>), used when there is no plan file for
+    /// the <c>status</c> template.
+    /// </summary>
     public static Activity StatusCard(WaveProgress p, double? ratePerSecond, TimeSpan? eta, bool final, string language)
     {
-        var culture = CultureOf(language);
-        string T(string key, Dictionary<string, string>? values = null) => CardStrings.Text(language, "progress." + key, values);
-        JsonObject Fact(string key, int value) => new() { ["title"] = T(key), ["value"] = value.ToString("N0", culture) };
-        var facts = new JsonArray(Fact("sent", p.Finished), Fact("delivered", p.Delivered), Fact("failed", p.Failed), Fact("skipped", p.Skipped), Fact("pending", p.Queued));
-        if (!final)
-        {
-            facts.Add(new JsonObject
-            {
-                ["title"] = T("rate"),
-                ["value"] = ratePerSecond is { } r ? T("rateValue", new() { ["rate"] = r.ToString("0.0", culture) }) : T("unknown"),
-            });
-            facts.Add(new JsonObject { ["title"] = T("eta"), ["value"] = eta is { } e ? Duration(e, language, culture) : T("unknown") });
-        }
+        var lang = CardStrings.Normalize(language);
+        var culture = CultureOf(lang);
+        string T(string key, Dictionary<string, string>? values = null) => CardStrings.Text(lang, "progress." + key, values);
+        string N(int value) => value.ToString("N0", culture);
         var title = T(final ? "titleFinished" : "titleRunning", new() { ["wave"] = p.WaveId, ["message"] = p.MessageId });
-        var card = new JsonObject
+        var root = new JsonObject
         {
-            ["type"] = "AdaptiveCard",
-            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-            ["version"] = "1.5",
-            ["body"] = new JsonArray(
-                new JsonObject { ["type"] = "TextBlock", ["text"] = title, ["size"] = "Medium", ["weight"] = "Bolder", ["wrap"] = true },
-                new JsonObject { ["type"] = "FactSet", ["facts"] = facts }),
+            ["lang"] = lang,
+            ["strings"] = CardStrings.All(lang),
+            ["view"] = new JsonObject
+            {
+                ["title"] = title,
+                ["sent"] = N(p.Finished),
+                ["delivered"] = N(p.Delivered),
+                ["failed"] = N(p.Failed),
+                ["skipped"] = N(p.Skipped),
+                ["pending"] = N(p.Queued),
+                ["running"] = !final,
+                ["rate"] = ratePerSecond is { } r ? T("rateValue", new() { ["rate"] = r.ToString("0.0", culture) }) : T("unknown"),
+                ["eta"] = eta is { } e ? Duration(e, lang, culture) : T("unknown"),
+            },
         };
-        return Activity.CreateCard(card, title);
+        var template = CardResources.Load($"Cards/Templates/{DeliveryProgressTemplate}.json")
+            ?? throw new InvalidOperationException($"Card template Cards/Templates/{DeliveryProgressTemplate}.json is not embedded in the build.");
+        return Activity.CreateCard((JsonObject)CardTemplate.Expand(template, root)!, title);
     }
+
+    private const string DeliveryProgressTemplate = "delivery-progress";
 
     private static string Duration(TimeSpan t, string language, CultureInfo culture)
     {

@@ -86,8 +86,6 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
         public ConcurrentQueue<(string RequestId, string Message, IReadOnlyList<string> Departments, string Actor)> SendNow { get; } = new();
         public ConcurrentQueue<string> Actions { get; } = new();
 
-        public bool DeliveryAvailable => true;
-
         public Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken)
         {
             Actions.Enqueue("start " + wave.Id);

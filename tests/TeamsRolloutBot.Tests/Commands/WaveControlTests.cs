@@ -118,11 +118,47 @@ public sealed class WaveControlTests(CommandsHarness bot) : IClassFixture<Comman
     }
 
     [Fact]
+    public async Task A_button_whose_data_has_the_wrong_JSON_types_runs_nothing_and_says_so()
+    {
+        // A forged or garbled click: the typed payloads read a number where a string belongs as absent.
+        var (status, run) = await bot.InvokeAsync(bot.CardAction("run", new JsonObject { ["command"] = 5 }));
+        Assert.Equal(200, status);
+        Assert.Equal("This button is not supported (any more). Type **help** for the commands.", run!["value"]!.GetValue<string>());
+
+        var (_, confirm) = await bot.InvokeAsync(bot.CardAction("confirm", new JsonObject { ["confirmationId"] = new JsonArray("x") }));
+        Assert.Contains("This confirmation does not exist (any more).", Reply.Visible(confirm!["value"]!), StringComparison.Ordinal);
+
+        var (_, submit) = await bot.InvokeAsync(bot.CardAction("run", new JsonObject { ["command"] = new JsonObject { ["text"] = "wave cancel main" } }));
+        Assert.Equal("This button is not supported (any more). Type **help** for the commands.", submit!["value"]!.GetValue<string>());
+        Assert.DoesNotContain(await AuditAsync(), e => e.Command == "wave cancel main");
+        Assert.Contains("State: scheduled", (await bot.AskAsync("status main")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_status_buttons_keep_their_style_and_an_Action_Submit_fallback_with_the_same_command()
+    {
+        var card = (await bot.AskAsync("status winter")).Card!;
+        var actions = card["actions"]!.AsArray().Select(a => a!.AsObject()).ToList();
+        Assert.Equal(["Pause", "Cancel wave", "Refresh"], actions.Select(a => a["title"]!.GetValue<string>()));
+        Assert.Equal("destructive", actions[1]["style"]!.GetValue<string>());
+        foreach (var action in actions)
+        {
+            Assert.Equal("none", action["associatedInputs"]!.GetValue<string>());
+            var fallback = action["fallback"]!;
+            Assert.Equal("Action.Submit", fallback["type"]!.GetValue<string>());
+            Assert.Equal("run", fallback["data"]!["verb"]!.GetValue<string>());
+            Assert.Equal(action["data"]!["command"]!.GetValue<string>(), fallback["data"]!["command"]!.GetValue<string>());
+        }
+        Assert.Equal("wave cancel winter", actions[1]["data"]!["command"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Wave_state_survives_a_restart_of_the_bot()
     {
         await bot.AskAsync("wave pause main");
-        var control = bot.Factory.Services.GetRequiredService<IWaveControl>();
-        Assert.True(control.DeliveryAvailable);
+        Assert.IsType<LocalWaveControl>(bot.Factory.Services.GetRequiredService<IWaveControl>());
+        // The delivery engine that follows these states is part of the app.
+        Assert.NotNull(bot.Factory.Services.GetService<TeamsRolloutBot.Storage.IDeliveryStore>());
         var plan = bot.Factory.Services.GetRequiredService<TeamsRolloutBot.Plan.PlanProvider>().Current!;
         // A second wave control over the same SQLite file (what a restarted bot would build) reads the same state.
         var fresh = ActivatorUtilities.CreateInstance<LocalWaveControl>(bot.Factory.Services);
