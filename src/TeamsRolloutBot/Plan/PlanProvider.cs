@@ -78,6 +78,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
 {
     private readonly PlanOptions options;
     private readonly TimeProvider time;
+    private readonly IMessageTemplateRules templates;
     private readonly ILogger<PlanProvider> logger;
     private readonly SemaphoreSlim gate = new(1, 1);
     private FileSystemWatcher? watcher;
@@ -85,10 +86,12 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
     private string? lastText;
     private volatile State state = new(null, [], [], null);
 
-    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<PlanProvider> logger)
+    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, IMessageTemplateRules templates, ILogger<PlanProvider> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(templates);
+        this.templates = templates;
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
@@ -178,7 +181,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
             lastText = text;
             var result = text is null
                 ? new PlanLoadResult(null, [new PlanDiagnostic(PlanSeverity.Error, PlanPath, 1, 1, "", "the plan file cannot be read (missing, or locked by another program)", "check that the file exists at this path, or set Rollout:PlanPath")])
-                : PlanLoader.Parse(text, PlanPath);
+                : PlanLoader.Parse(text, PlanPath, templates);
 
             var current = state;
             if (result.IsValid)
