@@ -1,5 +1,3 @@
-using static TeamsRolloutBot.Plan.PlanNodeReader;
-
 namespace TeamsRolloutBot.Plan.Rules;
 
 /// <summary><c>leads:</c>, the project leads who may drive the bot.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using YamlDotNet.RepresentationModel;
 using static TeamsRolloutBot.Plan.PlanNodeReader;
 
