@@ -6,7 +6,7 @@ using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 
 // Command-line modes (plan validate|show, cards render) run and exit without starting the web host.
-if ((PlanCli.TryRun(args, Console.Out, Console.Error) ?? CardsCli.TryRun(args, Console.Out, Console.Error)) is int exitCode)
+if ((PlanCli.TryRun(args, CardMessageRules.Instance, Console.Out, Console.Error) ?? CardsCli.TryRun(args, Console.Out, Console.Error)) is int exitCode)
 {
     return exitCode;
 }

@@ -55,7 +55,7 @@ public static class CardsCli
             stderr.WriteLine($"plan file not found: {planPath ?? "samples/intune-rollout.yaml"} (give one with --plan FILE)");
             return 2;
         }
-        var loaded = PlanLoader.LoadFile(planPath);
+        var loaded = PlanLoader.LoadFile(planPath, CardMessageRules.Instance);
         if (loaded.Plan is not { } plan)
         {
             stderr.WriteLine($"the plan {planPath} is not valid (check it with: plan validate {planPath}):");

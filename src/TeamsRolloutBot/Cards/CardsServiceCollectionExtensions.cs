@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Cards;
 
@@ -7,7 +9,8 @@ namespace TeamsRolloutBot.Cards;
 public static class CardsServiceCollectionExtensions
 {
     /// <summary>
-    /// Checks at startup that every card template and strings file is embedded and parses, so a broken build
+    /// Registers the card templates' rules for plan messages (<see cref="IMessageTemplateRules"/>, which the plan
+    /// loader calls) and checks at startup that every card template and strings file is embedded and parses, so a broken build
     /// fails when the app starts instead of at the first send. The renderer itself is static and needs no registration.
     /// </summary>
     public static IServiceCollection AddCards(this IServiceCollection services, IConfiguration configuration)
@@ -20,6 +23,7 @@ public static class CardsServiceCollectionExtensions
         }
         if (CardStrings.Languages.Count == 0)
             throw new InvalidOperationException("No card strings (Cards/Strings/*.json) are embedded in the build.");
+        services.TryAddSingleton<IMessageTemplateRules>(CardMessageRules.Instance);
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace TeamsRolloutBot.Plan;
 public static class PlanCli
 {
     /// <summary>Runs a <c>plan ...</c> command and returns its exit code, or null when the arguments are not a plan command.</summary>
-    public static int? TryRun(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int? TryRun(string[] args, IMessageTemplateRules templates, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length == 0 || args[0] != "plan")
@@ -22,12 +22,12 @@ public static class PlanCli
 
         var validateFile = new Argument<string>("FILE") { Description = "The plan YAML file" };
         var validate = new Command("validate", "Check a plan: exit 0 when valid, 1 with the errors otherwise") { validateFile };
-        validate.SetAction(result => Validate(result.GetValue(validateFile)!, stdout, stderr));
+        validate.SetAction(result => Validate(result.GetValue(validateFile)!, templates, stdout, stderr));
         plan.Subcommands.Add(validate);
 
         var showFile = new Argument<string>("FILE") { Description = "The plan YAML file" };
         var show = new Command("show", "Print the plan's schedule: wave, message, phase, audience, local time, UTC") { showFile };
-        show.SetAction(result => Show(result.GetValue(showFile)!, stdout, stderr));
+        show.SetAction(result => Show(result.GetValue(showFile)!, templates, stdout, stderr));
         plan.Subcommands.Add(show);
 
         plan.SetAction(_ =>
@@ -51,10 +51,10 @@ public static class PlanCli
         return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
-    private static int Validate(string file, TextWriter stdout, TextWriter stderr)
+    private static int Validate(string file, IMessageTemplateRules templates, TextWriter stdout, TextWriter stderr)
     {
         file = Locate(file);
-        var result = PlanLoader.LoadFile(file);
+        var result = PlanLoader.LoadFile(file, templates);
         WriteDiagnostics(result, stderr);
         if (!result.IsValid)
         {
@@ -69,10 +69,10 @@ public static class PlanCli
         return 0;
     }
 
-    private static int Show(string file, TextWriter stdout, TextWriter stderr)
+    private static int Show(string file, IMessageTemplateRules templates, TextWriter stdout, TextWriter stderr)
     {
         file = Locate(file);
-        var result = PlanLoader.LoadFile(file);
+        var result = PlanLoader.LoadFile(file, templates);
         WriteDiagnostics(result, stderr);
         if (!result.IsValid)
         {

@@ -2,12 +2,6 @@ using System.Globalization;
 
 namespace TeamsRolloutBot.Plan;
 
-public enum PlanSeverity
-{
-    Error,
-    Warning,
-}
-
 /// <summary>One finding about a plan file: where it is, which field, what is wrong and how to fix it.</summary>
 public sealed record PlanDiagnostic(PlanSeverity Severity, string File, int Line, int Column, string Field, string Message, string? Fix)
 {

@@ -1,74 +1,6 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace TeamsRolloutBot.Plan;
-
-/// <summary>Settings of the plan file, bound from the <c>Rollout</c> configuration section.</summary>
-public sealed class PlanOptions
-{
-    public const string Section = "Rollout";
-
-    /// <summary>The plan YAML file. A relative path is looked up under the content root, then its parent folders, then the app folder.</summary>
-    public string PlanPath { get; set; } = "samples/intune-rollout.yaml";
-
-    /// <summary>Reload the plan when the file changes.</summary>
-    public bool WatchPlanFile { get; set; } = true;
-
-    /// <summary>How long the file must be quiet after a change before it is reloaded (editors write in several steps).</summary>
-    public TimeSpan PlanReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-}
-
-/// <summary>What a reload attempt gave: the new plan, or the errors while the previous plan stays in force.</summary>
-public sealed class PlanReloadedEventArgs(PlanLoadResult result, RolloutPlan? current, string? requestedBy = null) : EventArgs
-{
-    public PlanLoadResult Result { get; } = result;
-
-    /// <summary>The Entra object id of the lead who asked for this reload (<c>plan reload</c>), who got the answer in the chat already; null for a file change.</summary>
-    public string? RequestedBy { get; } = requestedBy;
-
-    /// <summary>True when the file was valid and is now the running plan.</summary>
-    public bool Succeeded => Result.IsValid;
-
-    /// <summary>The plan in force after the attempt (the previous one when the attempt failed; null if none was ever valid).</summary>
-    public RolloutPlan? Current { get; } = current;
-
-    /// <summary>A short plain-text report for the leads' chat: what was loaded, or what is wrong and what stays in force.</summary>
-    public string Describe(int maxFindings = 5)
-    {
-        var text = new StringBuilder();
-        var warnings = Result.Warnings.ToList();
-        if (Succeeded)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"Plan '{Current!.Name}' loaded: {Current.Waves.Count} waves, {Current.Departments.Count} departments, {warnings.Count} warnings.");
-        }
-        else
-        {
-            var errors = Result.Errors.ToList();
-            text.Append(CultureInfo.InvariantCulture, $"The plan file has {errors.Count} error(s) and was not loaded. ");
-            text.Append(Current is null ? "No plan is running until it is fixed." : $"Plan '{Current.Name}' stays in force.");
-            foreach (var error in errors.Take(maxFindings))
-            {
-                text.AppendLine().Append("- ").Append(Line(error));
-            }
-
-            if (errors.Count > maxFindings)
-            {
-                text.AppendLine().Append(CultureInfo.InvariantCulture, $"- ... and {errors.Count - maxFindings} more (run 'plan validate' for all).");
-            }
-        }
-
-        foreach (var warning in Succeeded ? warnings.Take(maxFindings) : [])
-        {
-            text.AppendLine().Append("- warning: ").Append(Line(warning));
-        }
-
-        return text.ToString();
-    }
-
-    private static string Line(PlanDiagnostic d) =>
-        string.Create(CultureInfo.InvariantCulture, $"line {d.Line}, {d.Field}: {d.Message}{(d.Fix is null ? "" : " — " + d.Fix)}");
-}
 
 /// <summary>
 /// Holds the running plan. Loads it at start, reloads on file change or on request, and never replaces a valid plan with
@@ -78,6 +10,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
 {
     private readonly PlanOptions options;
     private readonly TimeProvider time;
+    private readonly IMessageTemplateRules templates;
     private readonly ILogger<PlanProvider> logger;
     private readonly SemaphoreSlim gate = new(1, 1);
     private FileSystemWatcher? watcher;
@@ -85,10 +18,12 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
     private string? lastText;
     private volatile State state = new(null, [], [], null);
 
-    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<PlanProvider> logger)
+    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, IMessageTemplateRules templates, ILogger<PlanProvider> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(templates);
+        this.templates = templates;
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
@@ -178,7 +113,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
             lastText = text;
             var result = text is null
                 ? new PlanLoadResult(null, [new PlanDiagnostic(PlanSeverity.Error, PlanPath, 1, 1, "", "the plan file cannot be read (missing, or locked by another program)", "check that the file exists at this path, or set Rollout:PlanPath")])
-                : PlanLoader.Parse(text, PlanPath);
+                : PlanLoader.Parse(text, PlanPath, templates);
 
             var current = state;
             if (result.IsValid)

@@ -1,25 +1,5 @@
 namespace TeamsRolloutBot.Plan;
 
-/// <summary>A send that already happened, as the delivery store remembers it.</summary>
-public sealed record SentRecord(string Key, string Fingerprint, DateTimeOffset SentAt);
-
-public enum SendState
-{
-    /// <summary>Sent, and the plan still has it unchanged: nothing to do.</summary>
-    Sent,
-
-    /// <summary>Not sent yet: the dispatcher sends it at its time (or now, when the time has passed).</summary>
-    Due,
-
-    /// <summary>Sent, but the plan's text or card for it changed since: it is not sent again; leads are told.</summary>
-    ChangedAfterSend,
-
-    /// <summary>Sent, and no longer in the plan (the message, wave or department was removed or renamed).</summary>
-    Removed,
-}
-
-public sealed record ReconciledSend(string Key, SendState State, ScheduledSend? Send, SentRecord? Record);
-
 /// <summary>Compares a freshly expanded schedule with what was already sent, so a plan edit never re-sends or forgets.</summary>
 public static class PlanReconciler
 {

@@ -43,7 +43,7 @@ public sealed class CardRenderBrowserTests(CardBrowserFixture fixture) : IClassF
 {
     private static readonly string RepoRoot = FindRepoRoot();
     private static readonly string CardsJs = Path.Combine(RepoRoot, "tests", "cards-js");
-    private static readonly RolloutPlan Plan = PlanLoader.LoadFile(Path.Combine(RepoRoot, "samples", "intune-rollout.yaml")).Plan!;
+    private static readonly RolloutPlan Plan = PlanLoader.LoadFile(Path.Combine(RepoRoot, "samples", "intune-rollout.yaml"), CardMessageRules.Instance).Plan!;
 
     /// <summary>The card each template shows in docs/cards: the sample plan's message, or example data for the bot's own cards.</summary>
     private static CardData ShowcaseData(string templateId)

@@ -11,7 +11,7 @@ namespace TeamsRolloutBot.Browser.Tests.Cards;
 /// </summary>
 public sealed class EmailRenderBrowserTests(CardBrowserFixture fixture) : IClassFixture<CardBrowserFixture>
 {
-    private static readonly RolloutPlan Plan = PlanLoader.LoadFile(Path.Combine(Repository.Root, "samples", "intune-rollout.yaml")).Plan!;
+    private static readonly RolloutPlan Plan = PlanLoader.LoadFile(Path.Combine(Repository.Root, "samples", "intune-rollout.yaml"), CardMessageRules.Instance).Plan!;
 
     /// <summary>The message each template's e-mail shows: the sample plan's e-mail message where it has one.</summary>
     private static readonly Dictionary<string, (string Message, string Department)> Showcase = new()

@@ -292,7 +292,7 @@ public sealed class BotTextLanguageTests
         }
 
         var plan = bot.Services.GetRequiredService<PlanProvider>().Current!;
-        var broken = PlanLoader.Parse("rollout: x\ntimeZone: Mars/Olympus\n", "plan.yaml");
+        var broken = PlanLoader.Parse("rollout: x\ntimeZone: Mars/Olympus\n", "plan.yaml", CardMessageRules.Instance);
         outputs.Add(("plan reload notice", PlanReloadNotifier.Describe(new PlanReloadedEventArgs(broken, plan), plan, language)));
 
         LanguageLeaks.AssertNone(language, outputs);

@@ -79,7 +79,7 @@ public sealed class CardEmailTests
                   subject: { nl: "Registreer je apparaten vóór vrijdag", en: "Enroll your devices by Friday" }
                 phase: enrollment
             """, StringComparison.Ordinal);
-        var loaded = PlanLoader.Parse(yaml, "plan.yaml");
+        var loaded = PlanLoader.Parse(yaml, "plan.yaml", CardMessageRules.Instance);
         Assert.True(loaded.Plan is not null && loaded.Diagnostics.Count == 0, string.Join("\n", loaded.Diagnostics));
         var data = PlanCards.Find(loaded.Plan, "enrollment-email")!.Data.ToJson();
 

@@ -13,7 +13,7 @@ internal static class SamplePlan
 
     public static string PlanPath => Path.Combine(RepoRoot, "samples", "intune-rollout.yaml");
 
-    public static RolloutPlan Plan { get; } = PlanLoader.LoadFile(PlanPath).Plan!;
+    public static RolloutPlan Plan { get; } = PlanLoader.LoadFile(PlanPath, CardMessageRules.Instance).Plan!;
 
     /// <summary>One card to render: a name for messages, the template and its data.</summary>
     public sealed record Case(string Name, string TemplateId, JsonObject Data, string Language)

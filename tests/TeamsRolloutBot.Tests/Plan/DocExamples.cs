@@ -42,7 +42,7 @@ internal static partial class DocExamples
         /// <summary>The docs line of a line of <see cref="Yaml"/>, so a failure points into the docs file.</summary>
         public int DocLine(int planLine) => Line + planLine - FirstLineInPlan;
 
-        public PlanLoadResult Load() => PlanLoader.Parse(Yaml, File);
+        public PlanLoadResult Load() => PlanLoader.Parse(Yaml, File, CardMessageRules.Instance);
 
         public string Describe(PlanDiagnostic d) => $"{File}:{DocLine(d.Line)}:{d.Column - Indent}: {(d.IsError ? "error" : "warning")}: {d.Field}: {d.Message}";
 

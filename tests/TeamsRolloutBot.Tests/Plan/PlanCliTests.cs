@@ -1,3 +1,4 @@
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Tests.Plan;
@@ -12,7 +13,7 @@ public sealed class PlanCliTests : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = PlanCli.TryRun(args, stdout, stderr);
+        var code = PlanCli.TryRun(args, CardMessageRules.Instance, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,4 +1,5 @@
 using Json.Schema;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Tests.Infrastructure;
 using TeamsRolloutBot.Plan;
 
@@ -22,7 +23,7 @@ internal static class PlanFixtures
 
     public static RolloutPlan LoadSample()
     {
-        var result = PlanLoader.LoadFile(SamplePath);
+        var result = PlanLoader.LoadFile(SamplePath, CardMessageRules.Instance);
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Diagnostics));
         return result.Plan!;
     }
@@ -77,7 +78,7 @@ internal static class PlanFixtures
         return Small.Replace(find, replace, StringComparison.Ordinal);
     }
 
-    public static PlanLoadResult Parse(string yaml) => PlanLoader.Parse(yaml, "plan.yaml");
+    public static PlanLoadResult Parse(string yaml) => PlanLoader.Parse(yaml, "plan.yaml", CardMessageRules.Instance);
 
     public static RolloutPlan ParseValid(string yaml)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Tests.Plan;
@@ -20,6 +21,7 @@ public sealed class PlanProviderTests : IDisposable
         Options.Create(new PlanOptions { PlanPath = "plan.yaml", WatchPlanFile = watch, PlanReloadDelay = TimeSpan.FromMilliseconds(50) }),
         new HostingEnvironment { ContentRootPath = folder },
         TimeProvider.System,
+        CardMessageRules.Instance,
         NullLogger<PlanProvider>.Instance);
 
     [Fact]
@@ -137,6 +139,7 @@ public sealed class PlanProviderTests : IDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = folder })
+            .AddCards(configuration)
             .AddRolloutPlan(configuration);
         await using var provider = services.BuildServiceProvider();
 

@@ -1,5 +1,5 @@
-using TeamsRolloutBot.Cards;
 using System.Globalization;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Tests.Plan;
@@ -9,7 +9,7 @@ public class SamplePlanTests
     [Fact]
     public void Sample_is_valid_without_warnings()
     {
-        var result = PlanLoader.LoadFile(PlanFixtures.SamplePath);
+        var result = PlanLoader.LoadFile(PlanFixtures.SamplePath, CardMessageRules.Instance);
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Diagnostics));
         Assert.Empty(result.Diagnostics);

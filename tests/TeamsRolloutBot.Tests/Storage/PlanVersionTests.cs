@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
 using TeamsRolloutBot.Storage.Azure;
@@ -23,7 +24,7 @@ public abstract class PlanVersionStoreContract
     private static RolloutPlan Plan()
     {
         var path = RepoPaths.SamplePlan;
-        return PlanLoader.Parse(File.ReadAllText(path), path).Plan!;
+        return PlanLoader.Parse(File.ReadAllText(path), path, CardMessageRules.Instance).Plan!;
     }
 
     [Fact]

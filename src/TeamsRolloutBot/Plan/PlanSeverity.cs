@@ -1,0 +1,7 @@
+namespace TeamsRolloutBot.Plan;
+
+public enum PlanSeverity
+{
+    Error,
+    Warning,
+}
