@@ -45,7 +45,7 @@ public abstract class PlanVersionStoreContract
         var store = await CreateStoreAsync();
         var logs = new FakeLogCollector();
         using var plans = new PlanProvider(Microsoft.Extensions.Options.Options.Create(new PlanOptions { PlanPath = RepoPaths.SamplePlan }),
-            new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepoPaths.Root }, Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<PlanProvider>.Instance);
+            new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = RepoPaths.Root }, Time, TeamsRolloutBot.Cards.CardMessageRules.Instance, Microsoft.Extensions.Logging.Abstractions.NullLogger<PlanProvider>.Instance);
         PlanVersionRecorder Recorder() => new(store, plans, Time, new FakeLogger<PlanVersionRecorder>(logs));
         var plan = Plan();
         var same = PlanVersionRecorder.HashOf("waves: []"u8.ToArray());
