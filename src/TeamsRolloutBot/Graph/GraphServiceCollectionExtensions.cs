@@ -41,15 +41,7 @@ public static class GraphServiceCollectionExtensions
                 var graph = context.ServiceProvider.GetRequiredService<IOptions<GraphOptions>>().Value;
                 // Real time: these are waits inside one request; long waits are the durable queues' (on the app's clock).
                 pipeline.TimeProvider = TimeProvider.System;
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 3,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = TimeSpan.FromMilliseconds(500),
-                    ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => GraphRetry.ShouldRetryAsync(args.Outcome, graph.MaxShortRetryWait),
-                });
+                pipeline.AddShortRetry(outcome => GraphRetry.ShouldRetryAsync(outcome, graph.MaxShortRetryWait));
             });
         services.AddSingleton<GraphGateway>();
         services.AddSingleton<LeadGraphClient>();

@@ -25,15 +25,7 @@ public static class ProtocolServiceCollectionExtensions
             .AddResilienceHandler("connector", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<BotOptions>>().Value;
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 3,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = TimeSpan.FromMilliseconds(500),
-                    ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => ConnectorRetry.ShouldRetryAsync(args.Outcome, options.MaxShortRetryWait),
-                });
+                pipeline.AddShortRetry(outcome => ConnectorRetry.ShouldRetryAsync(outcome, options.MaxShortRetryWait));
                 pipeline.AddTimeout(options.ConnectorTimeout);
             });
 
