@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one converter from every Adaptive Card element the templates use to e-mail HTML, with its
+// Markdown subset; split apart, the element cases would lose the shared context (language, link, nesting) they pass down.
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;

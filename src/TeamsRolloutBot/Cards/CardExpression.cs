@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the tokenizer, parser and evaluator of one small expression language, kept together so the
+// differential test against adaptivecards-templating covers one unit.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

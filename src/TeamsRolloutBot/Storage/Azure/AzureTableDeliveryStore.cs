@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the IDeliveryStore contract on Table Storage (sends, jobs, cards, settings; the queue part is
+// in AzureTableDeliveryStore.Queue.cs); the entity mappings and conditional writes must agree on one set of columns.
 using Azure;
 using Azure.Data.Tables;
 using TeamsRolloutBot.Delivery;
