@@ -63,9 +63,22 @@ public sealed partial class PlaygroundTests
     }
 
     [Fact]
-    public async Task Confirm_of_wave_start_now_starts_the_wave()
+    public async Task Confirm_of_wave_start_now_starts_the_wave_and_its_first_message_goes_out()
     {
         var en = Texts("en");
+        var nl = Texts("nl");
+        // The sample plan, with the wave's first message (pre-rollout-1, channel and members) due a minute before the
+        // start, today, in the plan's time zone: starting the wave now makes it due at once.
+        var amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, amsterdam);
+        var due = local.TimeOfDay < TimeSpan.FromMinutes(1) ? "00:00" : local.AddMinutes(-1).ToString("HH:mm", CultureInfo.InvariantCulture);
+        var sample = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "intune-rollout.yaml"), TestContext.Current.CancellationToken);
+        var yaml = sample.Replace("weekendSends: next-business-day", "weekendSends: keep", StringComparison.Ordinal)
+            .Replace("    offset: 0w\n    time: \"09:30\"", $"    offset: 0w\n    time: \"{due}\"", StringComparison.Ordinal);
+        Assert.NotEqual(sample, yaml);
+        var planPath = Path.Combine(Path.GetTempPath(), "trb-browser-" + Guid.NewGuid().ToString("N") + ".yaml");
+        await File.WriteAllTextAsync(planPath, yaml, TestContext.Current.CancellationToken);
+        var settings = new Dictionary<string, string>(FastScheduler) { ["Rollout__PlanPath"] = planPath };
         await RunAsync("lead", async (page, playground) =>
         {
             await page.GotoAsync(playground.Url.ToString());
@@ -84,7 +97,13 @@ public sealed partial class PlaygroundTests
             await SayAsync(page, "status it");
             var status = Card(page, string.Format(CultureInfo.InvariantCulture, en["commands.status.waveTitle"], "IT"));
             await Expect(status.GetByText(en["commands.state.Started"], new() { Exact = true }));
-        }, FastScheduler);
+
+            // The sends happen: the pre-enrollment message arrives in this lead's chat (IT's roster) and in IT's channel.
+            var delivered = page.GetByText(nl["preEnrollment.title"], new() { Exact = true }).Or(page.GetByText(en["preEnrollment.title"], new() { Exact = true }));
+            await delivered.First.WaitForAsync(new() { Timeout = 60_000 });
+            await page.GetByText("Intune rollout", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByText(nl["preEnrollment.title"], new() { Exact = true }).Or(page.GetByText(en["preEnrollment.title"], new() { Exact = true })).First);
+        }, settings);
     }
 
     [Fact]
