@@ -8,7 +8,7 @@ namespace TeamsRolloutBot.Feedback.Replies;
 public interface IThreadReplyStore
 {
     /// <summary>The correlation id of a reply's list item is this prefix and the reply id (survey answers use GUIDs).</summary>
-    public const string CorrelationPrefix = "thread-reply:";
+    const string CorrelationPrefix = "thread-reply:";
 
     /// <summary>Records a root once; a later call only fills in a team group id that was not known yet.</summary>
     Task TrackAsync(ThreadRoot root, CancellationToken cancellationToken);
