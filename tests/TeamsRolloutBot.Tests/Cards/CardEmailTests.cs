@@ -8,13 +8,7 @@ namespace TeamsRolloutBot.Tests.Cards;
 /// <summary>The e-mail a plan message becomes: the <c>cards render --email</c> preview, and plan texts that must stay text.</summary>
 public sealed class CardEmailTests
 {
-    private static (int? Code, string Out, string Err) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = CardsCli.TryRun(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int? Code, string Out, string Err) Run(params string[] args) => CardsCliTests.Run(args);
 
     [Fact]
     public void Cards_render_email_prints_the_subject_a_blank_line_and_the_html_in_the_asked_language()

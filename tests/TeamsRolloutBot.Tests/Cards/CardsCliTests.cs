@@ -5,7 +5,8 @@ namespace TeamsRolloutBot.Tests.Cards;
 
 public sealed class CardsCliTests
 {
-    private static (int? Code, string Out, string Err) Run(params string[] args)
+    /// <summary>Runs the <c>cards</c> command line as the bot's Program does; its exit code and both outputs.</summary>
+    internal static (int? Code, string Out, string Err) Run(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

@@ -22,6 +22,25 @@ internal sealed partial class MessageRules(PlanNodeReader r, IMessageTemplateRul
     /// <summary>Where each message read so far is, for the schedule rules' diagnostics.</summary>
     public Dictionary<PlanMessage, MessageSource> Sources { get; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>
+    /// The value of a field that takes one word of <paramref name="words"/> (the i-th word means the i-th value), or null
+    /// when it is missing or unknown; an unknown word is an error with a did-you-mean.
+    /// </summary>
+    private T? OneOf<T>(PlanFields fields, string key, IReadOnlyList<string> words, T[] values) where T : struct
+    {
+        if (fields[key] is not { } node || r.Scalar(node, fields.Sub(key)) is not { } text)
+        {
+            return null;
+        }
+        var index = words.ToList().IndexOf(text);
+        if (index < 0)
+        {
+            r.Error(node, fields.Sub(key), $"unknown {key} '{text}'", $"{Suggest.DidYouMean(text, words)}use one of {Join(words)}");
+            return null;
+        }
+        return values[index];
+    }
+
     public PlanMessage? ReadMessage(YamlNode node, string path)
     {
         if (r.Map(node, path, MessageKeys, ["id", "phase", "offset", "time", "audience", "template"]) is not { } fields)
@@ -30,44 +49,13 @@ internal sealed partial class MessageRules(PlanNodeReader r, IMessageTemplateRul
         }
 
         var id = r.Id(fields);
-        MessagePhase? phase = null;
-        if (fields["phase"] is { } phaseNode && r.Scalar(phaseNode, fields.Sub("phase")) is { } phaseText)
-        {
-            phase = phaseText switch
-            {
-                "introduction" => MessagePhase.Introduction,
-                "pre-enrollment" => MessagePhase.PreEnrollment,
-                "enrollment" => MessagePhase.Enrollment,
-                "post-enrollment" => MessagePhase.PostEnrollment,
-                "reminder" => MessagePhase.Reminder,
-                _ => null,
-            };
-            if (phase is null)
-            {
-                r.Error(phaseNode, fields.Sub("phase"), $"unknown phase '{phaseText}'",
-                    $"{Suggest.DidYouMean(phaseText, PlanVocabulary.Phases)}use one of {Join(PlanVocabulary.Phases)}");
-            }
-        }
+        var phase = OneOf(fields, "phase", PlanVocabulary.Phases,
+            [MessagePhase.Introduction, MessagePhase.PreEnrollment, MessagePhase.Enrollment, MessagePhase.PostEnrollment, MessagePhase.Reminder]);
 
         var offset = fields["offset"] is { } o ? r.Offset(o, fields.Sub("offset")) : null;
         var time = fields["time"] is { } t ? r.TimeOfDay(t, fields.Sub("time")) : null;
-        MessageAudience? audience = null;
-        if (fields["audience"] is { } audienceNode && r.Scalar(audienceNode, fields.Sub("audience")) is { } audienceText)
-        {
-            audience = audienceText switch
-            {
-                "channel" => MessageAudience.Channel,
-                "members" => MessageAudience.Members,
-                "both" => MessageAudience.Both,
-                "email" => MessageAudience.Email,
-                _ => null,
-            };
-            if (audience is null)
-            {
-                r.Error(audienceNode, fields.Sub("audience"), $"unknown audience '{audienceText}'",
-                    $"{Suggest.DidYouMean(audienceText, PlanVocabulary.Audiences)}use one of {Join(PlanVocabulary.Audiences)}");
-            }
-        }
+        var audience = OneOf(fields, "audience", PlanVocabulary.Audiences,
+            [MessageAudience.Channel, MessageAudience.Members, MessageAudience.Both, MessageAudience.Email]);
 
         string? template = null;
         if (fields["template"] is { } templateNode && r.Scalar(templateNode, fields.Sub("template")) is { } templateText)
