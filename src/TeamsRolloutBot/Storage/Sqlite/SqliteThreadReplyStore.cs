@@ -43,135 +43,89 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     /// Stores a reply of a tracked thread: added once per reply id; a newer text keeps the previous one in the history;
     /// a deletion marks it deleted. Older or identical copies (live and catch-up of the same reply) change nothing.
     /// </summary>
-    public async Task<ReplyChange> SaveAsync(IncomingReply reply, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        ThreadRoot? root;
-        await using (var find = Command(connection, tx, $"{RootSelect} WHERE root_message_id = $r"))
+    public Task<ReplyChange> SaveAsync(IncomingReply reply, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async session =>
         {
-            find.Parameters.AddWithValue("$r", reply.RootMessageId);
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-            root = await reader.ReadAsync(cancellationToken) ? ReadRoot(reader) : null;
-        }
-        if (root is null)
-        {
-            return ReplyChange.NotTracked;
-        }
-        StoredReply? current;
-        await using (var read = Command(connection, tx, $"{ReplySelect} WHERE reply_id = $id"))
-        {
-            read.Parameters.AddWithValue("$id", reply.ReplyId);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            current = await reader.ReadAsync(cancellationToken) ? ReadReply(reader) : null;
-        }
-        var now = Format(time.GetUtcNow());
-        ReplyChange change;
-        if (current is null)
-        {
-            await using var insert = Command(connection, tx, """
-                INSERT INTO thread_replies (reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id,
-                    text, version, created_at, modified_at, deleted_at, source, updated_at)
-                VALUES ($id, $r, $u, $n, $w, $d, $m, $t, 1, $c, $mod, $del, $s, $now)
-                """);
-            insert.Parameters.AddWithValue("$id", reply.ReplyId);
-            insert.Parameters.AddWithValue("$r", reply.RootMessageId);
-            insert.Parameters.AddWithValue("$u", (object?)reply.AuthorAadObjectId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$n", (object?)reply.AuthorName ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$w", root.WaveId);
-            insert.Parameters.AddWithValue("$d", root.DepartmentId);
-            insert.Parameters.AddWithValue("$m", root.MessageId);
-            insert.Parameters.AddWithValue("$t", reply.Text);
-            insert.Parameters.AddWithValue("$c", Format(reply.CreatedAt));
-            insert.Parameters.AddWithValue("$mod", Format(reply.ModifiedAt));
-            insert.Parameters.AddWithValue("$del", reply.DeletedAt is { } deleted ? Format(deleted) : DBNull.Value);
-            insert.Parameters.AddWithValue("$s", SourceText(reply.Source));
-            insert.Parameters.AddWithValue("$now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            change = reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
-        }
-        else if (reply.DeletedAt is { } deletedAt)
-        {
-            if (current.DeletedAt is not null)
+            var root = (await session.QueryAsync($"{RootSelect} WHERE root_message_id = $r", ReadRoot, cancellationToken, ("$r", reply.RootMessageId)))
+                .FirstOrDefault();
+            if (root is null)
+            {
+                return ReplyChange.NotTracked;
+            }
+            var current = (await session.QueryAsync($"{ReplySelect} WHERE reply_id = $id", ReadReply, cancellationToken, ("$id", reply.ReplyId)))
+                .FirstOrDefault();
+            var now = Format(time.GetUtcNow());
+            ReplyChange change;
+            if (current is null)
+            {
+                await session.ExecuteAsync("""
+                    INSERT INTO thread_replies (reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id,
+                        text, version, created_at, modified_at, deleted_at, source, updated_at)
+                    VALUES ($id, $r, $u, $n, $w, $d, $m, $t, 1, $c, $mod, $del, $s, $now)
+                    """, cancellationToken,
+                    ("$id", reply.ReplyId), ("$r", reply.RootMessageId), ("$u", reply.AuthorAadObjectId), ("$n", reply.AuthorName),
+                    ("$w", root.WaveId), ("$d", root.DepartmentId), ("$m", root.MessageId), ("$t", reply.Text), ("$c", Format(reply.CreatedAt)),
+                    ("$mod", Format(reply.ModifiedAt)), ("$del", reply.DeletedAt is { } deleted ? Format(deleted) : null), ("$s", SourceText(reply.Source)),
+                    ("$now", now));
+                change = reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
+            }
+            else if (reply.DeletedAt is { } deletedAt)
+            {
+                if (current.DeletedAt is not null)
+                {
+                    return ReplyChange.Unchanged;
+                }
+                await session.ExecuteAsync("UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id", cancellationToken,
+                    ("$id", reply.ReplyId), ("$del", Format(deletedAt)), ("$now", now));
+                change = ReplyChange.Deleted;
+            }
+            // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the Graph
+            // rendering of one message may differ in markup, and that is not an edit.
+            else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt
+                     && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
+            {
+                await session.ExecuteAsync("INSERT OR IGNORE INTO thread_reply_history (reply_id, version, text, modified_at) VALUES ($id, $v, $t, $mod)",
+                    cancellationToken, ("$id", current.ReplyId), ("$v", current.Version), ("$t", current.Text), ("$mod", Format(current.ModifiedAt)));
+                await session.ExecuteAsync("""
+                    UPDATE thread_replies SET text = $t, version = version + 1, modified_at = $mod, updated_at = $now,
+                        user_name = COALESCE($n, user_name), user_aad_object_id = COALESCE($u, user_aad_object_id)
+                    WHERE reply_id = $id
+                    """, cancellationToken, ("$id", reply.ReplyId), ("$t", reply.Text), ("$mod", Format(reply.ModifiedAt)), ("$n", reply.AuthorName),
+                    ("$u", reply.AuthorAadObjectId), ("$now", now));
+                change = ReplyChange.Edited;
+            }
+            else
             {
                 return ReplyChange.Unchanged;
             }
-            await using var delete = Command(connection, tx, "UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id");
-            delete.Parameters.AddWithValue("$id", reply.ReplyId);
-            delete.Parameters.AddWithValue("$del", Format(deletedAt));
-            delete.Parameters.AddWithValue("$now", now);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-            change = ReplyChange.Deleted;
-        }
-        // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the Graph
-        // rendering of one message may differ in markup, and that is not an edit.
-        else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt
-                 && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
-        {
-            await using (var history = Command(connection, tx, "INSERT OR IGNORE INTO thread_reply_history (reply_id, version, text, modified_at) VALUES ($id, $v, $t, $mod)"))
+            // A reply first seen already deleted never reaches the list; every other change is copied there.
+            if (current is not null || change != ReplyChange.Deleted)
             {
-                history.Parameters.AddWithValue("$id", current.ReplyId);
-                history.Parameters.AddWithValue("$v", current.Version);
-                history.Parameters.AddWithValue("$t", current.Text);
-                history.Parameters.AddWithValue("$mod", Format(current.ModifiedAt));
-                await history.ExecuteNonQueryAsync(cancellationToken);
+                await QueueSyncAsync(session, reply.ReplyId, now, cancellationToken);
             }
-            await using var update = Command(connection, tx, """
-                UPDATE thread_replies SET text = $t, version = version + 1, modified_at = $mod, updated_at = $now,
-                    user_name = COALESCE($n, user_name), user_aad_object_id = COALESCE($u, user_aad_object_id)
-                WHERE reply_id = $id
-                """);
-            update.Parameters.AddWithValue("$id", reply.ReplyId);
-            update.Parameters.AddWithValue("$t", reply.Text);
-            update.Parameters.AddWithValue("$mod", Format(reply.ModifiedAt));
-            update.Parameters.AddWithValue("$n", (object?)reply.AuthorName ?? DBNull.Value);
-            update.Parameters.AddWithValue("$u", (object?)reply.AuthorAadObjectId ?? DBNull.Value);
-            update.Parameters.AddWithValue("$now", now);
-            await update.ExecuteNonQueryAsync(cancellationToken);
-            change = ReplyChange.Edited;
-        }
-        else
-        {
-            return ReplyChange.Unchanged;
-        }
-        // A reply first seen already deleted never reaches the list; every other change is copied there.
-        if (current is not null || change != ReplyChange.Deleted)
-        {
-            await QueueSyncAsync(connection, tx, reply.ReplyId, now, cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return change;
-    }
+            return change;
+        }, cancellationToken, System.Data.IsolationLevel.Serializable);
 
     /// <summary>
     /// Marks a reply deleted (a live delete) and queues the change for the SharePoint list. Returns false when the reply
     /// is not stored (a delete in an untracked thread, or of a reply never seen: the catch-up will see it deleted and
     /// store nothing visible).
     /// </summary>
-    public async Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        var now = Format(time.GetUtcNow());
-        await using (var exists = Command(connection, tx, "SELECT COUNT(*) FROM thread_replies WHERE reply_id = $id"))
+    public Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async session =>
         {
-            exists.Parameters.AddWithValue("$id", replyId);
-            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
+            var now = Format(time.GetUtcNow());
+            if (await session.ScalarAsync<long>("SELECT COUNT(*) FROM thread_replies WHERE reply_id = $id", cancellationToken, ("$id", replyId)) == 0)
             {
                 return false;
             }
-        }
-        await using var command = Command(connection, tx, "UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id AND deleted_at IS NULL");
-        command.Parameters.AddWithValue("$id", replyId);
-        command.Parameters.AddWithValue("$del", Format(deletedAt));
-        command.Parameters.AddWithValue("$now", now);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
-        {
-            await QueueSyncAsync(connection, tx, replyId, now, cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return true;
-    }
+            if (await session.ExecuteAsync("UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id AND deleted_at IS NULL",
+                    cancellationToken, ("$id", replyId), ("$del", Format(deletedAt)), ("$now", now)) > 0)
+            {
+                await QueueSyncAsync(session, replyId, now, cancellationToken);
+            }
+            return true;
+        }, cancellationToken, System.Data.IsolationLevel.Serializable);
 
     /// <summary>The stored reply with this id (deleted or not), or null.</summary>
     public async Task<StoredReply?> FindAsync(string replyId, CancellationToken cancellationToken) =>
@@ -253,18 +207,12 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     /// Queues a reply's current state for the list: the first change creates the queue row (its correlation id fixed
     /// before any POST), later ones count up the generation. A running Retry-After wait is kept.
     /// </summary>
-    private static async Task QueueSyncAsync(SqliteConnection connection, SqliteTransaction tx, string replyId, string now, CancellationToken cancellationToken)
-    {
-        await using var queue = Command(connection, tx, """
+    private static Task<int> QueueSyncAsync(SqliteSession session, string replyId, string now, CancellationToken cancellationToken) =>
+        session.ExecuteAsync("""
             INSERT INTO thread_reply_sync (reply_id, correlation_id, generation, next_attempt_at, updated_at) VALUES ($id, $c, 1, $now, $now)
             ON CONFLICT (reply_id) DO UPDATE SET generation = generation + 1,
                 next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
-            """);
-        queue.Parameters.AddWithValue("$id", replyId);
-        queue.Parameters.AddWithValue("$c", IThreadReplyStore.CorrelationPrefix + replyId);
-        queue.Parameters.AddWithValue("$now", now);
-        await queue.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """, cancellationToken, ("$id", replyId), ("$c", IThreadReplyStore.CorrelationPrefix + replyId), ("$now", now));
 
     private Task<int> ExecuteSyncAsync(string sql, string replyId, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
         database.ExecuteAsync(sql, cancellationToken, [("$id", replyId), ("$now", Format(time.GetUtcNow())), .. args]);
@@ -328,14 +276,6 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
         r.GetString(12) == "graph" ? ReplySource.Graph : ReplySource.Live);
 
     private static string SourceText(ReplySource source) => source == ReplySource.Graph ? "graph" : "live";
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return command;
-    }
 
     private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
