@@ -8,9 +8,6 @@ using static TeamsRolloutBot.Storage.Azure.SqliteImport;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
-/// <summary>What the one-time copy of the command and feedback state carried over.</summary>
-public sealed record StateImportCounts(int Waves, int Confirmations, int Audit, int Conversations, int Answers, int ThreadReplies);
-
 /// <summary>
 /// The one-time copy of a SQLite deployment's shared state into the tables: wave states, send-now requests,
 /// confirmations, the audit log, survey answers with their history and SharePoint sync state, survey card messages,
