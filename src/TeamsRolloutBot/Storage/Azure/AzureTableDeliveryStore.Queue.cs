@@ -75,11 +75,7 @@ public sealed partial class AzureTableDeliveryStore
         entity["LeaseOwner"] = owner;
         entity["UpdatedAt"] = Ms(nowUtc);
         entity["SignalAt"] = Ms(nowUtc);
-        try
-        {
-            await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
         {
             // Another instance claimed or finished it first; the message stays hidden for a lease and is checked again.
             return null;
@@ -159,11 +155,7 @@ public sealed partial class AzureTableDeliveryStore
         foreach (var entity in lost)
         {
             entity["SignalAt"] = Ms(now);
-            try
-            {
-                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
             {
                 continue;
             }
@@ -186,11 +178,7 @@ public sealed partial class AzureTableDeliveryStore
         await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
         {
             entity["SignalAt"] = now;
-            try
-            {
-                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            if (!await TryReplaceAsync(_jobs, entity, ct))
             {
                 return;
             }

@@ -1,6 +1,5 @@
 // Over 400 lines on purpose: the IDeliveryStore contract on Table Storage (sends, jobs, cards, settings; the queue part is
 // in AzureTableDeliveryStore.Queue.cs); the entity mappings and conditional writes must agree on one set of columns.
-using Azure;
 using Azure.Data.Tables;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
@@ -206,11 +205,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
             entity["DueAt"] = Ms(until);
             entity["LeaseOwner"] = owner;
             entity["UpdatedAt"] = Ms(nowUtc);
-            try
-            {
-                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
             {
                 continue;
             }
