@@ -251,12 +251,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                     e["State"] = StateOf(result.Outcome).ToString();
                     e["Attempts"] = attempts + 1;
                 }
-                e["LeaseOwner"] = null;
-                e["UpdatedAt"] = Now();
-                if (_queue is not null)
-                {
-                    e["SignalAt"] = Now();
-                }
+                ReleaseLease(e);
                 return true;
             }, ct);
             await AfterRecordAsync(update, ct);
@@ -272,16 +267,22 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                     return false;
                 }
                 e["DueAt"] = Ms(dueUtc);
-                e["LeaseOwner"] = null;
-                e["UpdatedAt"] = Now();
-                if (_queue is not null)
-                {
-                    e["SignalAt"] = Now();
-                }
+                ReleaseLease(e);
                 return true;
             }, ct);
             await MoveSignalAsync(key, dueUtc, ct);
         });
+
+    /// <summary>A job handed back to the queue or finished: no owner, changed now, and (with the queue) signalled now.</summary>
+    private void ReleaseLease(TableEntity e)
+    {
+        e["LeaseOwner"] = null;
+        e["UpdatedAt"] = Now();
+        if (_queue is not null)
+        {
+            e["SignalAt"] = Now();
+        }
+    }
 
     public async Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken)
     {

@@ -290,7 +290,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
 
     private static OutboxJob ReadJob(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<DeliveryKind>(r.GetString(5)),
-        r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), FromMs(r.GetInt64(8)));
+        r.GetString(6), r.GetStringOrNull(7), FromMs(r.GetInt64(8)));
 
     private (string Name, object? Value)[] ResultParameters(DeliveryResult result) =>
     [

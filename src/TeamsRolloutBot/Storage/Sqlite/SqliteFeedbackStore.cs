@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Feedback;
 
@@ -74,7 +73,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
     public async Task<IReadOnlyList<AnswerVersion>> HistoryAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>
         await database.QueryAsync("""
             SELECT version, answer_json, submitted_at FROM feedback_answer_history WHERE survey_id = $s AND user_aad_object_id = $u ORDER BY version
-            """, reader => new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), Time(reader.GetString(2))),
+            """, reader => new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), SqliteTime.Parse(reader.GetString(2))),
             cancellationToken, ("$s", surveyId), ("$u", userAadObjectId));
 
     /// <summary>The <c>29:</c> ids of the most recent respondents of a survey in one department (for a channel card's refresh list).</summary>
@@ -118,7 +117,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
         ExecuteAsync("""
             UPDATE feedback_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now
             WHERE survey_id = $s AND user_aad_object_id = $u
-            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", Iso(nextAttempt)));
+            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", SqliteTime.Format(nextAttempt)));
 
     /// <summary>Counts for the summary and the health of the SharePoint copy.</summary>
     public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken) =>
@@ -173,7 +172,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
                 last_error = $e, updated_at = $now
             WHERE conversation_id = $c AND activity_id = $a
             """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", failure),
-            ("$next", retryAt is { } r ? Iso(r) : null), ("$quiet", Iso(quietUntil)));
+            ("$next", retryAt is { } r ? SqliteTime.Format(r) : null), ("$quiet", SqliteTime.Format(quietUntil)));
 
     // ---- reminders and summaries ----
 
@@ -199,7 +198,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
         await database.QueryAsync("SELECT * FROM feedback_notices WHERE kind = $k AND ($s IS NULL OR scope = $s) ORDER BY created_at, target", reader =>
         {
             string? S(string c) => reader.GetStringOrNull(c);
-            return new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), Time(S("updated_at")!));
+            return new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), SqliteTime.Parse(S("updated_at")!));
         }, cancellationToken, ("$k", kind), ("$s", scope));
 
     private const string AnswerSelect = """
@@ -218,8 +217,8 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
             new SurveyRespondent(S("user_aad_object_id")!, S("user_id"), S("user_name"), S("locale")),
             SurveyAnswer.FromCanonicalJson(S("answer_json")!),
             r.GetInt32(r.GetOrdinal("version")),
-            Time(S("first_submitted_at")!),
-            Time(S("updated_at")!),
+            SqliteTime.Parse(S("first_submitted_at")!),
+            SqliteTime.Parse(S("updated_at")!),
             S("item_id"),
             r.GetInt32(r.GetOrdinal("synced_version")),
             r.GetInt32(r.GetOrdinal("attempts")),
@@ -229,10 +228,5 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
     private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
         database.ExecuteAsync(sql, cancellationToken, [("$now", Now()), .. args]);
 
-    private string Now() => Iso(time.GetUtcNow());
-
-    /// <summary>UTC, round-trip format: sorts as text in the same order as in time.</summary>
-    internal static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Time(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private string Now() => SqliteTime.Format(time.GetUtcNow());
 }
