@@ -34,7 +34,7 @@ public sealed class SqliteDatabase
     /// <summary>The absolute path of the database file.</summary>
     public string FilePath { get; }
 
-    /// <summary>An open connection on a migrated database (for readers outside the stores: the Azure import, tests).</summary>
+    /// <summary>An open connection on a migrated database, for code outside the stores that needs the raw connection (tests, the benchmark seed).</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await _migrated.Value.WaitAsync(cancellationToken);
