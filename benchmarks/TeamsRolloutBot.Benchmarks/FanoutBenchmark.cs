@@ -14,6 +14,7 @@ using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Benchmarks;
 

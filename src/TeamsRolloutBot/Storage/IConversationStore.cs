@@ -23,6 +23,3 @@ public interface IConversationStore
     /// <summary>The personal-chat reference of a user (by Entra object id): an installed one first, then the newest; null when the bot has none.</summary>
     Task<StoredConversation?> FindPersonalAsync(string userAadObjectId, CancellationToken cancellationToken);
 }
-
-/// <summary>A stored conversation reference with its install state.</summary>
-public sealed record StoredConversation(ConversationReference Reference, bool Installed, DateTimeOffset? WelcomedAt);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TeamsRolloutBot.Storage.Azure;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Storage;
 
@@ -13,10 +14,7 @@ public sealed class StorageHealthCheck(SqliteDatabase database, AzureStorageTabl
     {
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-            await command.ExecuteScalarAsync(cancellationToken);
+            await database.ScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations", cancellationToken);
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
+using TeamsRolloutBot.Storage.Sqlite;
 using TeamsRolloutBot.Tests.Delivery;
 
 namespace TeamsRolloutBot.Tests.Storage;

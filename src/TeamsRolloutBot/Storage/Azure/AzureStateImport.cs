@@ -1,15 +1,12 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Microsoft.Data.Sqlite;
+using TeamsRolloutBot.Storage.Sqlite;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Feedback;
 using static TeamsRolloutBot.Storage.Azure.AzureTables;
 using static TeamsRolloutBot.Storage.Azure.SqliteImport;
 
 namespace TeamsRolloutBot.Storage.Azure;
-
-/// <summary>What the one-time copy of the command and feedback state carried over.</summary>
-public sealed record StateImportCounts(int Waves, int Confirmations, int Audit, int Conversations, int Answers, int ThreadReplies);
 
 /// <summary>
 /// The one-time copy of a SQLite deployment's shared state into the tables: wave states, send-now requests,
@@ -39,25 +36,24 @@ public static class AzureStateImport
         var conversationStore = new AzureTableConversationStore(service, tablePrefix, TimeProvider.System);
         var conversations = conversationStore.Table;
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var waveCount = await CopyAsync(connection, waves, "SELECT * FROM wave_control", r => AzureTableWaveStateStore.ToEntity(
+        var waveCount = await CopyAsync(database, waves, "SELECT * FROM wave_control", r => AzureTableWaveStateStore.ToEntity(
             Str(r, "wave_id")!, Str(r, "state")!, Str(r, "start_date"), IsoMs(Str(r, "updated_at")) ?? 0, Str(r, "updated_by")), cancellationToken);
-        await CopyAsync(connection, waves, "SELECT * FROM command_sends", r => AzureTableWaveStateStore.ToSendNowEntity(
+        await CopyAsync(database, waves, "SELECT * FROM command_sends", r => AzureTableWaveStateStore.ToSendNowEntity(
             Str(r, "request_id")!, Str(r, "wave_id")!, Str(r, "message_id")!, Str(r, "department_ids")!, Str(r, "requested_by")!, IsoMs(Str(r, "created_at")) ?? 0), cancellationToken);
-        var confirmationCount = await CopyAsync(connection, confirmations, "SELECT * FROM command_confirmations", r => new TableEntity(AzureTableConfirmationStore.PartitionKey, Str(r, "id")!)
+        var confirmationCount = await CopyAsync(database, confirmations, "SELECT * FROM command_confirmations", r => new TableEntity(AzureTableConfirmationStore.PartitionKey, Str(r, "id")!)
         {
             ["Command"] = Str(r, "command"), ["Recipients"] = (int?)Long(r, "recipients"), ["RequestedBy"] = Str(r, "requested_by"),
             ["RequestedByName"] = Str(r, "requested_by_name"), ["CreatedAt"] = IsoMs(Str(r, "created_at")), ["ExpiresAt"] = IsoMs(Str(r, "expires_at")),
             ["State"] = Str(r, "state"), ["DecidedBy"] = Str(r, "decided_by"), ["DecidedByName"] = Str(r, "decided_by_name"),
             ["DecidedAt"] = IsoMs(Str(r, "decided_at")), ["Result"] = Str(r, "result"),
         }, cancellationToken);
-        var auditCount = await CopyAsync(connection, audit, "SELECT * FROM command_audit", r => AzureTableAuditLog.ToEntity(
+        var auditCount = await CopyAsync(database, audit, "SELECT * FROM command_audit", r => AzureTableAuditLog.ToEntity(
             new AuditEntry(DateTimeOffset.Parse(Str(r, "at")!, CultureInfo.InvariantCulture), Str(r, "user_aad_object_id"), Str(r, "user_name"),
                 Str(r, "conversation_type"), Str(r, "command")!, Str(r, "result")!, Str(r, "detail")),
             AzureTableAuditLog.Suffix(Long(r, "id") ?? 0, "sqlite")), cancellationToken);
 
         var feedback = new AzureTableFeedbackStore(service, tablePrefix, TimeProvider.System);
-        var answerCount = await CopyAsync(connection, feedback.Answers, """
+        var answerCount = await CopyAsync(database, feedback.Answers, """
             SELECT a.*, s.correlation_id, s.item_id, s.post_started, s.synced_version, s.attempts, s.next_attempt_at, s.last_error
             FROM feedback_answers a JOIN feedback_sync s ON s.survey_id = a.survey_id AND s.user_aad_object_id = a.user_aad_object_id
             """, r => new TableEntity(Encode(Str(r, "survey_id")!), AzureTableFeedbackStore.AnswerRow(Str(r, "user_aad_object_id")!))
@@ -71,12 +67,12 @@ public static class AzureStateImport
             ["NextAttemptAt"] = IsoTicks(Str(r, "next_attempt_at")), ["LastError"] = Str(r, "last_error"),
             ["SyncPending"] = (Long(r, "synced_version") ?? 0) < Long(r, "version"),
         }, cancellationToken);
-        await CopyAsync(connection, feedback.Answers, "SELECT * FROM feedback_answer_history", r => new TableEntity(Encode(Str(r, "survey_id")!),
+        await CopyAsync(database, feedback.Answers, "SELECT * FROM feedback_answer_history", r => new TableEntity(Encode(Str(r, "survey_id")!),
             AzureTableFeedbackStore.HistoryRow(Str(r, "user_aad_object_id")!, (int)Long(r, "version")!.Value))
         {
             ["Kind"] = "history", ["Version"] = (int)Long(r, "version")!.Value, ["AnswerJson"] = Str(r, "answer_json"), ["SubmittedAt"] = IsoTicks(Str(r, "submitted_at")),
         }, cancellationToken);
-        await CopyAsync(connection, feedback.Cards, "SELECT * FROM feedback_card_messages", r =>
+        await CopyAsync(database, feedback.Cards, "SELECT * FROM feedback_card_messages", r =>
         {
             var entity = AzureTableFeedbackStore.ToCardEntity(new SurveyCardMessage(Str(r, "conversation_id")!, Str(r, "activity_id")!, Str(r, "service_url")!,
                 Str(r, "conversation_type")!, new SurveyPlacement(Str(r, "survey_id")!, Str(r, "wave_id"), Str(r, "department_id"), Str(r, "message_id")),
@@ -88,7 +84,7 @@ public static class AzureStateImport
             entity["LastError"] = Str(r, "last_error");
             return entity;
         }, cancellationToken);
-        await CopyAsync(connection, feedback.Notices, "SELECT * FROM feedback_notices", r => new TableEntity(Encode(Str(r, "kind")!),
+        await CopyAsync(database, feedback.Notices, "SELECT * FROM feedback_notices", r => new TableEntity(Encode(Str(r, "kind")!),
             AzureTableFeedbackStore.NoticeRow(Str(r, "scope")!, Str(r, "target")!))
         {
             ["Kind"] = Str(r, "kind"), ["Scope"] = Str(r, "scope"), ["Target"] = Str(r, "target"), ["State"] = Str(r, "state"), ["Detail"] = Str(r, "detail"),
@@ -96,19 +92,10 @@ public static class AzureStateImport
         }, cancellationToken);
 
         var threads = new AzureTableThreadReplyStore(service, tablePrefix, TimeProvider.System).Table;
-        var replyCount = await CopyThreadRepliesAsync(connection, threads, cancellationToken);
+        var replyCount = await CopyThreadRepliesAsync(database, threads, cancellationToken);
 
         // Conversations: only those the table lacks, so a reference another instance refreshed since is not set back.
-        var missing = new List<TableEntity>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT * FROM conversations";
-            await using var r = await command.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-            {
-                missing.Add(AzureTableConversationStore.FromSqlite(r));
-            }
-        }
+        var missing = await database.QueryAsync("SELECT * FROM conversations", AzureTableConversationStore.FromSqlite, cancellationToken);
         var conversationCount = 0;
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
         {
@@ -122,9 +109,9 @@ public static class AzureStateImport
     }
 
     /// <summary>Thread roots with their catch-up schedule, replies and the earlier texts of edited replies.</summary>
-    private static async Task<int> CopyThreadRepliesAsync(SqliteConnection connection, TableClient table, CancellationToken cancellationToken)
+    private static async Task<int> CopyThreadRepliesAsync(SqliteDatabase database, TableClient table, CancellationToken cancellationToken)
     {
-        await CopyAsync(connection, table, "SELECT * FROM thread_roots", r =>
+        await CopyAsync(database, table, "SELECT * FROM thread_roots", r =>
         {
             var entity = AzureTableThreadReplyStore.ToRootEntity(new Feedback.Replies.ThreadRoot(Str(r, "root_message_id")!, Str(r, "channel_id")!, Str(r, "team_id"),
                 Str(r, "team_aad_group_id"), Str(r, "wave_id")!, Str(r, "department_id")!, Str(r, "message_id")!,
@@ -135,7 +122,7 @@ public static class AzureStateImport
             entity["PollError"] = Str(r, "poll_error");
             return entity;
         }, cancellationToken);
-        var replies = await CopyAsync(connection, table, """
+        var replies = await CopyAsync(database, table, """
             SELECT r.*, s.correlation_id, s.item_id, s.post_started, s.generation, s.synced_generation, s.attempts AS sync_attempts,
                 s.next_attempt_at, s.last_error
             FROM thread_replies r LEFT JOIN thread_reply_sync s ON s.reply_id = r.reply_id
@@ -152,7 +139,7 @@ public static class AzureStateImport
             ["ModifiedAt"] = IsoTicks(Str(r, "modified_at")), ["DeletedAt"] = IsoTicks(Str(r, "deleted_at")), ["Source"] = Str(r, "source"),
             ["UpdatedAt"] = IsoTicks(Str(r, "updated_at")),
         }, cancellationToken);
-        await CopyAsync(connection, table, "SELECT * FROM thread_reply_history", r => new TableEntity(AzureTableThreadReplyStore.ReplyPartition,
+        await CopyAsync(database, table, "SELECT * FROM thread_reply_history", r => new TableEntity(AzureTableThreadReplyStore.ReplyPartition,
             AzureTableThreadReplyStore.HistoryRow(Str(r, "reply_id")!, (int)Long(r, "version")!.Value))
         {
             ["Version"] = (int)Long(r, "version")!.Value, ["Text"] = Str(r, "text"), ["ModifiedAt"] = IsoTicks(Str(r, "modified_at")),

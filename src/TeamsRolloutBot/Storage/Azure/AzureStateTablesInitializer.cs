@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Storage.Azure;
 

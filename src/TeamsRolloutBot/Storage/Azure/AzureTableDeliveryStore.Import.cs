@@ -1,6 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
-using Microsoft.Data.Sqlite;
+using TeamsRolloutBot.Storage.Sqlite;
 using static TeamsRolloutBot.Storage.Azure.AzureTables;
 using static TeamsRolloutBot.Storage.Azure.SqliteImport;
 
@@ -25,8 +25,7 @@ public sealed partial class AzureTableDeliveryStore
         {
             return null;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var sends = await CopyAsync(connection, _sends, "SELECT * FROM planned_sends", r => new TableEntity(Sends, Encode(Str(r, "send_key")!))
+        var sends = await CopyAsync(database, _sends, "SELECT * FROM planned_sends", r => new TableEntity(Sends, Encode(Str(r, "send_key")!))
         {
             ["SendKey"] = Str(r, "send_key"), ["WaveId"] = Str(r, "wave_id"), ["MessageId"] = Str(r, "message_id"),
             ["DepartmentId"] = Str(r, "department_id"), ["Audience"] = Str(r, "audience"), ["DueAt"] = Long(r, "due_at"),
@@ -34,7 +33,7 @@ public sealed partial class AzureTableDeliveryStore
             ["JobCount"] = (int)(Long(r, "job_count") ?? 0), ["Detail"] = Str(r, "detail"), ["ReportedAt"] = Long(r, "reported_at"),
             ["UpdatedAt"] = Long(r, "updated_at"),
         }, cancellationToken);
-        var jobs = await CopyAsync(connection, _jobs, "SELECT * FROM outbox", r => new TableEntity(Jobs, Encode(Str(r, "job_key")!))
+        var jobs = await CopyAsync(database, _jobs, "SELECT * FROM outbox", r => new TableEntity(Jobs, Encode(Str(r, "job_key")!))
         {
             ["JobKey"] = Str(r, "job_key"), ["SendKey"] = Str(r, "send_key"), ["WaveId"] = Str(r, "wave_id"), ["MessageId"] = Str(r, "message_id"),
             ["DepartmentId"] = Str(r, "department_id"), ["Kind"] = Str(r, "kind"), ["Target"] = Str(r, "target"), ["Language"] = Str(r, "language"),
@@ -45,18 +44,18 @@ public sealed partial class AzureTableDeliveryStore
             ["ConversationId"] = Str(r, "conversation_id"), ["ActivityId"] = Str(r, "activity_id"),
             ["CreatedAt"] = Long(r, "created_at"), ["UpdatedAt"] = Long(r, "updated_at"),
         }, cancellationToken);
-        await CopyAsync(connection, _cards, "SELECT * FROM progress_cards", r => new TableEntity(
+        await CopyAsync(database, _cards, "SELECT * FROM progress_cards", r => new TableEntity(
             Encode(Str(r, "wave_id") + "\n" + Str(r, "message_id")), Encode(Str(r, "lead_id")!))
         {
             ["ConversationId"] = Str(r, "conversation_id"), ["ServiceUrl"] = Str(r, "service_url"), ["ActivityId"] = Str(r, "activity_id"),
             ["Final"] = Long(r, "final") == 1, ["UpdatedAt"] = Long(r, "updated_at"),
         }, cancellationToken);
-        await CopyAsync(connection, _settings, $"SELECT * FROM delivery_settings WHERE key <> '{ImportMarker}'",
+        await CopyAsync(database, _settings, $"SELECT * FROM delivery_settings WHERE key <> '{ImportMarker}'",
             r => new TableEntity(Meta, Encode(Str(r, "key")!)) { ["Value"] = Str(r, "value") }, cancellationToken);
         string? latest = null;
         long latestAt = long.MinValue;
         var copied = new List<TableEntity>();
-        await CopyAsync(connection, _conversations, "SELECT * FROM conversations", r =>
+        await CopyAsync(database, _conversations, "SELECT * FROM conversations", r =>
         {
             var entity = AzureTableConversationStore.FromSqlite(r);
             var updated = entity.GetInt64("UpdatedAt") ?? 0;

@@ -7,19 +7,6 @@ using static TeamsRolloutBot.Storage.Azure.AzureTables;
 
 namespace TeamsRolloutBot.Storage.Azure;
 
-/// <summary>Timing of the outbox queue (<c>&lt;prefix&gt;outbox</c>).</summary>
-public sealed class OutboxQueueOptions
-{
-    /// <summary>Longest a message is hidden (Queue Storage allows 7 days): a job due later is hidden again each time its message shows up.</summary>
-    public TimeSpan MaxHide { get; set; } = TimeSpan.FromDays(6);
-
-    /// <summary>How long the message of a paused or cancelled wave's job is hidden before the wave is checked again.</summary>
-    public TimeSpan HeldRecheck { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>A job overdue by this much whose message was not seen for as long gets a new message from the sweep.</summary>
-    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromMinutes(10);
-}
-
 /// <summary>
 /// The outbox queue: the Jobs table stays the source of truth (keys, states, leases, the delivery log) and a message
 /// per job (its row key) is the signal that work is due, hidden until the job is due. A dispatcher receives messages
@@ -88,11 +75,7 @@ public sealed partial class AzureTableDeliveryStore
         entity["LeaseOwner"] = owner;
         entity["UpdatedAt"] = Ms(nowUtc);
         entity["SignalAt"] = Ms(nowUtc);
-        try
-        {
-            await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
         {
             // Another instance claimed or finished it first; the message stays hidden for a lease and is checked again.
             return null;
@@ -172,11 +155,7 @@ public sealed partial class AzureTableDeliveryStore
         foreach (var entity in lost)
         {
             entity["SignalAt"] = Ms(now);
-            try
-            {
-                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
             {
                 continue;
             }
@@ -199,11 +178,7 @@ public sealed partial class AzureTableDeliveryStore
         await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
         {
             entity["SignalAt"] = now;
-            try
-            {
-                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            if (!await TryReplaceAsync(_jobs, entity, ct))
             {
                 return;
             }

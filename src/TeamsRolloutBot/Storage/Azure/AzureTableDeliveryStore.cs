@@ -1,6 +1,5 @@
 // Over 400 lines on purpose: the IDeliveryStore contract on Table Storage (sends, jobs, cards, settings; the queue part is
 // in AzureTableDeliveryStore.Queue.cs); the entity mappings and conditional writes must agree on one set of columns.
-using Azure;
 using Azure.Data.Tables;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
@@ -206,11 +205,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
             entity["DueAt"] = Ms(until);
             entity["LeaseOwner"] = owner;
             entity["UpdatedAt"] = Ms(nowUtc);
-            try
-            {
-                await _jobs.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
             {
                 continue;
             }
@@ -256,12 +251,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                     e["State"] = StateOf(result.Outcome).ToString();
                     e["Attempts"] = attempts + 1;
                 }
-                e["LeaseOwner"] = null;
-                e["UpdatedAt"] = Now();
-                if (_queue is not null)
-                {
-                    e["SignalAt"] = Now();
-                }
+                ReleaseLease(e);
                 return true;
             }, ct);
             await AfterRecordAsync(update, ct);
@@ -277,16 +267,22 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                     return false;
                 }
                 e["DueAt"] = Ms(dueUtc);
-                e["LeaseOwner"] = null;
-                e["UpdatedAt"] = Now();
-                if (_queue is not null)
-                {
-                    e["SignalAt"] = Now();
-                }
+                ReleaseLease(e);
                 return true;
             }, ct);
             await MoveSignalAsync(key, dueUtc, ct);
         });
+
+    /// <summary>A job handed back to the queue or finished: no owner, changed now, and (with the queue) signalled now.</summary>
+    private void ReleaseLease(TableEntity e)
+    {
+        e["LeaseOwner"] = null;
+        e["UpdatedAt"] = Now();
+        if (_queue is not null)
+        {
+            e["SignalAt"] = Now();
+        }
+    }
 
     public async Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Storage.Sqlite;
 
 namespace TeamsRolloutBot.Storage.Azure;
 

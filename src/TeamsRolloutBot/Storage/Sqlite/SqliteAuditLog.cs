@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Commands;
 
 namespace TeamsRolloutBot.Storage.Sqlite;
@@ -18,10 +17,7 @@ public sealed class SqliteAuditLog(SqliteDatabase database, [FromKeyedServices(C
     public async Task<IReadOnlyList<AuditEntry>> LatestAsync(int count, CancellationToken cancellationToken) =>
         await database.QueryAsync("SELECT * FROM command_audit ORDER BY id DESC LIMIT $n", reader => new AuditEntry(
             DateTimeOffset.Parse(reader.GetString(reader.GetOrdinal("at")), CultureInfo.InvariantCulture),
-            Text(reader, "user_aad_object_id"), Text(reader, "user_name"), Text(reader, "conversation_type"),
-            reader.GetString(reader.GetOrdinal("command")), reader.GetString(reader.GetOrdinal("result")), Text(reader, "detail")),
+            reader.GetStringOrNull("user_aad_object_id"), reader.GetStringOrNull("user_name"), reader.GetStringOrNull("conversation_type"),
+            reader.GetString(reader.GetOrdinal("command")), reader.GetString(reader.GetOrdinal("result")), reader.GetStringOrNull("detail")),
             cancellationToken, ("$n", count));
-
-    internal static string? Text(SqliteDataReader reader, string column) =>
-        reader.IsDBNull(reader.GetOrdinal(column)) ? null : reader.GetString(reader.GetOrdinal(column));
 }

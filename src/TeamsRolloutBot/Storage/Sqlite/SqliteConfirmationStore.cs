@@ -38,10 +38,10 @@ public sealed class SqliteConfirmationStore(SqliteDatabase database, [FromKeyedS
             r.GetString(r.GetOrdinal("command")),
             r.IsDBNull(r.GetOrdinal("recipients")) ? null : r.GetInt32(r.GetOrdinal("recipients")),
             r.GetString(r.GetOrdinal("requested_by")),
-            SqliteAuditLog.Text(r, "requested_by_name"),
+            r.GetStringOrNull("requested_by_name"),
             DateTimeOffset.Parse(r.GetString(r.GetOrdinal("expires_at")), CultureInfo.InvariantCulture),
             r.GetString(r.GetOrdinal("state")),
-            SqliteAuditLog.Text(r, "decided_by_name"),
-            SqliteAuditLog.Text(r, "decided_at") is { } at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) : null,
-            SqliteAuditLog.Text(r, "result")), cancellationToken, ("$id", id))).SingleOrDefault();
+            r.GetStringOrNull("decided_by_name"),
+            r.GetStringOrNull("decided_at") is { } at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) : null,
+            r.GetStringOrNull("result")), cancellationToken, ("$id", id))).SingleOrDefault();
 }

@@ -51,9 +51,9 @@ public sealed class SqliteConversationStore(SqliteDatabase database, TimeProvide
             ORDER BY installed DESC, updated_at DESC LIMIT 1
             """, Read, cancellationToken, ("$aad", userAadObjectId))).SingleOrDefault();
 
-    private static StoredConversation Read(SqliteDataReader r)
+    internal static StoredConversation Read(SqliteDataReader r)
     {
-        string? S(string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
+        string? S(string column) => r.GetStringOrNull(column);
         return new StoredConversation(
             new ConversationReference(S("channel_id")!, S("service_url")!, S("conversation_id")!, S("conversation_type"), S("tenant_id"),
                 S("bot_id"), S("user_id"), S("user_aad_object_id"), S("team_id"), S("team_aad_group_id"), S("team_channel_id"), S("locale")),

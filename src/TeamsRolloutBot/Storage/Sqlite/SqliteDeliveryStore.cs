@@ -1,5 +1,3 @@
-// Over 400 lines on purpose: one class implements the whole IDeliveryStore contract on one schema (migration 2); splitting it
-// would scatter the SQL that must agree on the outbox columns and the lease rule.
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
@@ -22,45 +20,27 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         {
             return 0;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
-            INSERT INTO planned_sends (send_key, wave_id, message_id, department_id, audience, due_at, template, phase, subject, state, updated_at)
-            VALUES ($key, $wave, $message, $department, $audience, $due, $template, $phase, $subject, 'Pending', $now)
-            ON CONFLICT (send_key) DO UPDATE SET due_at = excluded.due_at, template = excluded.template, phase = excluded.phase,
-                subject = excluded.subject, updated_at = excluded.updated_at
-            WHERE state = 'Pending' AND (due_at <> excluded.due_at OR template <> excluded.template OR phase <> excluded.phase
-                OR IFNULL(subject, '') <> IFNULL(excluded.subject, ''))
-            """;
-        var key = command.Parameters.Add("$key", SqliteType.Text);
-        var wave = command.Parameters.Add("$wave", SqliteType.Text);
-        var message = command.Parameters.Add("$message", SqliteType.Text);
-        var department = command.Parameters.Add("$department", SqliteType.Text);
-        var audience = command.Parameters.Add("$audience", SqliteType.Text);
-        var due = command.Parameters.Add("$due", SqliteType.Integer);
-        var template = command.Parameters.Add("$template", SqliteType.Text);
-        var phase = command.Parameters.Add("$phase", SqliteType.Text);
-        var subject = command.Parameters.Add("$subject", SqliteType.Text);
-        command.Parameters.AddWithValue("$now", Now());
-        var before = await CountAsync(connection, tx, "SELECT COUNT(*) FROM planned_sends", cancellationToken);
-        foreach (var send in sends)
+        var now = Now();
+        return await database.InTransactionAsync(async session =>
         {
-            key.Value = send.Key;
-            wave.Value = send.WaveId;
-            message.Value = send.MessageId;
-            department.Value = send.DepartmentId;
-            audience.Value = send.Audience.ToString();
-            due.Value = Ms(send.DueUtc);
-            template.Value = send.Template;
-            phase.Value = send.Phase;
-            subject.Value = (object?)send.Subject ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        var after = await CountAsync(connection, tx, "SELECT COUNT(*) FROM planned_sends", cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return (int)(after - before);
+            const string count = "SELECT COUNT(*) FROM planned_sends";
+            var before = await session.ScalarAsync<long>(count, cancellationToken);
+            foreach (var send in sends)
+            {
+                await session.ExecuteAsync("""
+                    INSERT INTO planned_sends (send_key, wave_id, message_id, department_id, audience, due_at, template, phase, subject, state, updated_at)
+                    VALUES ($key, $wave, $message, $department, $audience, $due, $template, $phase, $subject, 'Pending', $now)
+                    ON CONFLICT (send_key) DO UPDATE SET due_at = excluded.due_at, template = excluded.template, phase = excluded.phase,
+                        subject = excluded.subject, updated_at = excluded.updated_at
+                    WHERE state = 'Pending' AND (due_at <> excluded.due_at OR template <> excluded.template OR phase <> excluded.phase
+                        OR IFNULL(subject, '') <> IFNULL(excluded.subject, ''))
+                    """, cancellationToken,
+                    ("$key", send.Key), ("$wave", send.WaveId), ("$message", send.MessageId), ("$department", send.DepartmentId),
+                    ("$audience", send.Audience.ToString()), ("$due", Ms(send.DueUtc)), ("$template", send.Template), ("$phase", send.Phase),
+                    ("$subject", send.Subject), ("$now", now));
+            }
+            return (int)(await session.ScalarAsync<long>(count, cancellationToken) - before);
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PlannedSendRecord>> GetDueSendsAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken) =>
@@ -72,28 +52,12 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
     public async Task<IReadOnlyList<PlannedSendRecord>> GetUnreportedMissedAsync(CancellationToken cancellationToken) =>
         await QuerySendsAsync("SELECT * FROM planned_sends WHERE state = 'Missed' AND reported_at IS NULL AND $p = $p ORDER BY due_at", 0, cancellationToken);
 
-    public async Task MarkSendAsync(string sendKey, PlannedSendState state, int jobCount, string? detail, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE planned_sends SET state = $state, job_count = $count, detail = $detail, updated_at = $now WHERE send_key = $key";
-        command.Parameters.AddWithValue("$state", state.ToString());
-        command.Parameters.AddWithValue("$count", jobCount);
-        command.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", Now());
-        command.Parameters.AddWithValue("$key", sendKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkSendAsync(string sendKey, PlannedSendState state, int jobCount, string? detail, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("UPDATE planned_sends SET state = $state, job_count = $count, detail = $detail, updated_at = $now WHERE send_key = $key",
+            cancellationToken, ("$state", state.ToString()), ("$count", jobCount), ("$detail", detail), ("$now", Now()), ("$key", sendKey));
 
-    public async Task MarkMissedReportedAsync(string sendKey, DateTimeOffset atUtc, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE planned_sends SET reported_at = $at WHERE send_key = $key";
-        command.Parameters.AddWithValue("$at", Ms(atUtc));
-        command.Parameters.AddWithValue("$key", sendKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkMissedReportedAsync(string sendKey, DateTimeOffset atUtc, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("UPDATE planned_sends SET reported_at = $at WHERE send_key = $key", cancellationToken, ("$at", Ms(atUtc)), ("$key", sendKey));
 
     public async Task<int> EnqueueAsync(IReadOnlyCollection<OutboxJob> jobs, CancellationToken cancellationToken)
     {
@@ -101,42 +65,22 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         {
             return 0;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
-            INSERT INTO outbox (job_key, send_key, wave_id, message_id, department_id, kind, target, language, state, due_at, created_at, updated_at)
-            VALUES ($key, $send, $wave, $message, $department, $kind, $target, $language, 'Queued', $due, $now, $now)
-            ON CONFLICT (job_key) DO NOTHING
-            """;
-        var key = command.Parameters.Add("$key", SqliteType.Text);
-        var send = command.Parameters.Add("$send", SqliteType.Text);
-        var wave = command.Parameters.Add("$wave", SqliteType.Text);
-        var message = command.Parameters.Add("$message", SqliteType.Text);
-        var department = command.Parameters.Add("$department", SqliteType.Text);
-        var kind = command.Parameters.Add("$kind", SqliteType.Text);
-        var target = command.Parameters.Add("$target", SqliteType.Text);
-        var language = command.Parameters.Add("$language", SqliteType.Text);
-        var due = command.Parameters.Add("$due", SqliteType.Integer);
-        command.Parameters.AddWithValue("$now", Now());
-        await command.PrepareAsync(cancellationToken);
-        var added = 0;
-        foreach (var job in jobs)
+        var now = Now();
+        return await database.InTransactionAsync(async session =>
         {
-            key.Value = job.Key;
-            send.Value = job.SendKey;
-            wave.Value = job.WaveId;
-            message.Value = job.MessageId;
-            department.Value = job.DepartmentId;
-            kind.Value = job.Kind.ToString();
-            target.Value = job.Target;
-            language.Value = (object?)job.Language ?? DBNull.Value;
-            due.Value = Ms(job.DueUtc);
-            added += await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return added;
+            var added = 0;
+            foreach (var job in jobs)
+            {
+                added += await session.ExecuteAsync("""
+                    INSERT INTO outbox (job_key, send_key, wave_id, message_id, department_id, kind, target, language, state, due_at, created_at, updated_at)
+                    VALUES ($key, $send, $wave, $message, $department, $kind, $target, $language, 'Queued', $due, $now, $now)
+                    ON CONFLICT (job_key) DO NOTHING
+                    """, cancellationToken,
+                    ("$key", job.Key), ("$send", job.SendKey), ("$wave", job.WaveId), ("$message", job.MessageId), ("$department", job.DepartmentId),
+                    ("$kind", job.Kind.ToString()), ("$target", job.Target), ("$language", job.Language), ("$due", Ms(job.DueUtc)), ("$now", now));
+            }
+            return added;
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<LeasedJob>> LeaseAsync(string owner, int max, DateTimeOffset nowUtc, TimeSpan leaseFor, CancellationToken cancellationToken)
@@ -145,62 +89,21 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         {
             return [];
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        var until = nowUtc + leaseFor;
+        return await database.QueryAsync($"""
             UPDATE outbox SET lease_owner = $owner, due_at = $until, updated_at = $now
             WHERE id IN (SELECT id FROM outbox WHERE state = 'Queued' AND due_at <= $now
                 AND wave_id NOT IN ({TeamsRolloutBot.Commands.WaveStates.HeldWaveIdsSql}) ORDER BY due_at, id LIMIT $max)
             RETURNING {JobColumns}
-            """;
-        var until = nowUtc + leaseFor;
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$until", Ms(until));
-        command.Parameters.AddWithValue("$now", Ms(nowUtc));
-        command.Parameters.AddWithValue("$max", max);
-        var leased = new List<LeasedJob>(max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            leased.Add(new LeasedJob(ReadJob(reader), reader.GetInt32(9), reader.GetInt64(10) == 1, until));
-        }
-        return leased;
+            """, reader => new LeasedJob(ReadJob(reader), reader.GetInt32(9), reader.GetInt64(10) == 1, until), cancellationToken,
+            ("$owner", owner), ("$until", Ms(until)), ("$now", Ms(nowUtc)), ("$max", max));
     }
 
-    public async Task CompleteAsync(string jobKey, DeliveryResult result, CancellationToken cancellationToken)
-    {
-        var state = StateOf(result.Outcome);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE outbox SET state = $state, outcome = $outcome, detail = $detail, status_code = $status,
-                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
-                attempts = attempts + 1, lease_owner = NULL, updated_at = $now
-            WHERE job_key = $key
-            """;
-        AddResult(command, result);
-        command.Parameters.AddWithValue("$state", state.ToString());
-        command.Parameters.AddWithValue("$key", jobKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task CompleteAsync(string jobKey, DeliveryResult result, CancellationToken cancellationToken) =>
+        database.ConnectAsync(session => CompleteAsync(session, jobKey, result, cancellationToken), cancellationToken);
 
-    public async Task RescheduleAsync(string jobKey, DateTimeOffset dueUtc, DeliveryResult result, bool countAttempt, bool installRequested, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE outbox SET state = 'Queued', due_at = $due, outcome = $outcome, detail = $detail, status_code = $status,
-                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
-                attempts = attempts + $count, install_requested = MAX(install_requested, $install), lease_owner = NULL, updated_at = $now
-            WHERE job_key = $key
-            """;
-        AddResult(command, result);
-        command.Parameters.AddWithValue("$due", Ms(dueUtc));
-        command.Parameters.AddWithValue("$count", countAttempt ? 1 : 0);
-        command.Parameters.AddWithValue("$install", installRequested ? 1 : 0);
-        command.Parameters.AddWithValue("$key", jobKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RescheduleAsync(string jobKey, DateTimeOffset dueUtc, DeliveryResult result, bool countAttempt, bool installRequested, CancellationToken cancellationToken) =>
+        database.ConnectAsync(session => RescheduleAsync(session, jobKey, dueUtc, result, countAttempt, installRequested, cancellationToken), cancellationToken);
 
     public async Task RecordAsync(IReadOnlyCollection<JobUpdate> updates, CancellationToken cancellationToken)
     {
@@ -208,43 +111,16 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         {
             return;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var complete = connection.CreateCommand();
-        complete.Transaction = tx;
-        complete.CommandText = """
-            UPDATE outbox SET state = $state, outcome = $outcome, detail = $detail, status_code = $status,
-                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
-                attempts = attempts + 1, lease_owner = NULL, updated_at = $now
-            WHERE job_key = $key
-            """;
-        await using var reschedule = connection.CreateCommand();
-        reschedule.Transaction = tx;
-        reschedule.CommandText = """
-            UPDATE outbox SET state = 'Queued', due_at = $due, outcome = $outcome, detail = $detail, status_code = $status,
-                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
-                attempts = attempts + $count, install_requested = MAX(install_requested, $install), lease_owner = NULL, updated_at = $now
-            WHERE job_key = $key
-            """;
-        foreach (var update in updates)
+        await database.InTransactionAsync(async session =>
         {
-            var command = update.RetryAt is null ? complete : reschedule;
-            command.Parameters.Clear();
-            AddResult(command, update.Result);
-            command.Parameters.AddWithValue("$key", update.Key);
-            if (update.RetryAt is { } due)
+            foreach (var update in updates)
             {
-                command.Parameters.AddWithValue("$due", Ms(due));
-                command.Parameters.AddWithValue("$count", update.CountAttempt ? 1 : 0);
-                command.Parameters.AddWithValue("$install", update.InstallRequested ? 1 : 0);
+                await (update.RetryAt is { } due
+                    ? RescheduleAsync(session, update.Key, due, update.Result, update.CountAttempt, update.InstallRequested, cancellationToken)
+                    : CompleteAsync(session, update.Key, update.Result, cancellationToken));
             }
-            else
-            {
-                command.Parameters.AddWithValue("$state", StateOf(update.Result.Outcome).ToString());
-            }
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
+            return updates.Count;
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, StoredConversation>> FindPersonalConversationsAsync(IReadOnlyCollection<string> userAadObjectIds, CancellationToken cancellationToken)
@@ -254,37 +130,29 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         {
             return found;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
         // Entra object ids are GUIDs whose case differs between sources; the index is case-sensitive, so ask for the
         // id as given and in both cases.
         var variants = userAadObjectIds.SelectMany(id => new[] { id, id.ToLowerInvariant(), id.ToUpperInvariant() }).Distinct(StringComparer.Ordinal);
-        foreach (var chunk in variants.Chunk(500))
+        return await database.ConnectAsync(async session =>
         {
-            await using var command = connection.CreateCommand();
-            var names = new List<string>(chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
+            foreach (var chunk in variants.Chunk(500))
             {
-                names.Add("$u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                command.Parameters.AddWithValue(names[^1], chunk[i]);
+                var parameters = chunk.Select((id, i) => ("$u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (object?)id)).ToArray();
+                // Same choice as ConversationStore.FindPersonalAsync: installed first, then the newest.
+                var rows = await session.QueryAsync($"""
+                    SELECT conversation_id, channel_id, service_url, conversation_type, tenant_id, bot_id, user_id, user_aad_object_id,
+                        team_id, team_aad_group_id, team_channel_id, locale, installed, welcomed_at
+                    FROM conversations WHERE conversation_type = 'personal' AND user_aad_object_id IN ({string.Join(", ", parameters.Select(p => p.Item1))})
+                    ORDER BY installed ASC, updated_at ASC
+                    """, SqliteConversationStore.Read, cancellationToken, parameters);
+                foreach (var row in rows)
+                {
+                    // Later rows win: installed and newest last.
+                    found[row.Reference.UserAadObjectId!] = row;
+                }
             }
-            // Same choice as ConversationStore.FindPersonalAsync: installed first, then the newest.
-            command.CommandText = $"""
-                SELECT conversation_id, channel_id, service_url, conversation_type, tenant_id, bot_id, user_id, user_aad_object_id,
-                    team_id, team_aad_group_id, team_channel_id, locale, installed, welcomed_at
-                FROM conversations WHERE conversation_type = 'personal' AND user_aad_object_id IN ({string.Join(", ", names)})
-                ORDER BY installed ASC, updated_at ASC
-                """;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-                var reference = new ConversationReference(S(1)!, S(2)!, S(0)!, S(3), S(4), S(5), S(6), S(7), S(8), S(9), S(10), S(11));
-                // Later rows win: installed and newest last.
-                found[reference.UserAadObjectId!] = new StoredConversation(reference, reader.GetInt64(12) == 1,
-                    S(13) is { } welcomed ? DateTimeOffset.Parse(welcomed, System.Globalization.CultureInfo.InvariantCulture) : null);
-            }
-        }
-        return found;
+            return found;
+        }, cancellationToken);
     }
 
     public async Task ReleaseAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken)
@@ -293,46 +161,30 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         {
             return;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "UPDATE outbox SET due_at = $due, lease_owner = NULL, updated_at = $now WHERE job_key = $key AND state = 'Queued'";
-        command.Parameters.AddWithValue("$due", Ms(dueUtc));
-        command.Parameters.AddWithValue("$now", Now());
-        var key = command.Parameters.Add("$key", SqliteType.Text);
-        foreach (var jobKey in jobKeys)
+        var now = Now();
+        await database.InTransactionAsync(async session =>
         {
-            key.Value = jobKey;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
+            foreach (var jobKey in jobKeys)
+            {
+                await session.ExecuteAsync("UPDATE outbox SET due_at = $due, lease_owner = NULL, updated_at = $now WHERE job_key = $key AND state = 'Queued'",
+                    cancellationToken, ("$due", Ms(dueUtc)), ("$now", now), ("$key", jobKey));
+            }
+            return jobKeys.Count;
+        }, cancellationToken);
     }
 
-    public async Task<string> GetOrAddSettingAsync(string key, string value, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO delivery_settings (key, value) VALUES ($k, $v) ON CONFLICT (key) DO NOTHING; SELECT value FROM delivery_settings WHERE key = $k";
-        command.Parameters.AddWithValue("$k", key);
-        command.Parameters.AddWithValue("$v", value);
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public async Task<string> GetOrAddSettingAsync(string key, string value, CancellationToken cancellationToken) =>
+        (await database.ScalarAsync<string>(
+            "INSERT INTO delivery_settings (key, value) VALUES ($k, $v) ON CONFLICT (key) DO NOTHING; SELECT value FROM delivery_settings WHERE key = $k",
+            cancellationToken, ("$k", key), ("$v", value)))!;
 
-    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // Jobs of paused or cancelled waves (lead commands) are not due until the wave is resumed.
-        command.CommandText = $"SELECT MIN(due_at) FROM outbox WHERE state = 'Queued' AND wave_id NOT IN ({TeamsRolloutBot.Commands.WaveStates.HeldWaveIdsSql})";
-        return await command.ExecuteScalarAsync(cancellationToken) is long ms ? FromMs(ms) : null;
-    }
+    // Jobs of paused or cancelled waves (lead commands) are not due until the wave is resumed.
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
+        await database.ScalarAsync<long?>($"SELECT MIN(due_at) FROM outbox WHERE state = 'Queued' AND wave_id NOT IN ({TeamsRolloutBot.Commands.WaveStates.HeldWaveIdsSql})",
+            cancellationToken) is { } ms ? FromMs(ms) : null;
 
-    public async Task<IReadOnlyList<WaveProgress>> GetProgressAsync(DateTimeOffset sinceUtc, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public async Task<IReadOnlyList<WaveProgress>> GetProgressAsync(DateTimeOffset sinceUtc, CancellationToken cancellationToken) =>
+        await database.QueryAsync("""
             SELECT o.wave_id, o.message_id, COUNT(*),
                 SUM(o.state = 'Delivered'), SUM(o.state = 'Failed'), SUM(o.state = 'Skipped'), SUM(o.state = 'Queued'),
                 MAX(CASE WHEN o.state <> 'Queued' THEN o.updated_at END)
@@ -341,83 +193,38 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
                 ON a.wave_id = o.wave_id AND a.message_id = o.message_id
             GROUP BY o.wave_id, o.message_id
             ORDER BY o.wave_id, o.message_id
-            """;
-        command.Parameters.AddWithValue("$since", Ms(sinceUtc));
-        var list = new List<WaveProgress>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new WaveProgress(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
-                reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7))));
-        }
-        return list;
-    }
+            """, reader => new WaveProgress(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
+                reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7))),
+            cancellationToken, ("$since", Ms(sinceUtc)));
 
     public async Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveryLogAsync(string target, CancellationToken cancellationToken) =>
         await QueryLogAsync("SELECT * FROM outbox WHERE target = $p ORDER BY id DESC", target, cancellationToken);
 
     public async Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        var jobs = await database.QueryAsync("""
             SELECT target, state FROM outbox
             WHERE wave_id = $w AND message_id = $m AND department_id = $d AND kind = 'Personal'
-            """;
-        command.Parameters.AddWithValue("$w", waveId);
-        command.Parameters.AddWithValue("$m", messageId);
-        command.Parameters.AddWithValue("$d", departmentId);
-        var delivered = new List<string>();
-        var any = false;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            any = true;
-            if (reader.GetString(1) == nameof(JobState.Delivered))
-            {
-                delivered.Add(reader.GetString(0));
-            }
-        }
-        return (any, delivered);
+            """, reader => (Target: reader.GetString(0), State: reader.GetString(1)), cancellationToken, ("$w", waveId), ("$m", messageId), ("$d", departmentId));
+        return (jobs.Count > 0, jobs.Where(j => j.State == nameof(JobState.Delivered)).Select(j => j.Target).ToList());
     }
 
     public async Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken) =>
         await QueryLogAsync("SELECT * FROM outbox WHERE job_key = $p", jobKey, cancellationToken) is [var found, ..] ? found : null;
 
-    public async Task<ProgressCard?> FindProgressCardAsync(string waveId, string messageId, string leadId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT conversation_id, service_url, activity_id, final FROM progress_cards WHERE wave_id = $w AND message_id = $m AND lead_id = $l";
-        command.Parameters.AddWithValue("$w", waveId);
-        command.Parameters.AddWithValue("$m", messageId);
-        command.Parameters.AddWithValue("$l", leadId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ProgressCard(waveId, messageId, leadId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3) == 1)
-            : null;
-    }
+    public async Task<ProgressCard?> FindProgressCardAsync(string waveId, string messageId, string leadId, CancellationToken cancellationToken) =>
+        await database.QueryAsync("SELECT conversation_id, service_url, activity_id, final FROM progress_cards WHERE wave_id = $w AND message_id = $m AND lead_id = $l",
+            reader => new ProgressCard(waveId, messageId, leadId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3) == 1),
+            cancellationToken, ("$w", waveId), ("$m", messageId), ("$l", leadId)) is [var found, ..] ? found : null;
 
-    public async Task SaveProgressCardAsync(ProgressCard card, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task SaveProgressCardAsync(ProgressCard card, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("""
             INSERT INTO progress_cards (wave_id, message_id, lead_id, conversation_id, service_url, activity_id, final, updated_at)
             VALUES ($w, $m, $l, $c, $s, $a, $f, $now)
             ON CONFLICT (wave_id, message_id, lead_id) DO UPDATE SET conversation_id = excluded.conversation_id,
                 service_url = excluded.service_url, activity_id = excluded.activity_id, final = excluded.final, updated_at = excluded.updated_at
-            """;
-        command.Parameters.AddWithValue("$w", card.WaveId);
-        command.Parameters.AddWithValue("$m", card.MessageId);
-        command.Parameters.AddWithValue("$l", card.LeadId);
-        command.Parameters.AddWithValue("$c", card.ConversationId);
-        command.Parameters.AddWithValue("$s", card.ServiceUrl);
-        command.Parameters.AddWithValue("$a", card.ActivityId);
-        command.Parameters.AddWithValue("$f", card.Final ? 1 : 0);
-        command.Parameters.AddWithValue("$now", Now());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """, cancellationToken, ("$w", card.WaveId), ("$m", card.MessageId), ("$l", card.LeadId), ("$c", card.ConversationId),
+            ("$s", card.ServiceUrl), ("$a", card.ActivityId), ("$f", card.Final ? 1 : 0), ("$now", Now()));
 
     public Task<StoredConversation?> FindPersonalConversationAsync(string userAadObjectId, CancellationToken cancellationToken) =>
         conversations.FindPersonalAsync(userAadObjectId, cancellationToken);
@@ -425,13 +232,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
     public Task<StoredConversation?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
         conversations.FindAsync(conversationId, cancellationToken);
 
-    public async Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1";
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
+    public Task<string?> LatestServiceUrlAsync(CancellationToken cancellationToken) =>
+        database.ScalarAsync<string>("SELECT service_url FROM conversations ORDER BY updated_at DESC LIMIT 1", cancellationToken);
 
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken) =>
         conversations.UpsertAsync(reference, cancellationToken);
@@ -439,48 +241,45 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
     public Task MarkConversationGoneAsync(string conversationId, CancellationToken cancellationToken) =>
         conversations.MarkUninstalledAsync(conversationId, cancellationToken);
 
-    private async Task<IReadOnlyList<PlannedSendRecord>> QuerySendsAsync(string sql, object parameter, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
-        var list = new List<PlannedSendRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+    private async Task<IReadOnlyList<PlannedSendRecord>> QuerySendsAsync(string sql, object parameter, CancellationToken cancellationToken) =>
+        await database.QueryAsync(sql, reader =>
         {
             var send = new PlannedSend(
-                Str(reader, "send_key")!, Str(reader, "wave_id")!, Str(reader, "message_id")!, Str(reader, "department_id")!,
-                Enum.Parse<SendAudience>(Str(reader, "audience")!), FromMs(reader.GetInt64(reader.GetOrdinal("due_at"))),
-                Str(reader, "template")!, Str(reader, "phase")!, Str(reader, "subject"));
+                reader.GetStringOrNull("send_key")!, reader.GetStringOrNull("wave_id")!, reader.GetStringOrNull("message_id")!,
+                reader.GetStringOrNull("department_id")!, Enum.Parse<SendAudience>(reader.GetStringOrNull("audience")!),
+                FromMs(reader.GetInt64(reader.GetOrdinal("due_at"))),
+                reader.GetStringOrNull("template")!, reader.GetStringOrNull("phase")!, reader.GetStringOrNull("subject"));
             var reported = reader.GetOrdinal("reported_at");
-            list.Add(new PlannedSendRecord(send, Enum.Parse<PlannedSendState>(Str(reader, "state")!), reader.GetInt32(reader.GetOrdinal("job_count")),
-                Str(reader, "detail"), reader.IsDBNull(reported) ? null : FromMs(reader.GetInt64(reported))));
-        }
-        return list;
-    }
+            return new PlannedSendRecord(send, Enum.Parse<PlannedSendState>(reader.GetStringOrNull("state")!), reader.GetInt32(reader.GetOrdinal("job_count")),
+                reader.GetStringOrNull("detail"), reader.IsDBNull(reported) ? null : FromMs(reader.GetInt64(reported)));
+        }, cancellationToken, ("$p", parameter));
 
-    private async Task<IReadOnlyList<DeliveryLogEntry>> QueryLogAsync(string sql, string parameter, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
-        var list = new List<DeliveryLogEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var outcome = Str(reader, "outcome");
-            list.Add(new DeliveryLogEntry(
-                Str(reader, "job_key")!, Str(reader, "wave_id")!, Str(reader, "message_id")!, Str(reader, "department_id")!,
-                Enum.Parse<DeliveryKind>(Str(reader, "kind")!), Str(reader, "target")!, Enum.Parse<JobState>(Str(reader, "state")!),
-                outcome is null ? null : Enum.Parse<DeliveryOutcome>(outcome),
-                Str(reader, "detail"),
-                reader.GetInt32(reader.GetOrdinal("attempts")), Str(reader, "conversation_id"), Str(reader, "activity_id"),
-                FromMs(reader.GetInt64(reader.GetOrdinal("updated_at")))));
-        }
-        return list;
-    }
+    private async Task<IReadOnlyList<DeliveryLogEntry>> QueryLogAsync(string sql, string parameter, CancellationToken cancellationToken) =>
+        await database.QueryAsync(sql, reader => new DeliveryLogEntry(
+            reader.GetStringOrNull("job_key")!, reader.GetStringOrNull("wave_id")!, reader.GetStringOrNull("message_id")!, reader.GetStringOrNull("department_id")!,
+            Enum.Parse<DeliveryKind>(reader.GetStringOrNull("kind")!), reader.GetStringOrNull("target")!, Enum.Parse<JobState>(reader.GetStringOrNull("state")!),
+            reader.GetStringOrNull("outcome") is { } outcome ? Enum.Parse<DeliveryOutcome>(outcome) : null,
+            reader.GetStringOrNull("detail"),
+            reader.GetInt32(reader.GetOrdinal("attempts")), reader.GetStringOrNull("conversation_id"), reader.GetStringOrNull("activity_id"),
+            FromMs(reader.GetInt64(reader.GetOrdinal("updated_at")))), cancellationToken, ("$p", parameter));
+
+    private Task<int> CompleteAsync(SqliteSession session, string jobKey, DeliveryResult result, CancellationToken cancellationToken) =>
+        session.ExecuteAsync("""
+            UPDATE outbox SET state = $state, outcome = $outcome, detail = $detail, status_code = $status,
+                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
+                attempts = attempts + 1, lease_owner = NULL, updated_at = $now
+            WHERE job_key = $key
+            """, cancellationToken, [.. ResultParameters(result), ("$state", StateOf(result.Outcome).ToString()), ("$key", jobKey)]);
+
+    private Task<int> RescheduleAsync(SqliteSession session, string jobKey, DateTimeOffset dueUtc, DeliveryResult result, bool countAttempt, bool installRequested,
+        CancellationToken cancellationToken) =>
+        session.ExecuteAsync("""
+            UPDATE outbox SET state = 'Queued', due_at = $due, outcome = $outcome, detail = $detail, status_code = $status,
+                conversation_id = COALESCE($conversation, conversation_id), activity_id = COALESCE($activity, activity_id),
+                attempts = attempts + $count, install_requested = MAX(install_requested, $install), lease_owner = NULL, updated_at = $now
+            WHERE job_key = $key
+            """, cancellationToken, [.. ResultParameters(result), ("$due", Ms(dueUtc)), ("$count", countAttempt ? 1 : 0),
+            ("$install", installRequested ? 1 : 0), ("$key", jobKey)]);
 
     private static JobState StateOf(DeliveryOutcome outcome) => outcome switch
     {
@@ -491,31 +290,13 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
 
     private static OutboxJob ReadJob(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<DeliveryKind>(r.GetString(5)),
-        r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), FromMs(r.GetInt64(8)));
+        r.GetString(6), r.GetStringOrNull(7), FromMs(r.GetInt64(8)));
 
-    private void AddResult(SqliteCommand command, DeliveryResult result)
-    {
-        command.Parameters.AddWithValue("$outcome", result.Outcome.ToString());
-        command.Parameters.AddWithValue("$detail", (object?)Truncate(result.Detail) ?? DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)result.StatusCode ?? DBNull.Value);
-        command.Parameters.AddWithValue("$conversation", (object?)result.ConversationId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$activity", (object?)result.ActivityId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", Now());
-    }
-
-    private static async Task<long> CountAsync(SqliteConnection connection, SqliteTransaction tx, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static string? Str(SqliteDataReader r, string column)
-    {
-        var i = r.GetOrdinal(column);
-        return r.IsDBNull(i) ? null : r.GetString(i);
-    }
+    private (string Name, object? Value)[] ResultParameters(DeliveryResult result) =>
+    [
+        ("$outcome", result.Outcome.ToString()), ("$detail", Truncate(result.Detail)), ("$status", result.StatusCode),
+        ("$conversation", result.ConversationId), ("$activity", result.ActivityId), ("$now", Now()),
+    ];
 
     private static string? Truncate(string? text) => text is { Length: > 1000 } ? text[..1000] : text;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Feedback;
 
@@ -19,79 +18,42 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
     {
         var now = Now();
         var json = answer.ToCanonicalJson();
-        await using var connection = await database.OpenAsync(cancellationToken);
         // BEGIN IMMEDIATE: concurrent submissions of one user serialize here instead of both reading the same version.
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        int? current = null;
-        string? currentJson = null;
-        await using (var read = Command(connection, tx, "SELECT version, answer_json FROM feedback_answers WHERE survey_id = $s AND user_aad_object_id = $u"))
+        return await database.InTransactionAsync(async session =>
         {
-            read.Parameters.AddWithValue("$s", placement.SurveyId);
-            read.Parameters.AddWithValue("$u", respondent.AadObjectId);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            var current = (await session.QueryAsync("SELECT version, answer_json FROM feedback_answers WHERE survey_id = $s AND user_aad_object_id = $u",
+                reader => (Version: reader.GetInt32(0), Json: reader.GetString(1)), cancellationToken,
+                ("$s", placement.SurveyId), ("$u", respondent.AadObjectId))).FirstOrDefault();
+            if (current.Json == json)
             {
-                current = reader.GetInt32(0);
-                currentJson = reader.GetString(1);
+                return new SaveResult(false, current.Version);
             }
-        }
-        if (current is { } same && currentJson == json)
-        {
-            await tx.CommitAsync(cancellationToken);
-            return new SaveResult(false, same);
-        }
-        var version = (current ?? 0) + 1;
-        await using (var upsert = Command(connection, tx, """
-            INSERT INTO feedback_answers (survey_id, user_aad_object_id, user_id, user_name, locale, wave_id, department_id, message_id,
-                answer_json, version, first_submitted_at, updated_at)
-            VALUES ($s, $u, $uid, $name, $locale, $wave, $dept, $msg, $json, $v, $now, $now)
-            ON CONFLICT (survey_id, user_aad_object_id) DO UPDATE SET
-                user_id = COALESCE(excluded.user_id, user_id), user_name = COALESCE(excluded.user_name, user_name),
-                locale = COALESCE(excluded.locale, locale), wave_id = COALESCE(excluded.wave_id, wave_id),
-                department_id = COALESCE(excluded.department_id, department_id), message_id = COALESCE(excluded.message_id, message_id),
-                answer_json = excluded.answer_json, version = excluded.version, updated_at = excluded.updated_at
-            """))
-        {
-            upsert.Parameters.AddWithValue("$s", placement.SurveyId);
-            upsert.Parameters.AddWithValue("$u", respondent.AadObjectId);
-            upsert.Parameters.AddWithValue("$uid", Db(respondent.UserId));
-            upsert.Parameters.AddWithValue("$name", Db(respondent.Name));
-            upsert.Parameters.AddWithValue("$locale", Db(respondent.Locale));
-            upsert.Parameters.AddWithValue("$wave", Db(placement.WaveId));
-            upsert.Parameters.AddWithValue("$dept", Db(placement.DepartmentId));
-            upsert.Parameters.AddWithValue("$msg", Db(placement.MessageId));
-            upsert.Parameters.AddWithValue("$json", json);
-            upsert.Parameters.AddWithValue("$v", version);
-            upsert.Parameters.AddWithValue("$now", now);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var history = Command(connection, tx, """
-            INSERT INTO feedback_answer_history (survey_id, user_aad_object_id, version, answer_json, submitted_at) VALUES ($s, $u, $v, $json, $now)
-            """))
-        {
-            history.Parameters.AddWithValue("$s", placement.SurveyId);
-            history.Parameters.AddWithValue("$u", respondent.AadObjectId);
-            history.Parameters.AddWithValue("$v", version);
-            history.Parameters.AddWithValue("$json", json);
-            history.Parameters.AddWithValue("$now", now);
-            await history.ExecuteNonQueryAsync(cancellationToken);
-        }
-        // The correlation id is fixed with the first version, before any POST, so a lost response can be found again.
-        // A new version does not jump the queue past a Retry-After that is still running.
-        await using (var sync = Command(connection, tx, """
-            INSERT INTO feedback_sync (survey_id, user_aad_object_id, correlation_id, next_attempt_at, updated_at) VALUES ($s, $u, $c, $now, $now)
-            ON CONFLICT (survey_id, user_aad_object_id) DO UPDATE SET
-                next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
-            """))
-        {
-            sync.Parameters.AddWithValue("$s", placement.SurveyId);
-            sync.Parameters.AddWithValue("$u", respondent.AadObjectId);
-            sync.Parameters.AddWithValue("$c", Guid.NewGuid().ToString("D"));
-            sync.Parameters.AddWithValue("$now", now);
-            await sync.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return new SaveResult(true, version);
+            var version = current.Version + 1;
+            await session.ExecuteAsync("""
+                INSERT INTO feedback_answers (survey_id, user_aad_object_id, user_id, user_name, locale, wave_id, department_id, message_id,
+                    answer_json, version, first_submitted_at, updated_at)
+                VALUES ($s, $u, $uid, $name, $locale, $wave, $dept, $msg, $json, $v, $now, $now)
+                ON CONFLICT (survey_id, user_aad_object_id) DO UPDATE SET
+                    user_id = COALESCE(excluded.user_id, user_id), user_name = COALESCE(excluded.user_name, user_name),
+                    locale = COALESCE(excluded.locale, locale), wave_id = COALESCE(excluded.wave_id, wave_id),
+                    department_id = COALESCE(excluded.department_id, department_id), message_id = COALESCE(excluded.message_id, message_id),
+                    answer_json = excluded.answer_json, version = excluded.version, updated_at = excluded.updated_at
+                """, cancellationToken,
+                ("$s", placement.SurveyId), ("$u", respondent.AadObjectId), ("$uid", respondent.UserId), ("$name", respondent.Name),
+                ("$locale", respondent.Locale), ("$wave", placement.WaveId), ("$dept", placement.DepartmentId), ("$msg", placement.MessageId),
+                ("$json", json), ("$v", version), ("$now", now));
+            await session.ExecuteAsync("""
+                INSERT INTO feedback_answer_history (survey_id, user_aad_object_id, version, answer_json, submitted_at) VALUES ($s, $u, $v, $json, $now)
+                """, cancellationToken, ("$s", placement.SurveyId), ("$u", respondent.AadObjectId), ("$v", version), ("$json", json), ("$now", now));
+            // The correlation id is fixed with the first version, before any POST, so a lost response can be found again.
+            // A new version does not jump the queue past a Retry-After that is still running.
+            await session.ExecuteAsync("""
+                INSERT INTO feedback_sync (survey_id, user_aad_object_id, correlation_id, next_attempt_at, updated_at) VALUES ($s, $u, $c, $now, $now)
+                ON CONFLICT (survey_id, user_aad_object_id) DO UPDATE SET
+                    next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
+                """, cancellationToken, ("$s", placement.SurveyId), ("$u", respondent.AadObjectId), ("$c", Guid.NewGuid().ToString("D")), ("$now", now));
+            return new SaveResult(true, version);
+        }, cancellationToken, System.Data.IsolationLevel.Serializable);
     }
 
     /// <summary>A user's current answer to a survey, or null.</summary>
@@ -111,7 +73,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
     public async Task<IReadOnlyList<AnswerVersion>> HistoryAsync(string surveyId, string userAadObjectId, CancellationToken cancellationToken) =>
         await database.QueryAsync("""
             SELECT version, answer_json, submitted_at FROM feedback_answer_history WHERE survey_id = $s AND user_aad_object_id = $u ORDER BY version
-            """, reader => new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), Time(reader.GetString(2))),
+            """, reader => new AnswerVersion(reader.GetInt32(0), SurveyAnswer.FromCanonicalJson(reader.GetString(1)), SqliteTime.Parse(reader.GetString(2))),
             cancellationToken, ("$s", surveyId), ("$u", userAadObjectId));
 
     /// <summary>The <c>29:</c> ids of the most recent respondents of a survey in one department (for a channel card's refresh list).</summary>
@@ -155,7 +117,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
         ExecuteAsync("""
             UPDATE feedback_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now
             WHERE survey_id = $s AND user_aad_object_id = $u
-            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", Iso(nextAttempt)));
+            """, cancellationToken, ("$s", surveyId), ("$u", userAadObjectId), ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", SqliteTime.Format(nextAttempt)));
 
     /// <summary>Counts for the summary and the health of the SharePoint copy.</summary>
     public async Task<SyncCounts> SyncCountsAsync(CancellationToken cancellationToken) =>
@@ -188,7 +150,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
             SELECT * FROM feedback_card_messages WHERE refresh_pending = 1 AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $n
             """, reader =>
             {
-                string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
+                string? S(string c) => reader.GetStringOrNull(c);
                 return new SurveyCardMessage(S("conversation_id")!, S("activity_id")!, S("service_url")!, S("conversation_type")!,
                     new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")), S("language")!, S("user_id"))
                 {
@@ -210,7 +172,7 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
                 last_error = $e, updated_at = $now
             WHERE conversation_id = $c AND activity_id = $a
             """, cancellationToken, ("$c", message.ConversationId), ("$a", message.ActivityId), ("$gen", message.Generation), ("$e", failure),
-            ("$next", retryAt is { } r ? Iso(r) : null), ("$quiet", Iso(quietUntil)));
+            ("$next", retryAt is { } r ? SqliteTime.Format(r) : null), ("$quiet", SqliteTime.Format(quietUntil)));
 
     // ---- reminders and summaries ----
 
@@ -235,8 +197,8 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
     public async Task<IReadOnlyList<FeedbackNotice>> NoticesAsync(string kind, string? scope, CancellationToken cancellationToken) =>
         await database.QueryAsync("SELECT * FROM feedback_notices WHERE kind = $k AND ($s IS NULL OR scope = $s) ORDER BY created_at, target", reader =>
         {
-            string? S(string c) => reader.IsDBNull(reader.GetOrdinal(c)) ? null : reader.GetString(reader.GetOrdinal(c));
-            return new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), Time(S("updated_at")!));
+            string? S(string c) => reader.GetStringOrNull(c);
+            return new FeedbackNotice(S("kind")!, S("scope")!, S("target")!, S("state")!, S("detail"), SqliteTime.Parse(S("updated_at")!));
         }, cancellationToken, ("$k", kind), ("$s", scope));
 
     private const string AnswerSelect = """
@@ -249,14 +211,14 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
 
     private static StoredAnswer ReadAnswer(SqliteDataReader r)
     {
-        string? S(string c) => r.IsDBNull(r.GetOrdinal(c)) ? null : r.GetString(r.GetOrdinal(c));
+        string? S(string c) => r.GetStringOrNull(c);
         return new StoredAnswer(
             new SurveyPlacement(S("survey_id")!, S("wave_id"), S("department_id"), S("message_id")),
             new SurveyRespondent(S("user_aad_object_id")!, S("user_id"), S("user_name"), S("locale")),
             SurveyAnswer.FromCanonicalJson(S("answer_json")!),
             r.GetInt32(r.GetOrdinal("version")),
-            Time(S("first_submitted_at")!),
-            Time(S("updated_at")!),
+            SqliteTime.Parse(S("first_submitted_at")!),
+            SqliteTime.Parse(S("updated_at")!),
             S("item_id"),
             r.GetInt32(r.GetOrdinal("synced_version")),
             r.GetInt32(r.GetOrdinal("attempts")),
@@ -266,14 +228,5 @@ public sealed class SqliteFeedbackStore(SqliteDatabase database, TimeProvider ti
     private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
         database.ExecuteAsync(sql, cancellationToken, [("$now", Now()), .. args]);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql) => SqliteDatabase.Command(connection, tx, sql);
-
-    private string Now() => Iso(time.GetUtcNow());
-
-    /// <summary>UTC, round-trip format: sorts as text in the same order as in time.</summary>
-    internal static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Time(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    private static object Db(object? value) => value ?? DBNull.Value;
+    private string Now() => SqliteTime.Format(time.GetUtcNow());
 }

@@ -18,5 +18,5 @@ public sealed class SqlitePlanVersionStore(SqliteDatabase database) : IPlanVersi
             SELECT hash, instance, loaded_at, plan_name, wave_count FROM plan_versions
             WHERE id IN (SELECT MAX(id) FROM plan_versions GROUP BY instance) ORDER BY id DESC
             """, r => new PlanVersion(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture),
-                r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4)), cancellationToken);
+                r.GetStringOrNull(3), r.GetInt32(4)), cancellationToken);
 }

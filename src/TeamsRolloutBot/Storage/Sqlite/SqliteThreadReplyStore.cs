@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TeamsRolloutBot.Feedback.Replies;
 
@@ -21,7 +20,7 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
             ON CONFLICT (root_message_id) DO UPDATE SET team_aad_group_id = COALESCE(thread_roots.team_aad_group_id, excluded.team_aad_group_id)
             """, cancellationToken,
             ("$r", root.RootMessageId), ("$c", root.ChannelId), ("$t", root.TeamId), ("$g", root.TeamAadGroupId), ("$w", root.WaveId),
-            ("$d", root.DepartmentId), ("$m", root.MessageId), ("$p", Format(root.PostedAt)));
+            ("$d", root.DepartmentId), ("$m", root.MessageId), ("$p", SqliteTime.Format(root.PostedAt)));
     }
 
     /// <summary>Fills in the team's Entra group id of the roots in a team (learnt from an inbound activity).</summary>
@@ -43,135 +42,89 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     /// Stores a reply of a tracked thread: added once per reply id; a newer text keeps the previous one in the history;
     /// a deletion marks it deleted. Older or identical copies (live and catch-up of the same reply) change nothing.
     /// </summary>
-    public async Task<ReplyChange> SaveAsync(IncomingReply reply, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        ThreadRoot? root;
-        await using (var find = Command(connection, tx, $"{RootSelect} WHERE root_message_id = $r"))
+    public Task<ReplyChange> SaveAsync(IncomingReply reply, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async session =>
         {
-            find.Parameters.AddWithValue("$r", reply.RootMessageId);
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-            root = await reader.ReadAsync(cancellationToken) ? ReadRoot(reader) : null;
-        }
-        if (root is null)
-        {
-            return ReplyChange.NotTracked;
-        }
-        StoredReply? current;
-        await using (var read = Command(connection, tx, $"{ReplySelect} WHERE reply_id = $id"))
-        {
-            read.Parameters.AddWithValue("$id", reply.ReplyId);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            current = await reader.ReadAsync(cancellationToken) ? ReadReply(reader) : null;
-        }
-        var now = Format(time.GetUtcNow());
-        ReplyChange change;
-        if (current is null)
-        {
-            await using var insert = Command(connection, tx, """
-                INSERT INTO thread_replies (reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id,
-                    text, version, created_at, modified_at, deleted_at, source, updated_at)
-                VALUES ($id, $r, $u, $n, $w, $d, $m, $t, 1, $c, $mod, $del, $s, $now)
-                """);
-            insert.Parameters.AddWithValue("$id", reply.ReplyId);
-            insert.Parameters.AddWithValue("$r", reply.RootMessageId);
-            insert.Parameters.AddWithValue("$u", (object?)reply.AuthorAadObjectId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$n", (object?)reply.AuthorName ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$w", root.WaveId);
-            insert.Parameters.AddWithValue("$d", root.DepartmentId);
-            insert.Parameters.AddWithValue("$m", root.MessageId);
-            insert.Parameters.AddWithValue("$t", reply.Text);
-            insert.Parameters.AddWithValue("$c", Format(reply.CreatedAt));
-            insert.Parameters.AddWithValue("$mod", Format(reply.ModifiedAt));
-            insert.Parameters.AddWithValue("$del", reply.DeletedAt is { } deleted ? Format(deleted) : DBNull.Value);
-            insert.Parameters.AddWithValue("$s", SourceText(reply.Source));
-            insert.Parameters.AddWithValue("$now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            change = reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
-        }
-        else if (reply.DeletedAt is { } deletedAt)
-        {
-            if (current.DeletedAt is not null)
+            var root = (await session.QueryAsync($"{RootSelect} WHERE root_message_id = $r", ReadRoot, cancellationToken, ("$r", reply.RootMessageId)))
+                .FirstOrDefault();
+            if (root is null)
+            {
+                return ReplyChange.NotTracked;
+            }
+            var current = (await session.QueryAsync($"{ReplySelect} WHERE reply_id = $id", ReadReply, cancellationToken, ("$id", reply.ReplyId)))
+                .FirstOrDefault();
+            var now = SqliteTime.Format(time.GetUtcNow());
+            ReplyChange change;
+            if (current is null)
+            {
+                await session.ExecuteAsync("""
+                    INSERT INTO thread_replies (reply_id, root_message_id, user_aad_object_id, user_name, wave_id, department_id, message_id,
+                        text, version, created_at, modified_at, deleted_at, source, updated_at)
+                    VALUES ($id, $r, $u, $n, $w, $d, $m, $t, 1, $c, $mod, $del, $s, $now)
+                    """, cancellationToken,
+                    ("$id", reply.ReplyId), ("$r", reply.RootMessageId), ("$u", reply.AuthorAadObjectId), ("$n", reply.AuthorName),
+                    ("$w", root.WaveId), ("$d", root.DepartmentId), ("$m", root.MessageId), ("$t", reply.Text), ("$c", SqliteTime.Format(reply.CreatedAt)),
+                    ("$mod", SqliteTime.Format(reply.ModifiedAt)), ("$del", reply.DeletedAt is { } deleted ? SqliteTime.Format(deleted) : null), ("$s", SourceText(reply.Source)),
+                    ("$now", now));
+                change = reply.DeletedAt is null ? ReplyChange.Added : ReplyChange.Deleted;
+            }
+            else if (reply.DeletedAt is { } deletedAt)
+            {
+                if (current.DeletedAt is not null)
+                {
+                    return ReplyChange.Unchanged;
+                }
+                await session.ExecuteAsync("UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id", cancellationToken,
+                    ("$id", reply.ReplyId), ("$del", SqliteTime.Format(deletedAt)), ("$now", now));
+                change = ReplyChange.Deleted;
+            }
+            // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the Graph
+            // rendering of one message may differ in markup, and that is not an edit.
+            else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt
+                     && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
+            {
+                await session.ExecuteAsync("INSERT OR IGNORE INTO thread_reply_history (reply_id, version, text, modified_at) VALUES ($id, $v, $t, $mod)",
+                    cancellationToken, ("$id", current.ReplyId), ("$v", current.Version), ("$t", current.Text), ("$mod", SqliteTime.Format(current.ModifiedAt)));
+                await session.ExecuteAsync("""
+                    UPDATE thread_replies SET text = $t, version = version + 1, modified_at = $mod, updated_at = $now,
+                        user_name = COALESCE($n, user_name), user_aad_object_id = COALESCE($u, user_aad_object_id)
+                    WHERE reply_id = $id
+                    """, cancellationToken, ("$id", reply.ReplyId), ("$t", reply.Text), ("$mod", SqliteTime.Format(reply.ModifiedAt)), ("$n", reply.AuthorName),
+                    ("$u", reply.AuthorAadObjectId), ("$now", now));
+                change = ReplyChange.Edited;
+            }
+            else
             {
                 return ReplyChange.Unchanged;
             }
-            await using var delete = Command(connection, tx, "UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id");
-            delete.Parameters.AddWithValue("$id", reply.ReplyId);
-            delete.Parameters.AddWithValue("$del", Format(deletedAt));
-            delete.Parameters.AddWithValue("$now", now);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-            change = ReplyChange.Deleted;
-        }
-        // A Graph copy that was never edited (modified = created) does not replace a stored text: the live and the Graph
-        // rendering of one message may differ in markup, and that is not an edit.
-        else if (current.DeletedAt is null && reply.Text != current.Text && reply.ModifiedAt >= current.ModifiedAt
-                 && !(reply.Source == ReplySource.Graph && reply.ModifiedAt <= reply.CreatedAt))
-        {
-            await using (var history = Command(connection, tx, "INSERT OR IGNORE INTO thread_reply_history (reply_id, version, text, modified_at) VALUES ($id, $v, $t, $mod)"))
+            // A reply first seen already deleted never reaches the list; every other change is copied there.
+            if (current is not null || change != ReplyChange.Deleted)
             {
-                history.Parameters.AddWithValue("$id", current.ReplyId);
-                history.Parameters.AddWithValue("$v", current.Version);
-                history.Parameters.AddWithValue("$t", current.Text);
-                history.Parameters.AddWithValue("$mod", Format(current.ModifiedAt));
-                await history.ExecuteNonQueryAsync(cancellationToken);
+                await QueueSyncAsync(session, reply.ReplyId, now, cancellationToken);
             }
-            await using var update = Command(connection, tx, """
-                UPDATE thread_replies SET text = $t, version = version + 1, modified_at = $mod, updated_at = $now,
-                    user_name = COALESCE($n, user_name), user_aad_object_id = COALESCE($u, user_aad_object_id)
-                WHERE reply_id = $id
-                """);
-            update.Parameters.AddWithValue("$id", reply.ReplyId);
-            update.Parameters.AddWithValue("$t", reply.Text);
-            update.Parameters.AddWithValue("$mod", Format(reply.ModifiedAt));
-            update.Parameters.AddWithValue("$n", (object?)reply.AuthorName ?? DBNull.Value);
-            update.Parameters.AddWithValue("$u", (object?)reply.AuthorAadObjectId ?? DBNull.Value);
-            update.Parameters.AddWithValue("$now", now);
-            await update.ExecuteNonQueryAsync(cancellationToken);
-            change = ReplyChange.Edited;
-        }
-        else
-        {
-            return ReplyChange.Unchanged;
-        }
-        // A reply first seen already deleted never reaches the list; every other change is copied there.
-        if (current is not null || change != ReplyChange.Deleted)
-        {
-            await QueueSyncAsync(connection, tx, reply.ReplyId, now, cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return change;
-    }
+            return change;
+        }, cancellationToken, System.Data.IsolationLevel.Serializable);
 
     /// <summary>
     /// Marks a reply deleted (a live delete) and queues the change for the SharePoint list. Returns false when the reply
     /// is not stored (a delete in an untracked thread, or of a reply never seen: the catch-up will see it deleted and
     /// store nothing visible).
     /// </summary>
-    public async Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        var now = Format(time.GetUtcNow());
-        await using (var exists = Command(connection, tx, "SELECT COUNT(*) FROM thread_replies WHERE reply_id = $id"))
+    public Task<bool> MarkDeletedAsync(string replyId, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async session =>
         {
-            exists.Parameters.AddWithValue("$id", replyId);
-            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
+            var now = SqliteTime.Format(time.GetUtcNow());
+            if (await session.ScalarAsync<long>("SELECT COUNT(*) FROM thread_replies WHERE reply_id = $id", cancellationToken, ("$id", replyId)) == 0)
             {
                 return false;
             }
-        }
-        await using var command = Command(connection, tx, "UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id AND deleted_at IS NULL");
-        command.Parameters.AddWithValue("$id", replyId);
-        command.Parameters.AddWithValue("$del", Format(deletedAt));
-        command.Parameters.AddWithValue("$now", now);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
-        {
-            await QueueSyncAsync(connection, tx, replyId, now, cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
-        return true;
-    }
+            if (await session.ExecuteAsync("UPDATE thread_replies SET deleted_at = $del, updated_at = $now WHERE reply_id = $id AND deleted_at IS NULL",
+                    cancellationToken, ("$id", replyId), ("$del", SqliteTime.Format(deletedAt)), ("$now", now)) > 0)
+            {
+                await QueueSyncAsync(session, replyId, now, cancellationToken);
+            }
+            return true;
+        }, cancellationToken, System.Data.IsolationLevel.Serializable);
 
     /// <summary>The stored reply with this id (deleted or not), or null.</summary>
     public async Task<StoredReply?> FindAsync(string replyId, CancellationToken cancellationToken) =>
@@ -180,7 +133,7 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     /// <summary>Earlier texts of an edited reply, oldest first.</summary>
     public async Task<IReadOnlyList<(int Version, string Text, DateTimeOffset ModifiedAt)>> HistoryAsync(string replyId, CancellationToken cancellationToken) =>
         await database.QueryAsync("SELECT version, text, modified_at FROM thread_reply_history WHERE reply_id = $id ORDER BY version",
-            r => (r.GetInt32(0), r.GetString(1), Parse(r.GetString(2))), cancellationToken, ("$id", replyId));
+            r => (r.GetInt32(0), r.GetString(1), SqliteTime.Parse(r.GetString(2))), cancellationToken, ("$id", replyId));
 
     /// <summary>
     /// The replies that count as feedback (deleted ones left out), newest first, optionally for one wave and department.
@@ -199,7 +152,7 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     public async Task<IReadOnlyList<ReplySyncWork>> DueSyncAsync(int limit, CancellationToken cancellationToken) =>
         await database.QueryAsync($"""
             {SyncSelect} WHERE s.synced_generation < s.generation AND s.next_attempt_at <= $now ORDER BY s.next_attempt_at LIMIT $n
-            """, ReadSync, cancellationToken, ("$now", Format(time.GetUtcNow())), ("$n", limit));
+            """, ReadSync, cancellationToken, ("$now", SqliteTime.Format(time.GetUtcNow())), ("$n", limit));
 
     /// <summary>A reply's place in the SharePoint copy queue, or null when it was never queued.</summary>
     public async Task<ReplySyncWork?> FindSyncAsync(string replyId, CancellationToken cancellationToken) =>
@@ -231,12 +184,12 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     public Task MarkSyncFailedAsync(string replyId, string failure, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
         ExecuteSyncAsync("""
             UPDATE thread_reply_sync SET attempts = attempts + 1, last_error = $e, next_attempt_at = $next, updated_at = $now WHERE reply_id = $id
-            """, replyId, cancellationToken, ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", Format(nextAttempt)));
+            """, replyId, cancellationToken, ("$e", failure.Length > 500 ? failure[..500] : failure), ("$next", SqliteTime.Format(nextAttempt)));
 
     /// <summary>Per queued reply: its list item id (null until known) and whether its latest change is in the list.</summary>
     public async Task<IReadOnlyDictionary<string, (string? ItemId, bool Synced)>> SyncStatesAsync(CancellationToken cancellationToken) =>
         (await database.QueryAsync("SELECT reply_id, item_id, synced_generation >= generation FROM thread_reply_sync",
-            r => (Id: r.GetString(0), ItemId: r.IsDBNull(1) ? null : r.GetString(1), Synced: r.GetInt64(2) == 1), cancellationToken))
+            r => (Id: r.GetString(0), ItemId: r.GetStringOrNull(1), Synced: r.GetInt64(2) == 1), cancellationToken))
         .ToDictionary(s => s.Id, s => (s.ItemId, s.Synced), StringComparer.Ordinal);
 
     /// <summary>Replies whose latest change is in the list, waiting, and waiting after at least one failure.</summary>
@@ -253,28 +206,22 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     /// Queues a reply's current state for the list: the first change creates the queue row (its correlation id fixed
     /// before any POST), later ones count up the generation. A running Retry-After wait is kept.
     /// </summary>
-    private static async Task QueueSyncAsync(SqliteConnection connection, SqliteTransaction tx, string replyId, string now, CancellationToken cancellationToken)
-    {
-        await using var queue = Command(connection, tx, """
+    private static Task<int> QueueSyncAsync(SqliteSession session, string replyId, string now, CancellationToken cancellationToken) =>
+        session.ExecuteAsync("""
             INSERT INTO thread_reply_sync (reply_id, correlation_id, generation, next_attempt_at, updated_at) VALUES ($id, $c, 1, $now, $now)
             ON CONFLICT (reply_id) DO UPDATE SET generation = generation + 1,
                 next_attempt_at = MAX(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
-            """);
-        queue.Parameters.AddWithValue("$id", replyId);
-        queue.Parameters.AddWithValue("$c", IThreadReplyStore.CorrelationPrefix + replyId);
-        queue.Parameters.AddWithValue("$now", now);
-        await queue.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """, cancellationToken, ("$id", replyId), ("$c", IThreadReplyStore.CorrelationPrefix + replyId), ("$now", now));
 
     private Task<int> ExecuteSyncAsync(string sql, string replyId, CancellationToken cancellationToken, params (string Name, object? Value)[] args) =>
-        database.ExecuteAsync(sql, cancellationToken, [("$id", replyId), ("$now", Format(time.GetUtcNow())), .. args]);
+        database.ExecuteAsync(sql, cancellationToken, [("$id", replyId), ("$now", SqliteTime.Format(time.GetUtcNow())), .. args]);
 
     /// <summary>Records a catch-up of one root: when it last succeeded, or the error and when to try again.</summary>
     public Task RecordPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string? failure, CancellationToken cancellationToken) =>
         database.ExecuteAsync(failure is null
             ? "UPDATE thread_roots SET last_polled_at = $now, next_poll_at = $next, poll_attempts = 0, poll_error = NULL WHERE root_message_id = $r"
             : "UPDATE thread_roots SET next_poll_at = $next, poll_attempts = poll_attempts + 1, poll_error = $e WHERE root_message_id = $r",
-            cancellationToken, ("$r", rootMessageId), ("$now", Format(time.GetUtcNow())), ("$next", Format(nextPollAt)), ("$e", failure));
+            cancellationToken, ("$r", rootMessageId), ("$now", SqliteTime.Format(time.GetUtcNow())), ("$next", SqliteTime.Format(nextPollAt)), ("$e", failure));
 
     /// <summary>
     /// Puts a root's catch-up off until <paramref name="nextPollAt"/> for a reason that is not a failed Graph call (the
@@ -282,7 +229,7 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
     /// </summary>
     public Task DeferPollAsync(string rootMessageId, DateTimeOffset nextPollAt, string reason, CancellationToken cancellationToken) =>
         database.ExecuteAsync("UPDATE thread_roots SET next_poll_at = $next, poll_error = $e WHERE root_message_id = $r",
-            cancellationToken, ("$r", rootMessageId), ("$next", Format(nextPollAt)), ("$e", reason));
+            cancellationToken, ("$r", rootMessageId), ("$next", SqliteTime.Format(nextPollAt)), ("$e", reason));
 
     /// <summary>
     /// Roots whose catch-up is due at <paramref name="now"/>, with the failed attempts so far. With
@@ -296,7 +243,7 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
                     WHERE c.team_id = thread_roots.team_id AND c.team_aad_group_id IS NOT NULL LIMIT 1)),
                 wave_id, department_id, message_id, posted_at, poll_attempts
             FROM thread_roots WHERE next_poll_at IS NULL OR next_poll_at <= $now OR ($startUp = 1 AND poll_attempts = 0) ORDER BY posted_at
-            """, r => (ReadRoot(r), r.GetInt32(8)), cancellationToken, ("$now", Format(now)), ("$startUp", startUp ? 1 : 0));
+            """, r => (ReadRoot(r), r.GetInt32(8)), cancellationToken, ("$now", SqliteTime.Format(now)), ("$startUp", startUp ? 1 : 0));
 
     private const string RootSelect =
         "SELECT root_message_id, channel_id, team_id, team_aad_group_id, wave_id, department_id, message_id, posted_at FROM thread_roots";
@@ -314,30 +261,18 @@ public sealed class SqliteThreadReplyStore(SqliteDatabase database, TimeProvider
         """;
 
     private static ReplySyncWork ReadSync(SqliteDataReader r) => new(
-        ReadReply(r), r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14), r.GetInt64(15) == 1, r.GetInt32(16), r.GetInt32(17),
-        r.IsDBNull(18) ? null : r.GetString(18));
+        ReadReply(r), r.GetString(13), r.GetStringOrNull(14), r.GetInt64(15) == 1, r.GetInt32(16), r.GetInt32(17),
+        r.GetStringOrNull(18));
 
     private static ThreadRoot ReadRoot(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-        r.GetString(4), r.GetString(5), r.GetString(6), Parse(r.GetString(7)));
+        r.GetString(0), r.GetString(1), r.GetStringOrNull(2), r.GetStringOrNull(3),
+        r.GetString(4), r.GetString(5), r.GetString(6), SqliteTime.Parse(r.GetString(7)));
 
     private static StoredReply ReadReply(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+        r.GetString(0), r.GetString(1), r.GetStringOrNull(2), r.GetStringOrNull(3),
         r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8),
-        Parse(r.GetString(9)), Parse(r.GetString(10)), r.IsDBNull(11) ? null : Parse(r.GetString(11)),
+        SqliteTime.Parse(r.GetString(9)), SqliteTime.Parse(r.GetString(10)), r.IsDBNull(11) ? null : SqliteTime.Parse(r.GetString(11)),
         r.GetString(12) == "graph" ? ReplySource.Graph : ReplySource.Live);
 
     private static string SourceText(ReplySource source) => source == ReplySource.Graph ? "graph" : "live";
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

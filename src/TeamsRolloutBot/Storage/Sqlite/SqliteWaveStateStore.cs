@@ -16,7 +16,7 @@ public sealed class SqliteWaveStateStore(SqliteDatabase database) : IWaveStateSt
     public async Task<StoredWaveState?> FindAsync(string waveId, CancellationToken cancellationToken) =>
         (await database.QueryAsync("SELECT state, start_date, updated_at, updated_by, version FROM wave_control WHERE wave_id = $id",
             r => new StoredWaveState(waveId, Enum.Parse<WaveState>(r.GetString(0), ignoreCase: true), r.IsDBNull(1) ? null : ParseDate(r.GetString(1)),
-                DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.IsDBNull(3) ? null : r.GetString(3),
+                DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetStringOrNull(3),
                 r.GetInt64(4).ToString(CultureInfo.InvariantCulture)),
             cancellationToken, ("$id", waveId))).SingleOrDefault();
 

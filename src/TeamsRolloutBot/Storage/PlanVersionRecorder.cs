@@ -4,22 +4,6 @@ using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Storage;
 
-/// <summary>One plan load by one instance: which plan file content (SHA-256 of the file), when, and how many waves.</summary>
-public sealed record PlanVersion(string Hash, string Instance, DateTimeOffset LoadedAt, string? PlanName, int WaveCount);
-
-/// <summary>
-/// The plan versions instances loaded, so instances sharing one store can see whether they run the same plan
-/// (each instance reads its own copy of the plan file).
-/// </summary>
-public interface IPlanVersionStore
-{
-    /// <summary>Appends a load.</summary>
-    Task RecordAsync(PlanVersion version, CancellationToken cancellationToken);
-
-    /// <summary>The newest load of every instance that recorded one, newest first.</summary>
-    Task<IReadOnlyList<PlanVersion>> LatestPerInstanceAsync(CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Records every plan this instance loads (<see cref="PlanProvider.Reloaded"/>) in the <see cref="IPlanVersionStore"/>
 /// and warns when another instance's newest load has a different plan file content.

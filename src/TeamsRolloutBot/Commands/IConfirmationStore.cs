@@ -1,26 +1,5 @@
 namespace TeamsRolloutBot.Commands;
 
-/// <summary>A send that waits for the lead's confirmation.</summary>
-public sealed record PendingConfirmation(
-    string Id,
-    string Command,
-    int? Recipients,
-    string RequestedBy,
-    string? RequestedByName,
-    DateTimeOffset ExpiresAt,
-    string State,
-    string? DecidedByName,
-    DateTimeOffset? DecidedAt,
-    string? Result);
-
-/// <summary>The states of a <see cref="PendingConfirmation"/>.</summary>
-public static class ConfirmationStates
-{
-    public const string Pending = "pending";
-    public const string Confirmed = "confirmed";
-    public const string Declined = "declined";
-}
-
 /// <summary>
 /// Sends that wait for the lead's confirmation. Deciding is conditional on the confirmation still being pending, so a
 /// double click, a redelivered invoke or two instances handling the same click act once; only the asking lead decides.

@@ -1,7 +1,4 @@
-namespace TeamsRolloutBot.Storage;
-
-/// <summary>One schema change, applied once and recorded in <c>schema_migrations</c>.</summary>
-public sealed record Migration(int Version, string Name, string Sql);
+namespace TeamsRolloutBot.Storage.Sqlite;
 
 /// <summary>The SQLite schema, in order. Append new migrations; never edit one that has shipped.</summary>
 public static class Migrations
