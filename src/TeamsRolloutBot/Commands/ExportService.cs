@@ -23,7 +23,7 @@ public sealed class ExportService(
     IAuditLog audit,
     ConnectorClient connector,
     IHttpClientFactory httpClients,
-    IServiceProvider services,
+    IDeliveryStore deliveries,
     CommandTexts texts,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<ExportService> logger)
@@ -165,14 +165,12 @@ public sealed class ExportService(
         {
             statuses[wave.Id] = await waves.GetStatusAsync(wave, cancellationToken);
         }
-        // The delivery engine's record of each planned send (same key), when the engine is there.
-        var store = services.GetService<IDeliveryStore>();
+        // The delivery engine's record of each planned send (same key).
         var rows = new List<IReadOnlyList<string?>>();
         foreach (var s in PlanLookup.Effective(plan, statuses))
         {
-            var record = store is null ? null : await store.FindSendAsync(s.Key, cancellationToken);
-            var deliveryState = store is null ? "no delivery engine"
-                : record is null ? "not registered yet"
+            var record = await deliveries.FindSendAsync(s.Key, cancellationToken);
+            var deliveryState = record is null ? "not registered yet"
                 : record.State == PlannedSendState.Expanded ? $"expanded ({record.JobCount} job(s))"
                 : record.State.ToString().ToLowerInvariant();
             rows.Add(

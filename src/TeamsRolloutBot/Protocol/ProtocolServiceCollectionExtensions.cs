@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using TeamsRolloutBot.Conversations;
@@ -14,7 +13,6 @@ public static class ProtocolServiceCollectionExtensions
     {
         services.AddOptions<BotOptions>().Configure(o => BotOptions.Bind(o, configuration)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<BotAuthenticator>();
         services.AddAppCredential();
