@@ -16,10 +16,12 @@ public static class ProtocolServiceCollectionExtensions
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<BotAuthenticator>();
         services.AddAppCredential();
-        services.AddSingleton<BotTokenProvider>();
+        services.AddTransient<BotAuthorizationHandler>();
         services.AddHttpClient(nameof(BotAuthenticator)).AddStandardResilienceHandler();
 
+        // The token is added outside the retries, as for Graph: one token per call, cached by the credential.
         services.AddHttpClient<ConnectorClient>()
+            .AddHttpMessageHandler<BotAuthorizationHandler>()
             .AddResilienceHandler("connector", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<BotOptions>>().Value;
