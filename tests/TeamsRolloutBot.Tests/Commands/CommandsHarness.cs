@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Commands;
@@ -83,12 +84,12 @@ public sealed class CommandsHarness : IAsyncLifetime
     {
         OpenId = await FakeOpenIdServer.StartNewAsync();
         Connector = await FakeConnector.StartNewAsync();
-        Graph = await FakeGraph.StartNewAsync();
+        Graph = await FakeGraph.StartAsync();
         Upload = await FakeUpload.StartNewAsync();
-        Graph.Upns[UpnLeadId] = "upn.lead@contoso.example";
-        Graph.Upns[MemberId] = "member@contoso.example";
-        Graph.Groups[LeadGroup] = [GroupLeadId];
-        Graph.GroupSizes[BigGroup] = 120;
+        Graph.Directory.AddUser(new FakeUser(UpnLeadId, null, UserPrincipalName: "upn.lead@contoso.example"));
+        Graph.Directory.AddUser(new FakeUser(MemberId, null, UserPrincipalName: "member@contoso.example"));
+        Graph.Directory.Groups[LeadGroup] = [new FakeUser(GroupLeadId, null)];
+        Graph.Directory.GroupCounts[BigGroup] = 120;
 
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);

@@ -38,7 +38,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
     public static async Task<DeliveryHarness> StartAsync(Dictionary<string, string?>? overrides = null, int tenantLimit = 500, bool local = false)
     {
         var harness = new DeliveryHarness { Teams = await FakeTeams.StartAsync(tenantLimit), Graph = await FakeGraph.StartAsync() };
-        harness.Graph.Teams = harness.Teams;
+        harness.Graph.TeamsApps.Teams = harness.Teams;
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var settings = new Dictionary<string, string?>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
@@ -73,7 +74,7 @@ public sealed class FeedbackBot : IAsyncDisposable
     {
         var openId = await FakeOpenIdServer.StartNewAsync();
         var connector = await FakeConnector.StartNewAsync();
-        var graph = sharedGraph ?? await FakeGraph.StartNewAsync();
+        var graph = sharedGraph ?? await FakeGraph.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var dir = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -90,8 +91,8 @@ public sealed class FeedbackBot : IAsyncDisposable
         };
         if (sharePoint)
         {
-            all["Feedback:SharePointSiteId"] = FakeGraph.SiteId;
-            all["Feedback:SharePointListId"] = FakeGraph.ListId;
+            all["Feedback:SharePointSiteId"] = SharePointListRoutes.SiteId;
+            all["Feedback:SharePointListId"] = SharePointListRoutes.ListId;
         }
         foreach (var (key, value) in settings ?? [])
         {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Tests.Commands;
 using TeamsRolloutBot.Tests.Infrastructure;
 
@@ -28,8 +29,8 @@ public sealed class TwoInstanceCommandsTests(AzuriteFixture azurite) : IClassFix
     {
         _openId = await FakeOpenIdServer.StartNewAsync();
         _connector = await FakeConnector.StartNewAsync();
-        var graph = await FakeGraph.StartNewAsync();
-        graph.GroupSizes[CommandsHarness.BigGroup] = 120;
+        var graph = await FakeGraph.StartAsync();
+        graph.Directory.GroupCounts[CommandsHarness.BigGroup] = 120;
         _owned.Add(graph);
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
