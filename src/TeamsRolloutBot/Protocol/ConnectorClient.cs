@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -194,11 +193,4 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
     internal static Uri BuildUri(string serviceUrl, string relativePath) => new(serviceUrl.TrimEnd('/') + "/" + relativePath);
 
     private static string Esc(string value) => Uri.EscapeDataString(value);
-}
-
-/// <summary>A connector call that failed where the caller expected a value (for example while paging members).</summary>
-public sealed class ConnectorException(string message, ConnectorOutcome outcome, TimeSpan? retryAfter) : Exception(message)
-{
-    public ConnectorOutcome Outcome { get; } = outcome;
-    public TimeSpan? RetryAfter { get; } = retryAfter;
 }
