@@ -242,6 +242,3 @@ public static class CardTemplate
         throw new CardTemplateException($"'${{' without a closing '}}' in \"{text}\"");
     }
 }
-
-/// <summary>A template that cannot be expanded (bad expression syntax or an operation on the wrong type).</summary>
-public sealed class CardTemplateException(string message) : Exception(message);

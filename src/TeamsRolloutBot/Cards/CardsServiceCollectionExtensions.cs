@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Cards;
@@ -23,7 +22,7 @@ public static class CardsServiceCollectionExtensions
         }
         if (CardStrings.Languages.Count == 0)
             throw new InvalidOperationException("No card strings (Cards/Strings/*.json) are embedded in the build.");
-        services.TryAddSingleton<IMessageTemplateRules>(CardMessageRules.Instance);
+        services.AddSingleton<IMessageTemplateRules>(CardMessageRules.Instance);
         return services;
     }
 }

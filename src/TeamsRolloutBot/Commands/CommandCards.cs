@@ -3,7 +3,10 @@ using TeamsRolloutBot.Cards;
 
 namespace TeamsRolloutBot.Commands;
 
-/// <summary>Adaptive Card (1.5) building blocks for the bot's own lead cards: text, facts, and Action.Execute buttons that gather no inputs.</summary>
+/// <summary>
+/// The bot's lead cards: <see cref="FromTemplate"/> binds a template in Cards/Templates (status, plan, confirmation); the
+/// building blocks below lay out the few cards still made in code (help buttons, the preview frame).
+/// </summary>
 public static class CommandCards
 {
     public const string RunVerb = "run";
@@ -56,20 +59,6 @@ public static class CommandCards
         return block;
     }
 
-    /// <summary>A highlighted line (the result of an action shown on top of a card).</summary>
-    public static JsonObject Banner(string text, bool good = true) => new()
-    {
-        ["type"] = "Container",
-        ["style"] = good ? "good" : "attention",
-        ["items"] = new JsonArray(Text(text)),
-    };
-
-    public static JsonObject Facts(IEnumerable<(string Title, string Value)> facts) => new()
-    {
-        ["type"] = "FactSet",
-        ["facts"] = new JsonArray([.. facts.Select(f => (JsonNode)new JsonObject { ["title"] = f.Title, ["value"] = f.Value })]),
-    };
-
     /// <summary>A button that runs a command as the clicking lead (verb <c>run</c>, data <c>{ command }</c>).</summary>
     public static JsonObject RunButton(string title, string command, string? style = null) =>
         Execute(title, RunVerb, new JsonObject { ["command"] = command }, style);
@@ -96,10 +85,4 @@ public static class CommandCards
         }
         return action;
     }
-
-    public static JsonObject ActionSet(IEnumerable<JsonNode> actions) => new()
-    {
-        ["type"] = "ActionSet",
-        ["actions"] = new JsonArray([.. actions]),
-    };
 }

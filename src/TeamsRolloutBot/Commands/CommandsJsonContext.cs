@@ -9,4 +9,5 @@ namespace TeamsRolloutBot.Commands;
 [JsonSerializable(typeof(RunData))]
 [JsonSerializable(typeof(ConfirmationData))]
 [JsonSerializable(typeof(WaveButtonData))]
+[JsonSerializable(typeof(FileConsentValue))]
 internal sealed partial class CommandsJsonContext : JsonSerializerContext;

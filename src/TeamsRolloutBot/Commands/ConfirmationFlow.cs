@@ -23,6 +23,10 @@ public sealed class ConfirmationFlow(
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<ConfirmationFlow> logger)
 {
+    /// <summary>The confirmation card's template in Cards/Templates, and the card that replaces it once decided.</summary>
+    public const string Template = "lead-confirmation";
+    public const string ResultTemplate = "lead-confirmation-result";
+
     /// <summary>Runs a confirmed command (a canonical <c>send</c> or <c>wave start</c>) with its confirmation id.</summary>
     public delegate Task<CommandReply> Run(RolloutPlan plan, ParsedCommand command, string confirmationId, CancellationToken cancellationToken);
 
@@ -40,36 +44,32 @@ public sealed class ConfirmationFlow(
         var people = count.Exact
             ? texts.Format(language, "confirm.people.exact", count.People)
             : texts.Format(language, "confirm.people.estimate", count.People, string.Join(", ", count.UncountedDepartments));
-        var body = new List<JsonNode>
+        var view = new JsonObject
         {
-            CommandCards.Title(texts.Get(language, "confirm.title")),
-            CommandCards.Text(question),
-            CommandCards.Facts(
-            [
-                (texts.Get(language, "confirm.fact.people"), people),
-                (texts.Get(language, "confirm.fact.channels"), count.ChannelPosts.ToString(CultureInfo.InvariantCulture)),
-                (texts.Get(language, "confirm.fact.expires"), Time(Local(plan, time.GetUtcNow() + lifetime))),
-            ]),
+            ["question"] = question,
+            ["people"] = people,
+            ["channelPosts"] = count.ChannelPosts.ToString(CultureInfo.InvariantCulture),
+            ["expires"] = Time(Local(plan, time.GetUtcNow() + lifetime)),
+            ["confirmationId"] = id,
+            ["hasPreview"] = message is not null,
+            ["previewShown"] = false,
+            ["previewFailedShown"] = false,
         };
         if (message is not null)
         {
-            body.Add(CommandCards.Heading(texts.Get(language, "confirm.preview")));
             var department = wave?.DepartmentIds.Select(plan.FindDepartment).FirstOrDefault(d => d is not null);
             try
             {
-                body.Add(preview.Render(plan, message, wave, department, language));
+                view["preview"] = preview.Render(plan, message, wave, department, language);
+                view["previewShown"] = true;
             }
             catch (Exception ex) when (ex is CardTemplateException or ArgumentException)
             {
-                body.Add(CommandCards.Text(texts.Format(language, "preview.failed", message.Id, ex.Message)));
+                view["previewFailed"] = texts.Format(language, "preview.failed", message.Id, ex.Message);
+                view["previewFailedShown"] = true;
             }
         }
-        var data = new JsonObject { ["confirmationId"] = id };
-        return CommandReply.FromCard(CommandCards.Card(body,
-            [
-                CommandCards.Execute(texts.Get(language, "button.confirm"), CommandCards.ConfirmVerb, data, "positive"),
-                CommandCards.Execute(texts.Get(language, "button.cancel"), CommandCards.DeclineVerb, (JsonObject)data.DeepClone(), "destructive"),
-            ]), texts.Get(language, "confirm.summary"));
+        return CommandReply.FromCard(CommandCards.FromTemplate(Template, language, view), texts.Get(language, "confirm.summary"));
     }
 
     /// <summary>A click on Confirm (<paramref name="confirm"/>) or Cancel: decides once, then runs the command with <paramref name="run"/>.</summary>
@@ -133,8 +133,12 @@ public sealed class ConfirmationFlow(
             return reply;
         }
 
-        CommandReply Result(string text, bool good) =>
-            CommandReply.FromCard(CommandCards.Card([CommandCards.Title(texts.Get(language, "confirm.title")), CommandCards.Text(pending?.Command is { } c ? $"`{CommandTexts.Display(language, c)}`" : ""), CommandCards.Banner(text, good)]), text);
+        CommandReply Result(string text, bool good) => CommandReply.FromCard(CommandCards.FromTemplate(ResultTemplate, language, new JsonObject
+        {
+            ["command"] = pending?.Command is { } c ? $"`{CommandTexts.Display(language, c)}`" : "",
+            ["banner"] = text,
+            ["bannerStyle"] = good ? "good" : "attention",
+        }), text);
 
         static string Suffix(string? result) => string.IsNullOrEmpty(result) ? "" : "\n\n" + result;
     }

@@ -23,7 +23,7 @@ public sealed class ExportService(
     IAuditLog audit,
     ConnectorClient connector,
     IHttpClientFactory httpClients,
-    IServiceProvider services,
+    IDeliveryStore deliveries,
     CommandTexts texts,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<ExportService> logger)
@@ -69,16 +69,16 @@ public sealed class ExportService(
     {
         var language = context.Language;
         // The file consent card's answer: value { action: accept|decline, context { kind }, uploadInfo { uploadUrl, ... } }.
-        if (activity.Value is not { ValueKind: JsonValueKind.Object } value)
+        if (InvokePayload.Read(activity.Value, CommandsJsonContext.Default.FileConsentValue) is not { } value)
         {
             return BadRequest(language, "value");
         }
-        var action = Str(value, "action");
+        var action = value.Action;
         if (action is not ("accept" or "decline"))
         {
             return BadRequest(language, "value.action");
         }
-        var kind = value.TryGetProperty("context", out var ctx) && ctx.ValueKind == JsonValueKind.Object ? Str(ctx, "kind") : null;
+        var kind = value.Context?.Kind;
         if (kind is not ("feedback" or "deliveries"))
         {
             return BadRequest(language, "value.context.kind");
@@ -95,7 +95,7 @@ public sealed class ExportService(
             await ReplyAsync(activity, Activity.CreateMessage(texts.Get(language, "export.declined")), cancellationToken);
             return new InvokeResponse(200);
         }
-        if (!value.TryGetProperty("uploadInfo", out var upload) || Str(upload, "uploadUrl") is not { } uploadUrl
+        if (value.UploadInfo is not { UploadUrl: { } uploadUrl } upload
             || !Uri.TryCreate(uploadUrl, UriKind.Absolute, out var uploadUri)
             || !(uploadUri.Scheme == Uri.UriSchemeHttps || (uploadUri.Scheme == Uri.UriSchemeHttp && uploadUri.IsLoopback)))
         {
@@ -134,15 +134,15 @@ public sealed class ExportService(
         var fileCard = new Activity
         {
             Type = ActivityTypes.Message,
-            Text = texts.Format(language, "export.uploaded", Str(upload, "name") ?? FileName(kind), rows),
+            Text = texts.Format(language, "export.uploaded", upload.Name ?? FileName(kind), rows),
             Attachments =
             [
                 new Attachment
                 {
                     ContentType = FileInfoContentType,
-                    ContentUrl = Str(upload, "contentUrl"),
-                    Name = Str(upload, "name") ?? FileName(kind),
-                    Content = new JsonObject { ["uniqueId"] = Str(upload, "uniqueId"), ["fileType"] = Str(upload, "fileType") ?? "csv" },
+                    ContentUrl = upload.ContentUrl,
+                    Name = upload.Name ?? FileName(kind),
+                    Content = new JsonObject { ["uniqueId"] = upload.UniqueId, ["fileType"] = upload.FileType ?? "csv" },
                 },
             ],
         };
@@ -165,14 +165,12 @@ public sealed class ExportService(
         {
             statuses[wave.Id] = await waves.GetStatusAsync(wave, cancellationToken);
         }
-        // The delivery engine's record of each planned send (same key), when the engine is there.
-        var store = services.GetService<IDeliveryStore>();
+        // The delivery engine's record of each planned send (same key).
         var rows = new List<IReadOnlyList<string?>>();
         foreach (var s in PlanLookup.Effective(plan, statuses))
         {
-            var record = store is null ? null : await store.FindSendAsync(s.Key, cancellationToken);
-            var deliveryState = store is null ? "no delivery engine"
-                : record is null ? "not registered yet"
+            var record = await deliveries.FindSendAsync(s.Key, cancellationToken);
+            var deliveryState = record is null ? "not registered yet"
                 : record.State == PlannedSendState.Expanded ? $"expanded ({record.JobCount} job(s))"
                 : record.State.ToString().ToLowerInvariant();
             rows.Add(
@@ -204,7 +202,4 @@ public sealed class ExportService(
         Log.InvokeRefused(logger, "fileConsent/invoke", field + " missing or not valid");
         return InvokeResponse.BadRequest(texts.Format(language, "invoke.badRequest", field));
     }
-
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -4,7 +4,7 @@ using TeamsRolloutBot.Plan;
 namespace TeamsRolloutBot.Commands;
 
 /// <summary><c>feedback [wave|department]</c> and <c>feedback setup-list</c>: the survey's results and its SharePoint list.</summary>
-public sealed class FeedbackCommands(FeedbackSummaryService feedback, IServiceProvider services, CommandAudit audit, CommandTexts texts)
+public sealed class FeedbackCommands(FeedbackSummaryService feedback, FeedbackListSetup listSetup, CommandAudit audit, CommandTexts texts)
 {
     /// <summary><c>feedback [wave|department]</c>: the survey summary card of the feedback feature.</summary>
     public async Task<CommandReply> SummaryAsync(CommandContext context, RolloutPlan plan, string? target, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ public sealed class FeedbackCommands(FeedbackSummaryService feedback, IServicePr
     public async Task<CommandReply> SetupListAsync(CommandContext context, ParsedCommand command, CancellationToken cancellationToken)
     {
         var language = context.Language;
-        var report = await services.GetRequiredService<FeedbackListSetup>().EnsureColumnsAsync(cancellationToken);
+        var report = await listSetup.EnsureColumnsAsync(cancellationToken);
         var text = !report.Enabled ? texts.Get(language, "feedbackList.off")
             : report.Error is not null ? texts.Format(language, "feedbackList.failed", report.Error)
             : texts.Format(language, "feedbackList.done", report.Present.Count, report.Created.Count,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace TeamsRolloutBot.Commands;
@@ -22,6 +23,59 @@ internal sealed record ConfirmationData(string? ConfirmationId);
 
 /// <summary>Data of the buttons of the delivery progress card (Cards template <c>status</c>).</summary>
 internal sealed record WaveButtonData(string? WaveId);
+
+/// <summary>
+/// The value of a <c>fileConsent/invoke</c>: <c>{ action: accept|decline, context: { kind }, uploadInfo: { ... } }</c>. Each
+/// field of another JSON type reads as null, so the refusal names that field (<c>value.context.kind</c>), not the whole value.
+/// </summary>
+internal sealed record FileConsentValue(
+    [property: JsonConverter(typeof(LenientString))] string? Action,
+    [property: JsonConverter(typeof(LenientObject<FileConsentContext>))] FileConsentContext? Context,
+    [property: JsonConverter(typeof(LenientObject<FileUploadInfo>))] FileUploadInfo? UploadInfo);
+
+/// <summary>The context the export's file consent card carries back: which export was accepted or declined.</summary>
+internal sealed record FileConsentContext([property: JsonConverter(typeof(LenientString))] string? Kind);
+
+/// <summary>Where Teams created the file in the lead's OneDrive, and what to show on the file card.</summary>
+internal sealed record FileUploadInfo(
+    [property: JsonConverter(typeof(LenientString))] string? UploadUrl,
+    [property: JsonConverter(typeof(LenientString))] string? Name,
+    [property: JsonConverter(typeof(LenientString))] string? ContentUrl,
+    [property: JsonConverter(typeof(LenientString))] string? UniqueId,
+    [property: JsonConverter(typeof(LenientString))] string? FileType);
+
+/// <summary>A string field that reads as null when the JSON holds another type (the caller then names the field).</summary>
+internal sealed class LenientString : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+
+/// <summary>An object field that reads as null when the JSON holds another type; its own fields are read as usual.</summary>
+internal sealed class LenientObject<T> : JsonConverter<T?> where T : class
+{
+    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+        return JsonSerializer.Deserialize(ref reader, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+    }
+
+    public override void Write(Utf8JsonWriter writer, T? value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value!, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+}
 
 /// <summary>Reads invoke payloads: a field that is absent or not of its JSON type reads as null.</summary>
 internal static class InvokePayload

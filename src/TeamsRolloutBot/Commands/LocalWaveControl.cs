@@ -11,7 +11,7 @@ namespace TeamsRolloutBot.Commands;
 /// conditional write on the state read before, so two leads acting at once (on two instances) never undo each other's
 /// cancel.
 /// </summary>
-public sealed class LocalWaveControl(IWaveStateStore states, IDeliveryStore deliveries, LeadGraphClient graph, IServiceProvider services, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
+public sealed class LocalWaveControl(IWaveStateStore states, IDeliveryStore deliveries, LeadGraphClient graph, PlanProvider plans, IWaveLocks locks, [FromKeyedServices(CommandsClock.Key)] TimeProvider time, ILogger<LocalWaveControl> logger) : IWaveControl
 {
 
     public Task<WaveActionResult> StartAsync(Wave wave, DateOnly? startDate, string actor, CancellationToken cancellationToken) =>
@@ -44,7 +44,7 @@ public sealed class LocalWaveControl(IWaveStateStore states, IDeliveryStore deli
     /// </summary>
     public async Task<SendNowResult> SendNowAsync(string requestId, PlanMessage message, IReadOnlyList<Department> departments, string actor, CancellationToken cancellationToken)
     {
-        if (services.GetService<PlanProvider>()?.Current is not { } plan)
+        if (plans.Current is not { } plan)
         {
             return new SendNowResult(false, 0);
         }
@@ -89,7 +89,7 @@ public sealed class LocalWaveControl(IWaveStateStore states, IDeliveryStore deli
         Func<WaveStatus, DateOnly?, (WaveActionOutcome Outcome, WaveState? State, DateOnly? Start)> decide, CancellationToken cancellationToken)
     {
         // Not while the scheduler expands one of the wave's sends (it re-reads the state under the same lock).
-        await using var waveLock = services.GetService<IWaveLocks>() is { } locks ? await locks.AcquireAsync(wave.Id, cancellationToken) : null;
+        await using var waveLock = await locks.AcquireAsync(wave.Id, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             var (current, stored, version) = await ReadStoredAsync(wave, cancellationToken);

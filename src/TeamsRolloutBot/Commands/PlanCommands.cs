@@ -16,6 +16,9 @@ public sealed class PlanCommands(
     CommandTexts texts,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time)
 {
+    /// <summary>The plan card's template in Cards/Templates.</summary>
+    public const string Template = "lead-plan";
+
     private const int ScheduleLines = 25;
 
     public async Task<CommandReply> ReloadAsync(CommandContext context, ParsedCommand command, CancellationToken cancellationToken)
@@ -43,49 +46,52 @@ public sealed class PlanCommands(
         string Line(PlanDiagnostic d) => texts.Format(language, "reload.line", d.Line, d.Field, d.Message);
     }
 
+    /// <summary>The plan card (Cards/Templates/lead-plan.json): facts, each wave with its buttons, the next sends.</summary>
     public async Task<CommandReply> PlanAsync(CommandContext context, RolloutPlan plan, CancellationToken cancellationToken)
     {
         var language = context.Language;
         var statuses = await waves.StatusesAsync(plan, cancellationToken);
-        var body = new List<JsonNode>
-        {
-            CommandCards.Title(texts.Format(language, "plan.title", plan.Name)),
-            CommandCards.Facts(
-            [
-                (texts.Get(language, "plan.fact.timezone"), plan.TimeZoneId),
-                (texts.Get(language, "plan.fact.languages"), string.Join(", ", plan.Languages)),
-                (texts.Get(language, "plan.fact.departments"), plan.Departments.Count.ToString(CultureInfo.InvariantCulture)),
-                (texts.Get(language, "plan.fact.waves"), plan.Waves.Count.ToString(CultureInfo.InvariantCulture)),
-            ]),
-            CommandCards.Heading(texts.Get(language, "plan.waves")),
-        };
+        var lines = new JsonArray();
         foreach (var wave in plan.Waves)
         {
             var status = statuses[wave.Id];
-            body.Add(CommandCards.Text(texts.Format(language, "plan.wave.line",
-                wave.Name.Get(language, plan.DefaultLanguage), wave.Id, Date(status.StartDate), PlanLookup.DepartmentNames(plan, wave, language),
-                texts.Get(language, "state." + status.State))));
-            var buttons = new List<JsonNode> { CommandCards.RunButton(texts.Get(language, "button.status"), $"status {wave.Id}") };
+            var buttons = new JsonArray { Button("button.status", $"status {wave.Id}") };
             if (status.State is WaveState.Scheduled or WaveState.Cancelled)
             {
-                buttons.Add(CommandCards.RunButton(texts.Get(language, "button.start"), $"wave start {wave.Id}"));
+                buttons.Add(Button("button.start", $"wave start {wave.Id}"));
             }
-            body.Add(CommandCards.ActionSet(buttons));
+            lines.Add(new JsonObject
+            {
+                ["line"] = texts.Format(language, "plan.wave.line",
+                    wave.Name.Get(language, plan.DefaultLanguage), wave.Id, Date(status.StartDate), PlanLookup.DepartmentNames(plan, wave, language),
+                    texts.Get(language, "state." + status.State)),
+                ["buttons"] = buttons,
+            });
         }
-        body.Add(CommandCards.Heading(texts.Get(language, "plan.next")));
         // One line per message and time, with all its departments: an all-departments send is one line, not six.
         var ahead = PlanLookup.Effective(plan, statuses)
             .Where(s => s.Utc >= time.GetUtcNow() && PlanLookup.Sends(statuses[s.WaveId].State))
             .GroupBy(s => (s.Utc, s.MessageId, s.Audience))
             .Take(5)
             .ToList();
-        body.Add(CommandCards.Text(ahead.Count == 0
-            ? texts.Get(language, "plan.next.none")
-            : string.Join("\n", ahead.Select(g => texts.Format(language, "plan.next.line", Time(g.First().Local), g.Key.MessageId,
-                string.Join(", ", g.Select(s => s.Department.Name.Get(language, plan.DefaultLanguage)).Distinct()), Audience(language, g.Key.Audience))))));
-        body.Add(CommandCards.Text(texts.Format(language, "plan.times", plan.TimeZoneId), subtle: true));
-        return CommandReply.FromCard(CommandCards.Card(body, [CommandCards.RunButton(texts.Get(language, "button.status"), "status")]),
-            texts.Format(language, "plan.title", plan.Name));
+        var title = texts.Format(language, "plan.title", plan.Name);
+        var view = new JsonObject
+        {
+            ["title"] = title,
+            ["timeZone"] = plan.TimeZoneId,
+            ["languages"] = string.Join(", ", plan.Languages),
+            ["departments"] = plan.Departments.Count.ToString(CultureInfo.InvariantCulture),
+            ["waveCount"] = plan.Waves.Count.ToString(CultureInfo.InvariantCulture),
+            ["waves"] = lines,
+            ["next"] = ahead.Count == 0
+                ? texts.Get(language, "plan.next.none")
+                : string.Join("\n", ahead.Select(g => texts.Format(language, "plan.next.line", Time(g.First().Local), g.Key.MessageId,
+                    string.Join(", ", g.Select(s => s.Department.Name.Get(language, plan.DefaultLanguage)).Distinct()), Audience(language, g.Key.Audience)))),
+            ["times"] = texts.Format(language, "plan.times", plan.TimeZoneId),
+        };
+        return CommandReply.FromCard(CommandCards.FromTemplate(Template, language, view), title);
+
+        JsonObject Button(string key, string command) => new() { ["title"] = texts.Get(language, key), ["command"] = command };
     }
 
     public async Task<CommandReply> ScheduleAsync(CommandContext context, RolloutPlan plan, string? waveId, CancellationToken cancellationToken)

@@ -6,13 +6,6 @@ using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Delivery;
 
-/// <summary><c>Rollout:DemoTimeScale</c>: how much faster than real time the schedule runs in local Playground mode.</summary>
-public sealed class DemoOptions
-{
-    /// <summary>1 (or unset) = real time; 10080 = one plan week per minute. Honoured only with <c>Bot:LocalPlayground=true</c>.</summary>
-    public double DemoTimeScale { get; set; } = 1;
-}
-
 /// <summary>
 /// The current plan as delivery sees it: the schedule expanded into <see cref="PlannedSend"/>s (recomputed when the
 /// plan reloads), its departments and leads. With a demo time scale the schedule is compressed around the moment the

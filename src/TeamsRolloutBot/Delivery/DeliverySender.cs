@@ -7,12 +7,6 @@ using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Delivery;
 
-/// <summary>What to do with a job after one attempt: finish it, or put it back in the queue until <see cref="RetryAt"/>.</summary>
-public sealed record DeliveryStep(DeliveryResult Result, DateTimeOffset? RetryAt = null, bool CountAttempt = false, bool InstallRequested = false)
-{
-    public static DeliveryStep Done(DeliveryOutcome outcome, string? detail = null, int? status = null) => new(new DeliveryResult(outcome, detail, status));
-}
-
 /// <summary>
 /// Makes one attempt at one job: a new thread in a channel, a 1:1 message (finding or creating the chat, installing
 /// the app through Graph when the user lacks it), or an e-mail through Graph, paced to Teams' limits. Every attempt

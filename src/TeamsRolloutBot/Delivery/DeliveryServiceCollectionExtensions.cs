@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Protocol;
@@ -21,14 +20,13 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Rollout")).ValidateOnStart()
             .Validate(o => o.DemoTimeScale is >= 1 and <= 1_000_000, "Rollout:DemoTimeScale must be between 1 and 1000000 (10080 = one plan week per minute).");
-        services.TryAddSingleton(TimeProvider.System);
-
         services.AddSingleton<TenantPacer>();
         services.AddSingleton<ConversationPacer>();
         // Shares the rate between instances when the storage provider registers an IInstanceRegistry (AzureStorage).
         services.AddSingleton<PacingCoordinator>();
         services.AddTransient<ThrottleObserver>();
-        services.AddHttpClient<ConnectorClient>().AddHttpMessageHandler<ThrottleObserver>();
+        // The connector's client by its name (AddBotProtocol registers the typed client): one more handler, no second registration.
+        services.AddHttpClient(nameof(ConnectorClient)).AddHttpMessageHandler<ThrottleObserver>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<DeliveryContent>();
         services.AddSingleton<DeliveryPlanSource>();
@@ -37,8 +35,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliveryDispatcher>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<ProgressReporter>();
-        // Before AddFeedback: survey response rates count the people the survey was delivered to.
-        services.TryAddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
+        // Survey response rates count the people the survey was delivered to (Feedback reads this).
+        services.AddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
         if (configuration.GetValue("Delivery:Enabled", true))
         {
             services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());

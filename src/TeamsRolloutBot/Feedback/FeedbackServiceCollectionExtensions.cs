@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Feedback.Replies;
 
@@ -10,15 +9,13 @@ public static class FeedbackServiceCollectionExtensions
     /// <summary>
     /// Options (validated at start-up), survey cards and invoke handler,
     /// summaries and export, and the background worker (SharePoint copy, card refresh lists, summaries, reminders).
-    /// Needs AddBotStorage (the <see cref="IFeedbackStore"/>), AddRolloutPlan, AddBotProtocol and AddGraph (the SharePoint list and channel replies endpoints). Survey recipients come from the plan until another
-    /// <see cref="ISurveyAudience"/> (delivery) is registered before this call.
+    /// Needs AddBotStorage (the <see cref="IFeedbackStore"/>), AddRolloutPlan, AddBotProtocol and AddGraph (the SharePoint list and channel replies endpoints). The
+    /// <see cref="ISurveyAudience"/> (who the survey went to) comes from AddDelivery.
     /// </summary>
     public static IServiceCollection AddFeedback(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISurveyAudience, PlanSurveyAudience>();
         services.AddSingleton<SurveyCards>();
         services.AddSingleton<FeedbackWorkSignal>();
         services.AddSingleton<SurveyInvokeHandler>();

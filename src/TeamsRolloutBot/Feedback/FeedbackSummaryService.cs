@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
@@ -7,45 +6,6 @@ using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Feedback;
-
-/// <summary>One department's response figures. Recipients and non-responders are null when nobody knows how many got the survey.</summary>
-public sealed record DepartmentFigures(string DepartmentId, int Responses, int? Recipients, int? NonResponders, SurveyRecipientSource Source)
-{
-    public double? ResponseRate => Recipients is > 0 ? (double)Responses / Recipients.Value : null;
-}
-
-/// <summary>A comment for the summary: text, when, and the author's name only when they consented to contact.</summary>
-public sealed record SummaryComment(string Text, string? Author, string? DepartmentId, DateTimeOffset At);
-
-/// <summary>The figures of a feedback summary, computed from the stored current answers.</summary>
-public sealed record FeedbackSummary(
-    string? WaveId,
-    string? DepartmentId,
-    IReadOnlyList<DepartmentFigures> Departments,
-    int Responses,
-    int? Recipients,
-    int? NonResponders,
-    IReadOnlyList<int> RatingCounts,
-    double? AverageRating,
-    int SuccessYes,
-    int SuccessPartly,
-    int SuccessNo,
-    IReadOnlyList<(string Problem, int Count)> TopProblems,
-    IReadOnlyList<SummaryComment> RecentComments,
-    bool SharePointEnabled,
-    SyncCounts Sync)
-{
-    /// <summary>The thread replies in scope (null when thread replies are not collected).</summary>
-    public Replies.ReplyFigures? Replies { get; init; }
-
-    /// <summary>Share of responses that said enrollment worked ("yes"); null without responses.</summary>
-    public double? SuccessRate => Responses > 0 ? (double)SuccessYes / Responses : null;
-
-    public double? ResponseRate => Recipients is > 0 ? (double)Responses / Recipients.Value : null;
-}
-
-/// <summary>The CSV export of the answers and how many data rows it has.</summary>
-public sealed record FeedbackExport(byte[] Bytes, int Rows);
 
 /// <summary>
 /// Feedback summaries for leads (an Adaptive Card per wave and/or department, nl/en) and the CSV export of all answers.

@@ -4,9 +4,6 @@ using TeamsRolloutBot.Plan;
 
 namespace TeamsRolloutBot.Feedback;
 
-/// <summary>One wave's survey: its id, the plan message that carries it, when it first goes out and to which departments.</summary>
-public sealed record WaveSurvey(string WaveId, string SurveyId, string MessageId, DateTimeOffset SentAtUtc, IReadOnlyList<string> DepartmentIds);
-
 /// <summary>The surveys of a plan: every wave with a message using the <c>survey</c> template.</summary>
 public static class SurveySchedule
 {

@@ -16,9 +16,10 @@ public static class GraphServiceCollectionExtensions
     ];
 
     /// <summary>
-    /// <c>Graph:</c> options (validated at start-up), the app's credential, the typed <see cref="GraphClient"/> with the
+    /// <c>Graph:</c> options (validated at start-up), the typed <see cref="GraphClient"/> with the
     /// token handler and one resilience pipeline (429/503/504 with a Retry-After up to <c>Graph:MaxShortRetryWait</c>
-    /// waited out; anything longer returned as an outcome), and the endpoint classes the features call.
+    /// waited out; anything longer returned as an outcome), and the endpoint classes the features call. The token comes
+    /// from the app's credential, registered by AddBotProtocol.
     /// </summary>
     public static IServiceCollection AddGraph(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +30,6 @@ public static class GraphServiceCollectionExtensions
             options.Validate(_ => configuration[removed] is null, $"{removed} is no longer read: set {replacement} instead (one Graph endpoint for every feature).");
         }
         services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
-        services.AddAppCredential();
         services.AddTransient<GraphAuthorizationHandler>();
         // The endpoint classes are singletons holding this client: connections are recycled by the handler instead.
         services.AddHttpClient<GraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)

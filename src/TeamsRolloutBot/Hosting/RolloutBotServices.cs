@@ -14,12 +14,13 @@ public static class RolloutBotServices
 {
     public static IServiceCollection AddRolloutBot(this IServiceCollection services, IConfiguration configuration)
     {
+        // The one clock every feature reads (tests replace it with ConfigureTestServices, which runs after this).
+        services.AddSingleton(TimeProvider.System);
         services.AddBotStorage(configuration);
         services.AddRolloutPlan(configuration);
         services.AddCards(configuration);
         services.AddBotProtocol(configuration);
         services.AddGraph(configuration);
-        // Delivery before Feedback: it registers the survey audience Feedback counts response rates against.
         services.AddDelivery(configuration);
         services.AddFeedback(configuration);
         services.AddLeadCommands(configuration);

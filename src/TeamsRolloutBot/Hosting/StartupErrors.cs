@@ -33,6 +33,3 @@ public static class StartupErrors
         _ => [exception.Message],
     };
 }
-
-/// <summary>A setting that makes start-up impossible; the message names the key.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);

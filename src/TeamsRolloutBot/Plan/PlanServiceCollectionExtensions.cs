@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace TeamsRolloutBot.Plan;
 
 public static class PlanServiceCollectionExtensions
@@ -12,7 +10,6 @@ public static class PlanServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.PlanPath), "Rollout:PlanPath must name the plan YAML file")
             .Validate(o => o.PlanReloadDelay >= TimeSpan.Zero && o.PlanReloadDelay <= TimeSpan.FromMinutes(1), "Rollout:PlanReloadDelay must be between 00:00:00 and 00:01:00")
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PlanProvider>();
         services.AddHostedService(sp => sp.GetRequiredService<PlanProvider>());
         return services;

@@ -264,12 +264,3 @@ public static partial class ActivityReader
         public HashSet<string>? Names { get; } = isArray ? null : new(StringComparer.Ordinal);
     }
 }
-
-/// <summary>
-/// An inbound body read by <see cref="ActivityReader"/>: the activity, or a problem sentence and the offending JSON
-/// paths (for the 400 problem+json <c>errors</c> member).
-/// </summary>
-public sealed record ActivityReadResult(Activity? Activity, string? Detail, Dictionary<string, string[]>? Errors)
-{
-    public static ActivityReadResult Refused(string path, string detail) => new(null, detail, new() { [path] = [detail] });
-}

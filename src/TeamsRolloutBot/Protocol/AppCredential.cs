@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace TeamsRolloutBot.Protocol;
@@ -8,14 +7,14 @@ namespace TeamsRolloutBot.Protocol;
 /// <summary>
 /// The app's one identity (<see cref="TokenCredential"/>) for the Bot Connector and Microsoft Graph: SingleTenant uses the
 /// client secret against the bot's tenant, UserAssignedMSI the managed identity whose client id is MicrosoftAppId.
-/// Azure.Identity caches the tokens it hands out. A credential registered before (tests) wins.
+/// Azure.Identity caches the tokens it hands out. Registered once, by AddBotProtocol; tests replace it after.
 /// </summary>
 public static class AppCredential
 {
     /// <summary>Registers the app's credential once; in local Playground mode it refuses every token request.</summary>
     public static IServiceCollection AddAppCredential(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => Create(sp.GetRequiredService<IOptions<BotOptions>>().Value));
+        services.AddSingleton(sp => Create(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         return services;
     }
 

@@ -7,28 +7,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace TeamsRolloutBot.Protocol;
 
-/// <summary>The verdict on an inbound request's credentials.</summary>
-public enum AuthVerdict
-{
-    Allowed,
-    /// <summary>No token, or a token that is not valid (signature, issuer, audience, lifetime): 401.</summary>
-    Unauthenticated,
-    /// <summary>A valid token that may not send this activity (endorsement, serviceurl, tenant, serviceUrl host): 403.</summary>
-    Forbidden,
-}
-
-/// <summary>The verdict and, when refused, a reason for the log (never sent to the caller).</summary>
-public sealed record AuthResult(AuthVerdict Verdict, string? Reason = null)
-{
-    public static readonly AuthResult Allowed = new(AuthVerdict.Allowed);
-}
-
-/// <summary>The outcome of checking the token alone, carried to the activity checks.</summary>
-public sealed record TokenCheck(AuthResult Result, JsonWebToken? Jwt, OpenIdConnectConfiguration? Configuration)
-{
-    public static readonly TokenCheck LocalMode = new(AuthResult.Allowed, null, null);
-}
-
 /// <summary>
 /// Validates the Bot Connector's JWT on <c>/api/messages</c>: issuer, audience = MicrosoftAppId, RS256 signature with a key
 /// from the OpenID metadata (cached, refreshed on an unknown key id), lifetime with 5 minutes skew, the signing key's

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -8,11 +6,11 @@ namespace TeamsRolloutBot.Protocol;
 
 /// <summary>
 /// The Bot Connector REST client: reply, send, update, delete, create conversation and paged members against a
-/// conversation's serviceUrl. A token is attached only to allow-listed serviceUrls (checked before a token is asked
-/// for). Short 429/5xx waits are retried by the resilience pipeline; anything else comes back as a
+/// conversation's serviceUrl. A serviceUrl off the allow-list is refused before any request; the token is added by
+/// <see cref="BotAuthorizationHandler"/>, again only for allow-listed serviceUrls. Short 429/5xx waits are retried by the resilience pipeline; anything else comes back as a
 /// <see cref="ConnectorOutcome"/> for the caller to record or schedule.
 /// </summary>
-public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrls, BotTokenProvider tokens, ILogger<ConnectorClient> logger)
+public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrls, ILogger<ConnectorClient> logger)
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
 
@@ -114,10 +112,6 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
         {
             request.Content = JsonContent.Create(body, bodyType);
         }
-        if (await tokens.GetTokenAsync(cancellationToken) is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
 
         HttpResponseMessage response;
         try
@@ -199,11 +193,4 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
     internal static Uri BuildUri(string serviceUrl, string relativePath) => new(serviceUrl.TrimEnd('/') + "/" + relativePath);
 
     private static string Esc(string value) => Uri.EscapeDataString(value);
-}
-
-/// <summary>A connector call that failed where the caller expected a value (for example while paging members).</summary>
-public sealed class ConnectorException(string message, ConnectorOutcome outcome, TimeSpan? retryAfter) : Exception(message)
-{
-    public ConnectorOutcome Outcome { get; } = outcome;
-    public TimeSpan? RetryAfter { get; } = retryAfter;
 }

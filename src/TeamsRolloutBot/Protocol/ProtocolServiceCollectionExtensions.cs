@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using TeamsRolloutBot.Conversations;
@@ -14,14 +13,15 @@ public static class ProtocolServiceCollectionExtensions
     {
         services.AddOptions<BotOptions>().Configure(o => BotOptions.Bind(o, configuration)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<BotAuthenticator>();
         services.AddAppCredential();
-        services.AddSingleton<BotTokenProvider>();
+        services.AddTransient<BotAuthorizationHandler>();
         services.AddHttpClient(nameof(BotAuthenticator)).AddStandardResilienceHandler();
 
+        // The token is added outside the retries, as for Graph: one token per call, cached by the credential.
         services.AddHttpClient<ConnectorClient>()
+            .AddHttpMessageHandler<BotAuthorizationHandler>()
             .AddResilienceHandler("connector", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<BotOptions>>().Value;

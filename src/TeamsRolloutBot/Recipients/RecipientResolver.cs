@@ -6,9 +6,6 @@ using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Recipients;
 
-/// <summary>One person a member or e-mail send goes to.</summary>
-public sealed record Recipient(string Id, string? Mail, string? Language, string? Name, string? Problem = null);
-
 /// <summary>
 /// Resolves a department's members: the plan's explicit users (Entra object ids or UPNs), the transitive members of its
 /// Entra group (Graph, paged), and — when neither is given, or without Graph in local Playground mode — the team's

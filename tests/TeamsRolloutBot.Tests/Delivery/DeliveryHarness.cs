@@ -77,8 +77,9 @@ public sealed class DeliveryHarness : IAsyncDisposable
         Directory.CreateDirectory(folder);
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddSingleton<TokenCredential>(new StaticTokenCredential("test-token"));
         builder.Services.AddRolloutBot(builder.Configuration);
+        // After the app's wiring: the last registration is the one resolved.
+        builder.Services.AddSingleton<TokenCredential>(new StaticTokenCredential("test-token"));
         harness._host = builder.Build();
         if (settings.ContainsKey("Rollout:PlanPath"))
         {

@@ -138,6 +138,7 @@ public sealed class PlanProviderTests : IDisposable
             .Build();
         var services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton(TimeProvider.System)
             .AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = folder })
             .AddCards(configuration)
             .AddRolloutPlan(configuration);

@@ -116,6 +116,32 @@ public sealed class ConnectorClientTests(BotHarness bot) : IClassFixture<BotHarn
         Assert.Equal("ServiceUrlNotAllowed", result.ErrorCode);
     }
 
+    [Theory]
+    [InlineData("https://evil.example/teams/v3/conversations", false)]
+    [InlineData("https://smba.trafficmanager.net.evil.example/v3/conversations", false)]
+    [InlineData("http://smba.trafficmanager.net/amer/v3/conversations", false)]
+    [InlineData("https://smba.trafficmanager.net/amer/v3/conversations", true)]
+    public async Task The_token_handler_adds_the_token_only_for_allow_listed_serviceUrls(string url, bool withToken)
+    {
+        using var handler = bot.Factory.Services.GetRequiredService<BotAuthorizationHandler>();
+        var seen = new List<string?>();
+        handler.InnerHandler = new Capture(seen);
+        using var invoker = new HttpMessageInvoker(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "stale");
+        using var response = await invoker.SendAsync(request, Ct);
+        Assert.Equal(withToken ? "Bearer " + BotFactory.OutboundToken : null, Assert.Single(seen));
+    }
+
+    private sealed class Capture(List<string?> seen) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Add(request.Headers.Authorization?.ToString());
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+        }
+    }
+
     [Fact]
     public void Teams_hosts_are_allowed_by_exact_name()
     {

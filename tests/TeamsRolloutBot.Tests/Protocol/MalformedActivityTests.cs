@@ -113,6 +113,8 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
         { "fileConsent/invoke", "\"x\"", "value" },
         { "fileConsent/invoke", "{\"action\":\"maybe\",\"context\":{\"kind\":\"feedback\"}}", "value.action" },
         { "fileConsent/invoke", "{\"action\":\"accept\",\"context\":[]}", "value.context.kind" },
+        { "fileConsent/invoke", "{\"action\":5,\"context\":{\"kind\":\"feedback\"}}", "value.action" },
+        { "fileConsent/invoke", "{\"action\":\"accept\",\"context\":{\"kind\":7}}", "value.context.kind" },
     };
 
     [Theory]

@@ -52,6 +52,28 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("AzureStorage")]
+    public void Every_service_of_the_bot_is_registered_once_so_no_feature_order_decides_which_one_runs(string provider)
+    {
+        var services = Wiring(provider);
+        // The bot's own types, the one clock and the one credential; hosted services, options and handlers may be many.
+        static bool Owned(Type type) =>
+            type == typeof(TimeProvider) || type == typeof(Azure.Core.TokenCredential)
+            || type.Namespace?.StartsWith("TeamsRolloutBot", StringComparison.Ordinal) == true;
+        var twice = services.Where(d => Owned(d.ServiceType))
+            .GroupBy(d => (d.ServiceType, Key: d.IsKeyedService ? d.ServiceKey : null))
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key.ServiceType.Name}{(g.Key.Key is null ? "" : $" [{g.Key.Key}]")} x{g.Count()}")
+            .ToList();
+        Assert.Empty(twice);
+        Assert.Single(services, d => d.ServiceType == typeof(TimeProvider) && !d.IsKeyedService);
+        Assert.Single(services, d => d.ServiceType == typeof(TimeProvider) && d.IsKeyedService && Equals(d.ServiceKey, TeamsRolloutBot.Commands.CommandsClock.Key));
+        Assert.Single(services, d => d.ServiceType == typeof(TeamsRolloutBot.Feedback.ISurveyAudience));
+        Assert.Single(services, d => d.ServiceType == typeof(TeamsRolloutBot.Commands.IWaveControl));
+    }
+
+    [Theory]
     [InlineData("Sqlite", "SingleInstanceLeadership", "LocalWaveLocks")]
     [InlineData("AzureStorage", "BlobLeaseLeadership", "BlobWaveLocks")]
     public void Leadership_and_wave_locks_come_from_the_chosen_provider_only(string provider, string leadership, string locks)

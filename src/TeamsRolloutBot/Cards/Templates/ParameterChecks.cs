@@ -167,7 +167,7 @@ internal sealed class ParameterChecks(PlanNodeReader r)
 
         if (items.Count == 0)
         {
-            r.Error(node, path, "no platforms listed", $"list at least one of {Join(PlanVocabulary.Platforms)}");
+            r.Error(node, path, "no platforms listed", $"list at least one of {Join(EnrollmentParameters.Platforms)}");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -209,9 +209,9 @@ internal sealed class ParameterChecks(PlanNodeReader r)
                 continue;
             }
 
-            if (!PlanVocabulary.Platforms.Contains(name))
+            if (!EnrollmentParameters.Platforms.Contains(name))
             {
-                r.Error(idNode, idPath, $"unknown platform '{name}'", $"{Suggest.DidYouMean(name, PlanVocabulary.Platforms)}use {Join(PlanVocabulary.Platforms)}");
+                r.Error(idNode, idPath, $"unknown platform '{name}'", $"{Suggest.DidYouMean(name, EnrollmentParameters.Platforms)}use {Join(EnrollmentParameters.Platforms)}");
             }
             else if (!seen.Add(name))
             {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace TeamsRolloutBot.Feedback.Replies;
 
 /// <summary>Wiring of thread replies as feedback.</summary>
@@ -12,11 +10,10 @@ public static class ThreadRepliesServiceCollectionExtensions
     public static IServiceCollection AddThreadReplies(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ThreadRepliesOptions>().Bind(configuration.GetSection(ThreadRepliesOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ThreadReplyHandler>();
-        services.TryAddSingleton<ThreadRootRecorder>();
-        services.TryAddSingleton<ThreadReplyCatchUp>();
-        services.TryAddSingleton<ThreadReplySummary>();
+        services.AddSingleton<ThreadReplyHandler>();
+        services.AddSingleton<ThreadRootRecorder>();
+        services.AddSingleton<ThreadReplyCatchUp>();
+        services.AddSingleton<ThreadReplySummary>();
         services.AddHostedService<ThreadReplyCatchUpWorker>();
         return services;
     }

@@ -3,9 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace TeamsRolloutBot.Feedback.Replies;
 
-/// <summary>What one catch-up pass did.</summary>
-public sealed record CatchUpResult(int Roots, int Added, int Edited, int Deleted, int Failed);
-
 /// <summary>
 /// The Graph catch-up: on start-up and every <c>Feedback:ThreadReplies:CatchUpInterval</c>, each tracked root whose
 /// feedback window (<c>WindowDays</c> after the post) is open and whose turn has come is read through Graph, all pages,
@@ -119,46 +116,5 @@ public sealed class ThreadReplyCatchUp(
     {
         var wait = TimeSpan.FromSeconds(30) * Math.Pow(2, Math.Min(attempts, 10));
         return wait > options.Value.MaxBackoff ? options.Value.MaxBackoff : wait;
-    }
-}
-
-/// <summary>
-/// Runs the catch-up at start-up (every tracked root in its window, whatever its interval says) and then every minute
-/// for the roots whose turn has come.
-/// </summary>
-public sealed class ThreadReplyCatchUpWorker(ThreadReplyCatchUp catchUp, IOptions<ThreadRepliesOptions> options, TimeProvider time, ILogger<ThreadReplyCatchUpWorker> logger,
-    Storage.ILeadership leadership)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled || !options.Value.CatchUpEnabled)
-        {
-            return;
-        }
-        var tick = options.Value.CatchUpInterval < TimeSpan.FromMinutes(1) ? options.Value.CatchUpInterval : TimeSpan.FromMinutes(1);
-        var startUp = true;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                // Several instances (AzureStorage): the leader alone catches up.
-                await leadership.WaitForLeadershipAsync(stoppingToken);
-                await catchUp.RunOnceAsync(stoppingToken, startUp);
-                startUp = false;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.CatchUpPassFailed(logger, ex);
-            }
-            try
-            {
-                await Task.Delay(tick, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 }

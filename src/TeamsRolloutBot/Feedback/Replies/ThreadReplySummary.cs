@@ -5,9 +5,6 @@ using TeamsRolloutBot.Cards;
 
 namespace TeamsRolloutBot.Feedback.Replies;
 
-/// <summary>The thread reply part of a feedback summary: how many, the most recent, and the problems they name.</summary>
-public sealed record ReplyFigures(int Count, IReadOnlyList<StoredReply> Recent, IReadOnlyList<(string Problem, int Count)> Problems);
-
 /// <summary>
 /// Thread replies in feedback summaries and the CSV export. Problems are found by the keyword lists of
 /// <c>Feedback:ThreadReplies:Problems</c> (a reply counts once per problem, however often it names it).

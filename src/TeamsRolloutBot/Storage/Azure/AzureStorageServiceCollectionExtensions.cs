@@ -2,7 +2,6 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Feedback;
@@ -35,7 +34,6 @@ public static class AzureStorageServiceCollectionExtensions
                 "Storage:OutboxSweepInterval must be at least 1 second and Storage:OutboxSweepGrace not negative.")
             .Validate(o => o.TablePrefix.Length is >= 1 and <= 40 && char.IsAsciiLetter(o.TablePrefix[0]) && o.TablePrefix.All(char.IsAsciiLetterOrDigit),
                 "Storage:TablePrefix must be 1 to 40 letters and digits, starting with a letter.");
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AzureStorageTables>(sp => new AzureStorageTables(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
         services.AddSingleton(sp =>
         {

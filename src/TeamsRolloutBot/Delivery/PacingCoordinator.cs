@@ -3,19 +3,6 @@ using Microsoft.Extensions.Options;
 namespace TeamsRolloutBot.Delivery;
 
 /// <summary>
-/// The instances that send for one tenant from shared storage, so each can take its share of the tenant's rate.
-/// Implemented by the AzureStorage provider; with SQLite there is one instance and no registry.
-/// </summary>
-public interface IInstanceRegistry
-{
-    /// <summary>Records that <paramref name="instanceId"/> is alive now and returns how many instances are live, itself included.</summary>
-    Task<int> HeartbeatAsync(string instanceId, CancellationToken cancellationToken);
-
-    /// <summary>Removes the instance (clean stop), so the others take over its share at their next heartbeat.</summary>
-    Task LeaveAsync(string instanceId, CancellationToken cancellationToken);
-}
-
-/// <summary>
 /// Keeps this instance's pacing at its share of the tenant: a heartbeat every <c>Delivery:InstanceHeartbeat</c> that
 /// returns the live instances, and <see cref="TenantPacer"/> and <see cref="ConversationPacer"/> set to that count.
 /// A joining instance that finds others holds its sends for one heartbeat (plus a second) so every other instance has

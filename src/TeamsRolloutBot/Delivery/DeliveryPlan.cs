@@ -1,0 +1,14 @@
+namespace TeamsRolloutBot.Delivery;
+
+/// <summary>
+/// What the delivery layer needs from the plan: the sends, the departments and the leads to report to.
+/// <see cref="Languages"/> are the plan's languages (null: every language the bot has texts for).
+/// </summary>
+public sealed record DeliveryPlan(
+    string Name,
+    IReadOnlyList<PlannedSend> Sends,
+    IReadOnlyDictionary<string, DepartmentTarget> Departments,
+    IReadOnlyList<string> Leads,
+    string DefaultLanguage = "nl",
+    string? LeadGroupId = null,
+    IReadOnlyList<string>? Languages = null);
