@@ -10,9 +10,9 @@ using TeamsRolloutBot.Fakes;
 namespace TeamsRolloutBot.Tests.Feedback;
 
 /// <summary>
-/// The feedback suites' fixture: a <see cref="TestBot"/> with a test plan (departments hr and finance with member lists, sales with only an expected size; one
-/// wave whose survey went out <see cref="SurveyAgeDays"/> days ago), a fake Graph and a fake clock
-/// that starts at the real time (inbound tokens are checked against it).
+/// The feedback suites' fixture: a <see cref="TestBot"/> with a test plan (departments hr and finance with member
+/// lists, sales with only an expected size; one wave whose survey went out <see cref="SurveyAgeDays"/> days ago), a fake
+/// Graph and a fake clock that starts at the real time (inbound tokens are checked against it), and the suites' helpers.
 /// </summary>
 public sealed class FeedbackBot : IAsyncDisposable
 {
