@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Commands;
 using static TeamsRolloutBot.Tests.Commands.CommandsHarness;
+using TeamsRolloutBot.Fakes;
 
 namespace TeamsRolloutBot.Tests.Commands;
 
@@ -101,20 +102,20 @@ public sealed class AuthorizationTests(CommandsHarness bot) : IClassFixture<Comm
     [Fact]
     public async Task A_member_of_the_lead_group_is_a_lead_and_the_answer_is_cached()
     {
-        var before = bot.Graph.CallsTo(GroupLeadId + "/checkMemberGroups");
+        var before = bot.Graph.CallsTo("POST", GroupLeadId + "/checkMemberGroups").Count;
         var reply = await bot.AskAsync("whoami", GroupLeadId);
         Assert.Contains("member of the plan's lead group", reply.Text, StringComparison.Ordinal);
         await bot.AskAsync("status", GroupLeadId);
         await bot.AskAsync("plan", GroupLeadId);
-        Assert.Equal(before + 1, bot.Graph.CallsTo(GroupLeadId + "/checkMemberGroups"));
+        Assert.Equal(before + 1, bot.Graph.CallsTo("POST", GroupLeadId + "/checkMemberGroups").Count);
 
         // After the cache time (10 minutes) Graph is asked again: a removed member loses access.
-        bot.Graph.Groups[LeadGroup] = [];
+        bot.Graph.Directory.Groups[LeadGroup] = [];
         bot.Clock.Advance(TimeSpan.FromMinutes(11));
         var after = await bot.AskAsync("status", GroupLeadId);
         Assert.Contains("only available to the rollout's project leads", after.Text, StringComparison.Ordinal);
-        Assert.Equal(before + 2, bot.Graph.CallsTo(GroupLeadId + "/checkMemberGroups"));
-        bot.Graph.Groups[LeadGroup] = [GroupLeadId];
+        Assert.Equal(before + 2, bot.Graph.CallsTo("POST", GroupLeadId + "/checkMemberGroups").Count);
+        bot.Graph.Directory.Groups[LeadGroup] = [new FakeUser(GroupLeadId, null)];
     }
 }
 
@@ -124,7 +125,7 @@ public sealed class GraphFailureTests(CommandsHarness bot) : IClassFixture<Comma
     [Fact]
     public async Task When_Graph_fails_the_check_fails_closed_politely_and_is_not_cached()
     {
-        bot.Graph.FailWith = 403;
+        bot.Graph.Faults.Down(403);
         try
         {
             var reply = await bot.AskAsync("status", GroupLeadId);
@@ -138,7 +139,7 @@ public sealed class GraphFailureTests(CommandsHarness bot) : IClassFixture<Comma
         }
         finally
         {
-            bot.Graph.FailWith = null;
+            bot.Graph.Faults.Up();
         }
         var recovered = await bot.AskAsync("status", GroupLeadId);
         Assert.Contains("Rollout status", recovered.Text, StringComparison.Ordinal);

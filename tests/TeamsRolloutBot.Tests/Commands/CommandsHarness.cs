@@ -75,12 +75,12 @@ public sealed class CommandsHarness : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Graph = await FakeGraph.StartNewAsync();
+        Graph = await FakeGraph.StartAsync();
         Upload = await FakeUpload.StartNewAsync();
-        Graph.Upns[UpnLeadId] = "upn.lead@contoso.example";
-        Graph.Upns[MemberId] = "member@contoso.example";
-        Graph.Groups[LeadGroup] = [GroupLeadId];
-        Graph.GroupSizes[BigGroup] = 120;
+        Graph.Directory.AddUser(new FakeUser(UpnLeadId, null, UserPrincipalName: "upn.lead@contoso.example"));
+        Graph.Directory.AddUser(new FakeUser(MemberId, null, UserPrincipalName: "member@contoso.example"));
+        Graph.Directory.Groups[LeadGroup] = [new FakeUser(GroupLeadId, null)];
+        Graph.Directory.GroupCounts[BigGroup] = 120;
         Bot = await TestBot.Create()
             .WithPlan(Plan)
             .WithGraph(Graph.BaseUrl)

@@ -107,7 +107,7 @@ public sealed class UncountableRecipientsTests(CommandsHarness bot) : IClassFixt
     [Fact]
     public async Task When_Graph_cannot_count_the_estimate_is_shown_and_confirmation_is_required()
     {
-        bot.Graph.GroupSizes.TryRemove(BigGroup, out _);
+        bot.Graph.Directory.GroupCounts.TryRemove(BigGroup, out _);
         var reply = await bot.AskAsync("send prepare to big now");
         Assert.Contains("People: about 100 (not exact: could not count big)", reply.Text, StringComparison.Ordinal);
         Assert.Contains(reply.Actions, a => a["verb"]!.GetValue<string>() == "confirm");
@@ -136,7 +136,7 @@ public sealed class WaveStartConfirmationTests(CommandsHarness bot) : IClassFixt
         Assert.Contains("Channel posts: 1", reply.Text, StringComparison.Ordinal);
         // The card preview: the pre-enrollment card the department would get.
         Assert.Contains("Get ready: enrollment starts soon", reply.Text, StringComparison.Ordinal);
-        Assert.Contains(bot.Graph.Calls, c => c.Path.Contains(BigGroup + "/transitiveMembers/microsoft.graph.user/$count", StringComparison.Ordinal) && c.ConsistencyLevel == "eventual");
+        Assert.Contains(bot.Graph.Calls, c => c.Path.Contains(BigGroup + "/transitiveMembers/microsoft.graph.user/$count", StringComparison.Ordinal) && c.Header("ConsistencyLevel") == "eventual");
         Assert.Equal(["confirm", "decline"], reply.Actions.Select(a => a["verb"]!.GetValue<string>()));
 
         // Nothing changed yet.

@@ -26,9 +26,9 @@ public sealed class LeadFormsTests
     [InlineData("group")]
     public async Task A_lead_gets_the_timed_summary_and_plan_reload_errors_however_the_plan_lists_the_lead(string form)
     {
-        await using var graph = await TeamsRolloutBot.Fakes.FakeGraph.StartAsync();
-        graph.Users[Lead] = new FakeUser(Lead, Upn);
-        graph.AddGroup(LeadGroup, [new FakeUser(Lead, Upn), new FakeUser("00000000-0000-0000-0000-0000000000ac", "bob@contoso.example")]);
+        await using var graph = await FakeGraph.StartAsync();
+        graph.Directory.Users[Lead] = new FakeUser(Lead, Upn);
+        graph.Directory.AddGroup(LeadGroup, [new FakeUser(Lead, Upn), new FakeUser("00000000-0000-0000-0000-0000000000ac", "bob@contoso.example")]);
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false, new() { ["Graph:BaseUrl"] = graph.BaseUrl });
         var plans = bot.Services.GetRequiredService<PlanProvider>();
 

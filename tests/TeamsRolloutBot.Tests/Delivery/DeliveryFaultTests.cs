@@ -87,28 +87,28 @@ public sealed class DeliveryFaultTests
     {
         await using var h = await DeliveryBot.StartAsync();
         var members = Enumerable.Range(1, 60).Select(i => new FakeUser(DeliveryBot.User(i), $"user{i}@contoso.example")).ToList();
-        h.Graph.PageSize = 25;
-        h.Graph.AddGroup("group-hr", members);
+        h.Graph.Directory.PageSize = 25;
+        h.Graph.Directory.AddGroup("group-hr", members);
         var now = DateTimeOffset.UtcNow;
         h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, "group-hr", []),
             DeliveryBot.Send("pre-1", "hr", SendAudience.Members, now),
             DeliveryBot.Send("mail", "hr", SendAudience.Email, now)));
         // The first member listing fails outright (500 is not retried by the Graph SDK): that send stays pending.
-        h.Graph.InjectFault(500, 1);
+        h.Graph.Faults.Next(500, 1);
         await h.Scheduler.RunOnceAsync(Ct);
         List<PlannedSendState> states = [(await h.Store.FindSendAsync("wave-1/pre-1/hr/members", Ct))!.State, (await h.Store.FindSendAsync("wave-1/mail/hr/email", Ct))!.State];
         Assert.Equal([PlannedSendState.Pending, PlannedSendState.Expanded], states.Order());
 
         // Throttling and 503 while paging are waited out by the Graph SDK's retry handler; sendMail 500s by the outbox.
-        h.Graph.InjectFault(429, 1, retryAfterSeconds: 1);
-        h.Graph.InjectFault(503, 1);
+        h.Graph.Faults.Next(429, 1, retryAfterSeconds: 1);
+        h.Graph.Faults.Next(503, 1);
         await h.Scheduler.RunOnceAsync(Ct);
-        h.Graph.InjectFault(500, 5);
+        h.Graph.Faults.Next(500, 5);
         await h.DeliverAsync(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(0, h.Graph.PendingFaults);
+        Assert.Equal(0, h.Graph.Faults.Pending);
         Assert.All(members, m => Assert.Equal(1, h.Teams.MessagesTo(m.Id)));
-        Assert.Equal(members.Select(m => m.Mail).Order(), h.Graph.Mails.Select(m => m.To).Order());
+        Assert.Equal(members.Select(m => m.Mail).Order(), h.Graph.Mail.Sent.Select(m => m.To).Order());
         foreach (var member in members)
         {
             Assert.Equal(DeliveryOutcome.Delivered, Assert.Single(await h.Store.GetDeliveryLogAsync(member.Mail!, Ct)).Outcome);

@@ -18,8 +18,8 @@ public sealed class DeliveryFlowTests
     {
         await using var h = await DeliveryBot.StartAsync();
         var members = Enumerable.Range(1, 250).Select(i => new FakeUser(DeliveryBot.User(i), $"user{i}@contoso.example", i % 2 == 0 ? "en-US" : "nl-NL")).ToList();
-        h.Graph.PageSize = 100;
-        h.Graph.AddGroup("group-it", members);
+        h.Graph.Directory.PageSize = 100;
+        h.Graph.Directory.AddGroup("group-it", members);
         var now = DateTimeOffset.UtcNow;
         var it = new DepartmentTarget("it", "IT", "19:team-it@thread.tacv2", "19:it-rollout@thread.tacv2", "group-it", []);
         h.UsePlan(Plan(it,
@@ -33,9 +33,9 @@ public sealed class DeliveryFlowTests
         Assert.All(members, m => Assert.Equal(1, h.Teams.MessagesTo(m.Id)));
         var mailLog = await h.Store.GetDeliveryLogAsync(members[0].Mail!, Ct);
         Assert.True(mailLog[0].Outcome == DeliveryOutcome.Delivered, mailLog[0].Detail);
-        Assert.Equal(members.Select(m => m.Mail).Order(), h.Graph.Mails.Select(m => m.To).Order());
-        Assert.All(h.Graph.Mails, m => Assert.Equal("rollout@contoso.example", m.From));
-        Assert.All(h.Graph.Authorizations, a => Assert.Equal("Bearer " + TestBot.OutboundToken, a));
+        Assert.Equal(members.Select(m => m.Mail).Order(), h.Graph.Mail.Sent.Select(m => m.To).Order());
+        Assert.All(h.Graph.Mail.Sent, m => Assert.Equal("rollout@contoso.example", m.From));
+        Assert.All(h.Graph.Calls, c => Assert.Equal("Bearer " + TestBot.OutboundToken, c.Authorization));
 
         var channelLog = Assert.Single(await h.Store.GetDeliveryLogAsync("19:it-rollout@thread.tacv2", Ct));
         Assert.Equal(DeliveryOutcome.Delivered, channelLog.Outcome);
@@ -107,7 +107,7 @@ public sealed class DeliveryFlowTests
 
         await h.DeliverAsync();
 
-        Assert.Equal([user], h.Graph.Installs);
+        Assert.Equal([user], h.Graph.TeamsApps.Installs);
         Assert.Equal(1, h.Teams.MessagesTo(user));
         var log = Assert.Single(await h.Store.GetDeliveryLogAsync(user, Ct));
         Assert.Equal(DeliveryOutcome.Delivered, log.Outcome);
@@ -119,7 +119,7 @@ public sealed class DeliveryFlowTests
         await using var h = await DeliveryBot.StartAsync();
         var blocked = DeliveryBot.User(1);
         var fine = DeliveryBot.User(2);
-        h.Graph.AddGroup("unused", [new FakeUser(blocked, "b@contoso.example"), new FakeUser(fine, "f@contoso.example")]);
+        h.Graph.Directory.AddGroup("unused", [new FakeUser(blocked, "b@contoso.example"), new FakeUser(fine, "f@contoso.example")]);
         h.Teams.Blocked[FakeTeams.PersonalId(blocked)[2..]] = true;
         h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [blocked, fine, "ghost@contoso.example"]),
             DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
@@ -161,8 +161,8 @@ public sealed class DeliveryFlowTests
         await using var h = await DeliveryBot.StartAsync();
         var groupLead = DeliveryBot.User(900);
         var upnLead = DeliveryBot.User(901);
-        h.Graph.AddGroup("leads", [new FakeUser(groupLead, "lead1@contoso.example")]);
-        h.Graph.Users[upnLead] = new FakeUser(upnLead, "anne@contoso.example");
+        h.Graph.Directory.AddGroup("leads", [new FakeUser(groupLead, "lead1@contoso.example")]);
+        h.Graph.Directory.Users[upnLead] = new FakeUser(upnLead, "anne@contoso.example");
         var send = DeliveryBot.Send("old", "hr", SendAudience.Channel, DateTimeOffset.UtcNow - TimeSpan.FromDays(2));
         h.UsePlan(new DeliveryPlan("test", [send], new Dictionary<string, DepartmentTarget> { ["hr"] = new("hr", "HR", null, "19:hr@thread.tacv2", null, []) },
             ["anne@contoso.example"], "en", "leads"));
@@ -187,7 +187,7 @@ public sealed class DeliveryFlowTests
         await h.DeliverAsync();
 
         Assert.All(users, u => Assert.Equal(1, h.Teams.MessagesTo(u)));
-        Assert.Empty(h.Graph.Mails);
+        Assert.Empty(h.Graph.Mail.Sent);
         var email = (await h.Store.GetDeliveryLogAsync(users[0], Ct)).Single(e => e.Kind == DeliveryKind.Email);
         Assert.Equal((JobState.Skipped, DeliveryOutcome.Skipped), (email.State, email.Outcome));
         Assert.Contains("Playground", email.Detail, StringComparison.Ordinal);

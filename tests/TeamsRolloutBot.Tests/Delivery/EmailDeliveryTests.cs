@@ -33,10 +33,10 @@ public sealed partial class EmailDeliveryTests
 
         await SendNowAsync(h, plan, "it", "enrollment-email");
 
-        Assert.Equal(2, h.Graph.Mails.Count);
+        Assert.Equal(2, h.Graph.Mail.Sent.Count);
         foreach (var (user, language) in new[] { (plain, planLanguage), (other, otherLanguage) })
         {
-            var mail = Assert.Single(h.Graph.Mails, m => m.To == user.Mail);
+            var mail = Assert.Single(h.Graph.Mail.Sent, m => m.To == user.Mail);
             Assert.Equal("rollout@contoso.example", mail.From);
             Assert.Equal($"{plan.Name}: {CardStrings.Text(language, "enrollment.title")}", mail.Subject);
             Assert.Equal("html", mail.ContentType, ignoreCase: true);
@@ -75,7 +75,7 @@ public sealed partial class EmailDeliveryTests
 
         await SendNowAsync(h, plan, "it", "enrollment-email");
 
-        var mail = Assert.Single(h.Graph.Mails);
+        var mail = Assert.Single(h.Graph.Mail.Sent);
         Assert.Equal($"{plan.Name}: {CardStrings.Text("en", "enrollment.title")}", mail.Subject);
         var text = WebUtility.HtmlDecode(mail.Body);
         Assert.Contains(CardStrings.Text("en", "enrollment.intro"), text, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed partial class EmailDeliveryTests
 
         await SendNowAsync(h, plan, "it", "survey-email");
 
-        var mail = Assert.Single(h.Graph.Mails);
+        var mail = Assert.Single(h.Graph.Mail.Sent);
         Assert.Equal($"{plan.Name}: {CardStrings.Text("nl", "survey.title")}", mail.Subject);
         Assert.Matches($"<a href=\"https://teams.microsoft.com/l/chat/0/0\\?users=28:{TestBot.AppId}\"[^>]*>{Regex.Escape(CardStrings.Text("nl", "email.surveyButton"))}</a>", mail.Body);
         var text = WebUtility.HtmlDecode(mail.Body);
@@ -123,7 +123,7 @@ public sealed partial class EmailDeliveryTests
         await File.WriteAllTextAsync(planPath, yaml, Ct);
         var h = await DeliveryBot.StartAsync(new() { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
         Assert.NotNull(h.Services.GetRequiredService<PlanProvider>().Current);
-        h.Graph.AddGroup(ItGroup, members);
+        h.Graph.Directory.AddGroup(ItGroup, members);
         return h;
     }
 

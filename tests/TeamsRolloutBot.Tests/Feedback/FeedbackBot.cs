@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
-using TeamsRolloutBot.Fakes;
 
 namespace TeamsRolloutBot.Tests.Feedback;
 
@@ -62,7 +62,7 @@ public sealed class FeedbackBot : IAsyncDisposable
     /// </summary>
     public static async Task<FeedbackBot> StartAsync(bool sharePoint = true, Dictionary<string, string?>? settings = null, FakeGraph? sharedGraph = null)
     {
-        var graph = sharedGraph ?? await FakeGraph.StartNewAsync();
+        var graph = sharedGraph ?? await FakeGraph.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var all = new Dictionary<string, string?>
         {
@@ -73,8 +73,8 @@ public sealed class FeedbackBot : IAsyncDisposable
         };
         if (sharePoint)
         {
-            all["Feedback:SharePointSiteId"] = FakeGraph.SiteId;
-            all["Feedback:SharePointListId"] = FakeGraph.ListId;
+            all["Feedback:SharePointSiteId"] = SharePointListRoutes.SiteId;
+            all["Feedback:SharePointListId"] = SharePointListRoutes.ListId;
         }
         var bot = await TestBot.Create().WithPlan(PlanYaml(DateTimeOffset.UtcNow)).WithSettings(all).WithSettings(settings).WithClock(time).StartAsync();
         Assert.NotNull(bot.Services.GetRequiredService<PlanProvider>().Current);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback;
 
 namespace TeamsRolloutBot.Tests.Feedback;
@@ -82,7 +83,7 @@ public sealed class FeedbackCardTests
     {
         var (exitCode, output) = await Infrastructure.BotProcess.StartExpectingRefusalAsync(new Dictionary<string, string?>
         {
-            ["Feedback__SharePointSiteId"] = FakeGraph.SiteId,
+            ["Feedback__SharePointSiteId"] = SharePointListRoutes.SiteId,
         });
 
         Assert.Equal(2, exitCode);

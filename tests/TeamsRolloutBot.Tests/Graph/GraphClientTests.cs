@@ -32,8 +32,8 @@ public sealed class GraphClientTests
     {
         await using var graph = await FakeGraph.StartAsync();
         await using var other = await FakeGraph.StartAsync();
-        graph.Users["u1"] = new FakeUser("u1", "u1@contoso.example");
-        other.Users["u1"] = new FakeUser("u1", "u1@contoso.example");
+        graph.Directory.Users["u1"] = new FakeUser("u1", "u1@contoso.example");
+        other.Directory.Users["u1"] = new FakeUser("u1", "u1@contoso.example");
         await using var services = Services(graph.BaseUrl);
         var client = services.GetRequiredService<GraphClient>();
 
@@ -42,8 +42,8 @@ public sealed class GraphClientTests
 
         Assert.Equal(GraphOutcome.Success, own.Outcome);
         Assert.Equal(GraphOutcome.Success, elsewhere.Outcome);
-        Assert.Equal("Bearer graph-token", Assert.Single(graph.Authorizations));
-        Assert.Null(Assert.Single(other.Authorizations));
+        Assert.Equal("Bearer graph-token", Assert.Single(graph.Calls).Authorization);
+        Assert.Null(Assert.Single(other.Calls).Authorization);
     }
 
     [Fact]
@@ -53,16 +53,16 @@ public sealed class GraphClientTests
         await using var services = Services(graph.BaseUrl);
         var gateway = services.GetRequiredService<GraphGateway>();
 
-        graph.InjectFault(429, 1, retryAfterSeconds: 1);
+        graph.Faults.Next(429, 1, retryAfterSeconds: 1);
         var waited = await gateway.SendMailAsync("rollout@contoso.example", "a@contoso.example", "Intune", "<p>hi</p>", Ct);
         Assert.Equal(GraphOutcome.Success, waited.Outcome);
-        Assert.Equal("a@contoso.example", Assert.Single(graph.Mails).To);
+        Assert.Equal("a@contoso.example", Assert.Single(graph.Mail.Sent).To);
 
-        graph.InjectFault(429, 1, retryAfterSeconds: 120);
+        graph.Faults.Next(429, 1, retryAfterSeconds: 120);
         var throttled = await gateway.SendMailAsync("rollout@contoso.example", "b@contoso.example", "Intune", "<p>hi</p>", Ct);
         Assert.Equal((GraphOutcome.Throttled, 429, TimeSpan.FromSeconds(120)), (throttled.Outcome, throttled.Status, throttled.RetryAfter));
-        Assert.Single(graph.Mails);
-        Assert.Equal(0, graph.PendingFaults);
+        Assert.Single(graph.Mail.Sent);
+        Assert.Equal(0, graph.Faults.Pending);
     }
 
     [Fact]
@@ -72,12 +72,12 @@ public sealed class GraphClientTests
         await using var services = Services(graph.BaseUrl);
         var gateway = services.GetRequiredService<GraphGateway>();
 
-        graph.InjectFault(500, 1);
+        graph.Faults.Next(500, 1);
         var result = await gateway.SendMailAsync("rollout@contoso.example", "a@contoso.example", "Intune", "<p>hi</p>", Ct);
 
         Assert.Equal((GraphOutcome.Transient, 500), (result.Outcome, result.Status));
-        Assert.Single(graph.Authorizations);
-        Assert.Empty(graph.Mails);
+        Assert.Single(graph.Calls);
+        Assert.Empty(graph.Mail.Sent);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public sealed class TestBot : IAsyncDisposable
         }
         if (graph is not null)
         {
-            graph.Teams ??= teams;
+            graph.TeamsApps.Teams ??= teams;
             settings.TryAdd("Graph:BaseUrl", graph.BaseUrl);
         }
         var factory = new KitFactory(settings, builder.ServiceChanges);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Tests.Commands;
 
 namespace TeamsRolloutBot.Tests.Storage;
@@ -19,8 +20,8 @@ public sealed class TwoInstanceCommandsTests(AzuriteFixture azurite) : IClassFix
 
     public async ValueTask InitializeAsync()
     {
-        _graph = await FakeGraph.StartNewAsync();
-        _graph.GroupSizes[CommandsHarness.BigGroup] = 120;
+        _graph = await FakeGraph.StartAsync();
+        _graph.Directory.GroupCounts[CommandsHarness.BigGroup] = 120;
         _first = await TestBot.Create()
             .WithAzurite(azurite.ConnectionString, "c" + Guid.NewGuid().ToString("N")[..12])
             .WithPlan(CommandsHarness.Plan)

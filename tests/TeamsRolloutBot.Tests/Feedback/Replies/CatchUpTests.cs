@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Tests.Infrastructure;
 using TeamsRolloutBot.Storage.Sqlite;
@@ -10,9 +11,10 @@ public sealed class CatchUpTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(FeedbackBot Bot, FakeRepliesGraph Graph)> StartAsync()
+    private static async Task<(FeedbackBot Bot, FakeGraph Graph)> StartAsync()
     {
-        var graph = await FakeRepliesGraph.StartNewAsync();
+        var graph = await FakeGraph.StartAsync();
+        graph.ChannelMessages.PageSize = 2;
         var bot = await FeedbackBot.StartAsync(sharePoint: false, settings: new()
         {
             ["Graph:BaseUrl"] = graph.BaseUrl,
@@ -23,15 +25,15 @@ public sealed class CatchUpTests
         return (bot, graph);
     }
 
-    private static void Seed(FakeRepliesGraph graph, DateTimeOffset t0) => graph.Replies[ReplyActivities.Root] =
+    private static void Seed(FakeGraph graph, DateTimeOffset t0) => graph.ChannelMessages.Replies[ReplyActivities.Root] =
     [
-        FakeRepliesGraph.Message("1700000000501", FeedbackBot.Aad(1), "User 1",
+        ChannelMessageRoutes.Message("1700000000501", FeedbackBot.Aad(1), "User 1",
             "<p><at id=\"0\">Rollout</at> gelukt <emoji id=\"1f44d_thumbsup\" alt=\"👍\" title=\"Thumbs up\"></emoji></p>", t0),
-        FakeRepliesGraph.Message("1700000000502", FeedbackBot.Aad(2), "User 2",
+        ChannelMessageRoutes.Message("1700000000502", FeedbackBot.Aad(2), "User 2",
             "<p>De Company Portal vroeg <b>drie keer</b> om mijn wachtwoord</p>", t0.AddMinutes(1), edited: t0.AddMinutes(9)),
-        FakeRepliesGraph.Message("1700000000503", FeedbackBot.Aad(3), "User 3", "<p>oeps</p>", t0.AddMinutes(2), deleted: t0.AddMinutes(3)),
+        ChannelMessageRoutes.Message("1700000000503", FeedbackBot.Aad(3), "User 3", "<p>oeps</p>", t0.AddMinutes(2), deleted: t0.AddMinutes(3)),
         new() { ["id"] = "1700000000504", ["messageType"] = "systemEventMessage", ["createdDateTime"] = t0.ToString("O"), ["body"] = new System.Text.Json.Nodes.JsonObject { ["contentType"] = "html", ["content"] = "<systemEventMessage/>" } },
-        FakeRepliesGraph.Message("1700000000505", FeedbackBot.Aad(4), "User 4", "MFA-melding kwam niet binnen", t0.AddMinutes(4)),
+        ChannelMessageRoutes.Message("1700000000505", FeedbackBot.Aad(4), "User 4", "MFA-melding kwam niet binnen", t0.AddMinutes(4)),
     ];
 
     [Fact]
@@ -45,7 +47,7 @@ public sealed class CatchUpTests
         var catchUp = bot.Services.GetRequiredService<ThreadReplyCatchUp>();
         var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
 
-        graph.Enqueue(429, "120");
+        graph.Faults.Next(429, retryAfterSeconds: 120);
         var first = await catchUp.RunOnceAsync(Ct);
         Assert.Equal(1, first.Failed);
         Assert.Empty(await store.ListAsync(includeDeleted: true, cancellationToken: Ct));
@@ -58,7 +60,7 @@ public sealed class CatchUpTests
         // A 503 without Retry-After is retried in the request (three times, short backoff); still 503, the root waits for its backoff.
         for (var i = 0; i < 4; i++)
         {
-            graph.Enqueue(503);
+            graph.Faults.Next(503);
         }
         Assert.Equal(1, (await catchUp.RunOnceAsync(Ct)).Failed);
         bot.Time.Advance(TimeSpan.FromMinutes(2));
@@ -82,7 +84,7 @@ public sealed class CatchUpTests
         Assert.NotNull((await store.FindAsync("1700000000503", Ct))!.DeletedAt);
 
         // Nothing new: the next pass changes nothing, and an edit made later in Teams is picked up with the old text kept.
-        graph.Replies[ReplyActivities.Root][4] = FakeRepliesGraph.Message("1700000000505", FeedbackBot.Aad(4), "User 4", "MFA-melding kwam na 10 minuten", t0.AddMinutes(4), edited: t0.AddMinutes(30));
+        graph.ChannelMessages.Replies[ReplyActivities.Root][4] = ChannelMessageRoutes.Message("1700000000505", FeedbackBot.Aad(4), "User 4", "MFA-melding kwam na 10 minuten", t0.AddMinutes(4), edited: t0.AddMinutes(30));
         bot.Time.Advance(TimeSpan.FromMinutes(31));
         var again = await catchUp.RunOnceAsync(Ct);
         Assert.Equal((0, 1, 0), (again.Added, again.Edited, again.Deleted));
@@ -98,7 +100,7 @@ public sealed class CatchUpTests
         var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var now = bot.Time.GetUtcNow();
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000601", "<p>Certificaat fout <at>Jan</at></p>"));
-        graph.Replies[ReplyActivities.Root] = [FakeRepliesGraph.Message("1700000000601", FeedbackBot.Aad(1), "User 1", "<p>Certificaat fout <at id=\"0\">Jan</at></p>", now)];
+        graph.ChannelMessages.Replies[ReplyActivities.Root] = [ChannelMessageRoutes.Message("1700000000601", FeedbackBot.Aad(1), "User 1", "<p>Certificaat fout <at id=\"0\">Jan</at></p>", now)];
 
         var result = await bot.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);
 
@@ -116,7 +118,7 @@ public sealed class CatchUpTests
         var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var now = bot.Time.GetUtcNow();
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000611", "Werkt :)"));
-        graph.Replies[ReplyActivities.Root] = [FakeRepliesGraph.Message("1700000000611", FeedbackBot.Aad(1), "User 1",
+        graph.ChannelMessages.Replies[ReplyActivities.Root] = [ChannelMessageRoutes.Message("1700000000611", FeedbackBot.Aad(1), "User 1",
             "<p>Werkt <emoji id=\"smile\" alt=\"🙂\" title=\"Smile\"></emoji></p>", now.AddSeconds(1))];
 
         var result = await bot.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);

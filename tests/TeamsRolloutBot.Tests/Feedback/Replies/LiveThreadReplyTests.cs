@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback.Replies;
 using TeamsRolloutBot.Storage.Sqlite;
 
@@ -110,7 +111,7 @@ public sealed class LiveThreadReplyTests
     [Fact]
     public async Task A_restart_between_the_live_reply_and_the_catch_up_loses_nothing_and_the_start_up_catch_up_stores_each_reply_once()
     {
-        await using var graph = await FakeGraph.StartNewAsync();
+        await using var graph = await FakeGraph.StartAsync();
         var database = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
         var settings = new Dictionary<string, string?>
         {
@@ -121,7 +122,7 @@ public sealed class LiveThreadReplyTests
         DateTimeOffset created;
         await using (var first = await FeedbackBot.StartAsync(settings: settings, sharedGraph: graph))
         {
-            graph.Replies[ReplyActivities.Root] = [];
+            graph.ChannelMessages.Replies[ReplyActivities.Root] = [];
             await ReplyActivities.TrackAsync(first, group: ReplyActivities.TeamGroup);
             // The thread was read (empty) just before; its next interval is six hours away.
             await first.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);
@@ -129,10 +130,10 @@ public sealed class LiveThreadReplyTests
             await first.PostAsync(ReplyActivities.Message(first, ReplyActivities.Root, "1700000000401", "Camera werkt niet meer na inschrijven"));
         }
         // While the bot is down: Graph has the live reply and a new one the bot never received.
-        graph.Replies[ReplyActivities.Root] =
+        graph.ChannelMessages.Replies[ReplyActivities.Root] =
         [
-            FakeRepliesGraph.Message("1700000000401", FeedbackBot.Aad(1), "User 1", "<p>Camera werkt niet meer na inschrijven</p>", created),
-            FakeRepliesGraph.Message("1700000000402", FeedbackBot.Aad(3), "User 3", "<p>Certificaat ontbreekt</p>", created.AddMinutes(2)),
+            ChannelMessageRoutes.Message("1700000000401", FeedbackBot.Aad(1), "User 1", "<p>Camera werkt niet meer na inschrijven</p>", created),
+            ChannelMessageRoutes.Message("1700000000402", FeedbackBot.Aad(3), "User 3", "<p>Certificaat ontbreekt</p>", created.AddMinutes(2)),
         ];
         var readsBefore = graph.Calls.Count(c => c.Path.EndsWith("/replies", StringComparison.Ordinal));
 
@@ -155,6 +156,6 @@ public sealed class LiveThreadReplyTests
         Assert.Equal(readsBefore + 1, graph.Calls.Count(c => c.Path.EndsWith("/replies", StringComparison.Ordinal)));
         // And each reply is one item in the SharePoint list.
         await second.Services.GetRequiredService<TeamsRolloutBot.Feedback.FeedbackSync>().RunOnceAsync(Ct);
-        Assert.Equal(["1700000000401", "1700000000402"], graph.Items.Values.Select(i => (string)i["ReplyId"]!).Order());
+        Assert.Equal(["1700000000401", "1700000000402"], graph.SharePoint.Items.Values.Select(i => (string)i["ReplyId"]!).Order());
     }
 }

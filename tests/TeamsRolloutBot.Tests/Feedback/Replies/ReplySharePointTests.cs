@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Graph;
 using TeamsRolloutBot.Feedback.Replies;
@@ -33,10 +34,10 @@ public sealed class ReplySharePointTests
     }
 
     private static List<KeyValuePair<string, JsonObject>> ReplyItems(FakeGraph graph) =>
-        [.. graph.Items.Where(i => (string?)i.Value[FeedbackListSchema.KindColumn] == FeedbackListSchema.KindThreadReply)];
+        [.. graph.SharePoint.Items.Where(i => (string?)i.Value[FeedbackListSchema.KindColumn] == FeedbackListSchema.KindThreadReply)];
 
     private static JsonObject ItemOf(FakeGraph graph, string replyId) =>
-        Assert.Single(graph.Items.Values, i => (string?)i["ReplyId"] == replyId);
+        Assert.Single(graph.SharePoint.Items.Values, i => (string?)i["ReplyId"] == replyId);
 
     [Fact]
     public async Task A_live_reply_and_a_catch_up_reply_each_become_exactly_one_list_item_of_kind_thread_reply()
@@ -46,10 +47,10 @@ public sealed class ReplySharePointTests
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000701", "<p>Company Portal vroeg drie keer mijn wachtwoord</p>", user: 2));
         await bot.SubmitAsync(1, FeedbackBot.Answer(rating: "4"));
         // Graph serves the live reply again, and one the bot did not receive live.
-        bot.Graph.Replies[ReplyActivities.Root] =
+        bot.Graph.ChannelMessages.Replies[ReplyActivities.Root] =
         [
-            FakeRepliesGraph.Message("1700000000701", FeedbackBot.Aad(2), "User 2", "<p>Company Portal vroeg drie keer mijn wachtwoord</p>", created),
-            FakeRepliesGraph.Message("1700000000702", FeedbackBot.Aad(3), "User 3", "<p>Camera-toegang? <emoji id=\"1f914\" alt=\"🤔\" title=\"\"></emoji></p>", created.AddMinutes(1)),
+            ChannelMessageRoutes.Message("1700000000701", FeedbackBot.Aad(2), "User 2", "<p>Company Portal vroeg drie keer mijn wachtwoord</p>", created),
+            ChannelMessageRoutes.Message("1700000000702", FeedbackBot.Aad(3), "User 3", "<p>Camera-toegang? <emoji id=\"1f914\" alt=\"🤔\" title=\"\"></emoji></p>", created.AddMinutes(1)),
         ];
 
         await bot.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);
@@ -59,7 +60,7 @@ public sealed class ReplySharePointTests
         await bot.Services.GetRequiredService<ThreadReplyCatchUp>().RunOnceAsync(Ct);
         await bot.SyncAsync();
 
-        Assert.Equal(3, bot.Graph.Items.Count);
+        Assert.Equal(3, bot.Graph.SharePoint.Items.Count);
         Assert.Equal(3, bot.Graph.CallsTo("POST", "/items").Count);
         Assert.Equal(2, ReplyItems(bot.Graph).Count);
         var live = ItemOf(bot.Graph, "1700000000701");
@@ -73,11 +74,11 @@ public sealed class ReplySharePointTests
         var caughtUp = ItemOf(bot.Graph, "1700000000702");
         Assert.Equal("Camera-toegang? 🤔", (string)caughtUp["Comment"]!);
         Assert.Equal(created.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), (string)caughtUp["SubmittedAt"]!);
-        var survey = Assert.Single(bot.Graph.Items.Values, i => (string?)i[FeedbackListSchema.KindColumn] == FeedbackListSchema.KindSurvey);
+        var survey = Assert.Single(bot.Graph.SharePoint.Items.Values, i => (string?)i[FeedbackListSchema.KindColumn] == FeedbackListSchema.KindSurvey);
         Assert.Equal(4, (int)survey["Rating"]!);
         // The CSV names each reply's list item.
         var csv = System.Text.Encoding.UTF8.GetString(await bot.Services.GetRequiredService<FeedbackSummaryService>().ExportCsvAsync(Ct)).Split("\r\n");
-        var liveKey = bot.Graph.Items.Single(i => (string?)i.Value["ReplyId"] == "1700000000701").Key;
+        var liveKey = bot.Graph.SharePoint.Items.Single(i => (string?)i.Value["ReplyId"] == "1700000000701").Key;
         Assert.Contains(csv, l => l.Contains("Company Portal vroeg drie keer mijn wachtwoord", StringComparison.Ordinal) && l.EndsWith($",{liveKey},true,thread_reply", StringComparison.Ordinal));
         // The summary's SharePoint line counts replies and answers together.
         var summary = await bot.Services.GetRequiredService<FeedbackSummaryService>().ComputeAsync(null, null, Ct);
@@ -91,13 +92,13 @@ public sealed class ReplySharePointTests
         const string id = "1700000000711";
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "MFA-melding kwam niet"));
         await bot.SyncAsync();
-        var itemId = Assert.Single(bot.Graph.Items).Key;
+        var itemId = Assert.Single(bot.Graph.SharePoint.Items).Key;
 
         bot.Time.Advance(TimeSpan.FromMinutes(5));
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "MFA-melding kwam na 10 minuten", type: ThreadReplyHandler.MessageUpdate, eventType: "editMessage"));
         await bot.SyncAsync();
 
-        var edited = Assert.Single(bot.Graph.Items);
+        var edited = Assert.Single(bot.Graph.SharePoint.Items);
         Assert.Equal(itemId, edited.Key);
         Assert.Equal("MFA-melding kwam na 10 minuten", (string)edited.Value["Comment"]!);
         Assert.Equal(2, (int)edited.Value["AnswerVersion"]!);
@@ -107,7 +108,7 @@ public sealed class ReplySharePointTests
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, id, "", type: ThreadReplyHandler.MessageDelete, eventType: "softDeleteMessage"));
         await bot.SyncAsync();
 
-        var deleted = Assert.Single(bot.Graph.Items);
+        var deleted = Assert.Single(bot.Graph.SharePoint.Items);
         Assert.Equal(itemId, deleted.Key);
         Assert.True((bool)deleted.Value["Deleted"]!);
         Assert.Equal("", (string)deleted.Value["Comment"]!);
@@ -124,25 +125,25 @@ public sealed class ReplySharePointTests
         await using var bot = await StartAsync();
         var t0 = bot.Time.GetUtcNow().AddMinutes(-30);
         var catchUp = bot.Services.GetRequiredService<ThreadReplyCatchUp>();
-        bot.Graph.Replies[ReplyActivities.Root] =
+        bot.Graph.ChannelMessages.Replies[ReplyActivities.Root] =
         [
-            FakeRepliesGraph.Message("1700000000721", FeedbackBot.Aad(1), "User 1", "<p>Certificaat ontbreekt</p>", t0),
-            FakeRepliesGraph.Message("1700000000722", FeedbackBot.Aad(2), "User 2", "<p>Per ongeluk</p>", t0.AddMinutes(1)),
+            ChannelMessageRoutes.Message("1700000000721", FeedbackBot.Aad(1), "User 1", "<p>Certificaat ontbreekt</p>", t0),
+            ChannelMessageRoutes.Message("1700000000722", FeedbackBot.Aad(2), "User 2", "<p>Per ongeluk</p>", t0.AddMinutes(1)),
         ];
         await catchUp.RunOnceAsync(Ct);
         await bot.SyncAsync();
-        Assert.Equal(2, bot.Graph.Items.Count);
+        Assert.Equal(2, bot.Graph.SharePoint.Items.Count);
 
-        bot.Graph.Replies[ReplyActivities.Root] =
+        bot.Graph.ChannelMessages.Replies[ReplyActivities.Root] =
         [
-            FakeRepliesGraph.Message("1700000000721", FeedbackBot.Aad(1), "User 1", "<p>Certificaat ontbreekt, na herstart gelukt</p>", t0, edited: t0.AddMinutes(40)),
-            FakeRepliesGraph.Message("1700000000722", FeedbackBot.Aad(2), "User 2", "", t0.AddMinutes(1), deleted: t0.AddMinutes(41)),
+            ChannelMessageRoutes.Message("1700000000721", FeedbackBot.Aad(1), "User 1", "<p>Certificaat ontbreekt, na herstart gelukt</p>", t0, edited: t0.AddMinutes(40)),
+            ChannelMessageRoutes.Message("1700000000722", FeedbackBot.Aad(2), "User 2", "", t0.AddMinutes(1), deleted: t0.AddMinutes(41)),
         ];
         bot.Time.Advance(TimeSpan.FromMinutes(31));
         await catchUp.RunOnceAsync(Ct);
         await bot.SyncAsync();
 
-        Assert.Equal(2, bot.Graph.Items.Count);
+        Assert.Equal(2, bot.Graph.SharePoint.Items.Count);
         Assert.Equal(2, bot.Graph.CallsTo("POST", "/items").Count);
         Assert.Equal("Certificaat ontbreekt, na herstart gelukt", (string)ItemOf(bot.Graph, "1700000000721")["Comment"]!);
         Assert.True((bool)ItemOf(bot.Graph, "1700000000722")["Deleted"]!);
@@ -153,7 +154,7 @@ public sealed class ReplySharePointTests
     {
         await using var bot = await StartAsync();
         await bot.SyncAsync();   // column check done first
-        bot.Graph.DownWithRetryAfter = 120;
+        bot.Graph.Faults.Down(503, 120);
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000731", "Wachtwoord drie keer gevraagd"));
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000732", "Per ongeluk geplaatst"));
@@ -162,7 +163,7 @@ public sealed class ReplySharePointTests
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000732", "", type: ThreadReplyHandler.MessageDelete, eventType: "softDeleteMessage"));
         await bot.SyncAsync();
 
-        Assert.Empty(bot.Graph.Items);
+        Assert.Empty(bot.Graph.SharePoint.Items);
         var store = bot.Services.GetRequiredService<SqliteThreadReplyStore>();
         var waiting = await store.SyncCountsAsync(Ct);
         Assert.Equal(0, waiting.Synced);
@@ -170,21 +171,21 @@ public sealed class ReplySharePointTests
         Assert.NotNull((await store.FindSyncAsync("1700000000731", Ct))!.LastError);
 
         // Retry-After is honoured: 60 s later nothing is tried, even with Graph back.
-        bot.Graph.DownWithRetryAfter = null;
+        bot.Graph.Faults.Up();
         var before = bot.Graph.Calls.Count;
         bot.Time.Advance(TimeSpan.FromSeconds(60));
         await bot.SyncAsync();
         Assert.Equal(before, bot.Graph.Calls.Count);
 
         // The first POST reaches SharePoint but its response is lost: found again by correlation id, not created twice.
-        bot.Graph.LoseNextCreateResponse = true;
+        bot.Graph.Faults.LoseResponse("POST", "/items");
         var postsWhileDown = bot.Graph.CallsTo("POST", "/items").Count;
         bot.Time.Advance(TimeSpan.FromMinutes(5));
         await bot.SyncAsync();
         bot.Time.Advance(TimeSpan.FromMinutes(5));
         await bot.SyncAsync();
 
-        var item = Assert.Single(bot.Graph.Items);
+        var item = Assert.Single(bot.Graph.SharePoint.Items);
         Assert.Equal("1700000000731", (string)item.Value["ReplyId"]!);
         Assert.Equal(postsWhileDown + 1, bot.Graph.CallsTo("POST", "/items").Count);
         Assert.Contains(bot.Graph.Calls, c => c.Method == "GET" && c.Query.Contains("eq 'thread-reply:1700000000731'", StringComparison.Ordinal));
@@ -197,7 +198,7 @@ public sealed class ReplySharePointTests
     {
         await using var bot = await StartAsync(new() { ["Graph:Timeout"] = "00:00:01" });
         await bot.SyncAsync();
-        bot.Graph.SlowNextCreateResponse = TimeSpan.FromSeconds(30);
+        bot.Graph.Faults.SlowResponse("POST", "/items", TimeSpan.FromSeconds(30));
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000761", "Company Portal bleef hangen"));
         await bot.SyncAsync();
@@ -209,7 +210,7 @@ public sealed class ReplySharePointTests
         bot.Time.Advance(TimeSpan.FromMinutes(2));
         await bot.SyncAsync();
 
-        var item = Assert.Single(bot.Graph.Items);
+        var item = Assert.Single(bot.Graph.SharePoint.Items);
         Assert.Single(bot.Graph.CallsTo("POST", "/items"));
         Assert.Equal(item.Key, (await store.FindSyncAsync("1700000000761", Ct))!.ItemId);
         Assert.Equal((1, 0, 0), await store.SyncCountsAsync(Ct));
@@ -220,19 +221,19 @@ public sealed class ReplySharePointTests
     {
         await using var bot = await StartAsync();
         await bot.SyncAsync();
-        bot.Graph.Enqueue(429, "300");
+        bot.Graph.Faults.Next(429, retryAfterSeconds: 300);
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000741", "VPN-certificaat ontbreekt"));
         await bot.SyncAsync();
-        Assert.Empty(bot.Graph.Items);
+        Assert.Empty(bot.Graph.SharePoint.Items);
 
         bot.Time.Advance(TimeSpan.FromSeconds(299));
         await bot.SyncAsync();
-        Assert.Empty(bot.Graph.Items);
+        Assert.Empty(bot.Graph.SharePoint.Items);
 
         bot.Time.Advance(TimeSpan.FromSeconds(2));
         await bot.SyncAsync();
-        Assert.Equal("VPN-certificaat ontbreekt", (string)Assert.Single(bot.Graph.Items).Value["Comment"]!);
+        Assert.Equal("VPN-certificaat ontbreekt", (string)Assert.Single(bot.Graph.SharePoint.Items).Value["Comment"]!);
     }
 
     [Fact]
@@ -242,14 +243,14 @@ public sealed class ReplySharePointTests
         string[] added = [FeedbackListSchema.KindColumn, "ReplyId", "Deleted"];
         foreach (var (name, type, _) in FeedbackListSchema.Columns.Where(c => !added.Contains(c.Name)))
         {
-            bot.Graph.Columns[name] = type;
+            bot.Graph.SharePoint.Columns[name] = type;
         }
 
         var report = await bot.Services.GetRequiredService<FeedbackListSetup>().EnsureColumnsAsync(Ct);
 
         Assert.True(report.Ok, report.ToString());
         Assert.Equal(added, report.Created);
-        Assert.Equal(("choice", "boolean"), (bot.Graph.Columns[FeedbackListSchema.KindColumn], bot.Graph.Columns["Deleted"]));
+        Assert.Equal(("choice", "boolean"), (bot.Graph.SharePoint.Columns[FeedbackListSchema.KindColumn], bot.Graph.SharePoint.Columns["Deleted"]));
         var kind = bot.Graph.CallsTo("POST", "/columns").Select(c => c.Json!).Single(j => (string)j["name"]! == FeedbackListSchema.KindColumn);
         Assert.Equal([FeedbackListSchema.KindSurvey, FeedbackListSchema.KindThreadReply], kind["choice"]!["choices"]!.AsArray().Select(c => (string)c!));
     }
@@ -257,7 +258,7 @@ public sealed class ReplySharePointTests
     [Fact]
     public async Task After_the_upgrade_survey_items_of_the_earlier_version_get_kind_survey_and_stored_replies_are_copied()
     {
-        await using var graph = await FakeGraph.StartNewAsync();
+        await using var graph = await FakeGraph.StartAsync();
         var database = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db");
         var settings = new Dictionary<string, string?> { ["Storage:SqlitePath"] = database };
         await using (var old = await StartAsync(settings, graph))
@@ -276,11 +277,11 @@ public sealed class ReplySharePointTests
             await command.ExecuteNonQueryAsync(Ct);
         }
         SqliteConnection.ClearAllPools();
-        foreach (var copied in graph.Items.Where(i => i.Value["ReplyId"] is not null).Select(i => i.Key).ToList())
+        foreach (var copied in graph.SharePoint.Items.Where(i => i.Value["ReplyId"] is not null).Select(i => i.Key).ToList())
         {
-            graph.Items.TryRemove(copied, out _);   // the earlier version never copied replies
+            graph.SharePoint.Items.TryRemove(copied, out _);   // the earlier version never copied replies
         }
-        var surveyItem = Assert.Single(graph.Items);
+        var surveyItem = Assert.Single(graph.SharePoint.Items);
         surveyItem.Value.Remove(FeedbackListSchema.KindColumn);
         surveyItem.Value.Remove("Deleted");
         graph.Calls.Clear();
@@ -289,9 +290,9 @@ public sealed class ReplySharePointTests
         await upgraded.SyncAsync();
         await upgraded.SyncAsync();
 
-        Assert.Equal(2, graph.Items.Count);
-        Assert.Equal(FeedbackListSchema.KindSurvey, (string)graph.Items[surveyItem.Key][FeedbackListSchema.KindColumn]!);
-        Assert.Equal(3, (int)graph.Items[surveyItem.Key]["Rating"]!);
+        Assert.Equal(2, graph.SharePoint.Items.Count);
+        Assert.Equal(FeedbackListSchema.KindSurvey, (string)graph.SharePoint.Items[surveyItem.Key][FeedbackListSchema.KindColumn]!);
+        Assert.Equal(3, (int)graph.SharePoint.Items[surveyItem.Key]["Rating"]!);
         Assert.Single(graph.CallsTo("PATCH", $"/items/{surveyItem.Key}/fields"));
         Assert.Equal("Camera vraagt toestemming", (string)ItemOf(graph, "1700000000751")["Comment"]!);
         Assert.Single(graph.CallsTo("POST", "/items"));
