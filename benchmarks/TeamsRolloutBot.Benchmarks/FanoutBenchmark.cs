@@ -44,7 +44,7 @@ public static class FanoutBenchmark
         var azure = storage == "azure";
         await using var azurite = azure ? await AzuriteEmulator.StartAsync() : null;
         var teams = await FakeTeams.StartAsync(ceiling);
-        teams.KeepBodies = false;
+        teams.Record = false;
         var root = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
         var tablePrefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         var hosts = new List<IHost>();

@@ -7,15 +7,25 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace TeamsRolloutBot.Fakes;
 
+/// <summary>One call the bot made to the connector, as the fake saw it (path with its query, as sent).</summary>
+public sealed record ConnectorCall(string Method, string Path, string? Authorization, string Body, DateTimeOffset At)
+{
+    public JsonNode? Json => string.IsNullOrEmpty(Body) ? null : JsonNode.Parse(Body);
+}
+
 /// <summary>
-/// A Teams Bot Connector on loopback that enforces Teams' documented limits (bot-protocol.md §4.3): a tenant-wide
-/// requests-per-second ceiling and the per-conversation windows (7/1 s, 8/2 s, 60/30 s, 1800/h), answering 429 with
-/// Retry-After when a call would exceed one. It records every accepted message per conversation, so a test or the
+/// The Teams Bot Connector on loopback, for every suite and the benchmarks. It records every call (method, path,
+/// authorization, body, time) unless <see cref="Record"/> is off, answers what a test scripted first (status, body,
+/// Retry-After, or a hang), and otherwise answers as Teams does. Teams' documented limits (bot-protocol.md §4.3) are
+/// optional: started with a tenant limit it enforces a tenant-wide requests-per-second ceiling and the
+/// per-conversation windows (7/1 s, 8/2 s, 60/30 s, 1800/h), answering 429 with Retry-After; <see cref="RequireInstall"/>
+/// and <see cref="Blocked"/> model installs and blocks. It counts accepted messages per conversation, so a test or the
 /// benchmark can count who got what (lost and duplicated sends). Personal chat ids are <c>a:{user id}</c>.
 /// </summary>
 public sealed class FakeTeams : IAsyncDisposable
@@ -26,17 +36,17 @@ public sealed class FakeTeams : IAsyncDisposable
     private readonly Queue<long> _tenantWindow = new();
     private readonly Lock _tenantGate = new();
     private readonly ConcurrentDictionary<string, Queue<long>> _conversationWindows = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(int Status, string Body, int? RetryAfter, TimeSpan Hang)> _faults = new();
+    private readonly ConcurrentQueue<(int Status, string Body, string? RetryAfter, TimeSpan Hang)> _scripted = new();
     private WebApplication? _app;
     private long _activityIds;
     private long _throttled;
     private long _accepted;
     private long _requests;
 
-    private FakeTeams(int tenantLimit) => TenantLimit = tenantLimit;
+    private FakeTeams(int? tenantLimit) => TenantLimit = tenantLimit;
 
-    /// <summary>Calls allowed per second for the whole tenant (Teams: about 50).</summary>
-    public int TenantLimit { get; }
+    /// <summary>Calls allowed per second for the whole tenant (Teams: about 50); null: no rate limits (functional tests).</summary>
+    public int? TenantLimit { get; }
 
     /// <summary>The base URL, for example http://127.0.0.1:40123.</summary>
     public string Url { get; private set; } = "";
@@ -62,8 +72,11 @@ public sealed class FakeTeams : IAsyncDisposable
     /// <summary>Activities replaced in place (PUT), per conversation.</summary>
     public ConcurrentDictionary<string, int> Updates { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Keep <see cref="LastBody"/> (tests read cards from it; the benchmark turns it off to measure the bot, not the fake).</summary>
-    public bool KeepBodies { get; set; } = true;
+    /// <summary>Keep <see cref="Calls"/> and <see cref="LastBody"/> (tests read them; the benchmark turns it off to measure the bot, not the fake).</summary>
+    public bool Record { get; set; } = true;
+
+    /// <summary>Every call received, in arrival order (while <see cref="Record"/> is on).</summary>
+    public ConcurrentQueue<ConnectorCall> Calls { get; } = new();
 
     /// <summary>The last text or card body per conversation (for tests that read the status card).</summary>
     public ConcurrentDictionary<string, string> LastBody { get; } = new(StringComparer.Ordinal);
@@ -85,28 +98,43 @@ public sealed class FakeTeams : IAsyncDisposable
 
     public static string PersonalId(string userId) => "a:" + userId.ToLowerInvariant();
 
-    /// <summary>The next calls fail with this status (and Retry-After seconds) before the limits are even checked.</summary>
-    public void InjectFault(int status, int count = 1, string body = "", int? retryAfterSeconds = null)
+    /// <summary>
+    /// The next <paramref name="count"/> calls get this answer (status, JSON body, Retry-After header) instead of
+    /// Teams' own, before the limits are even checked.
+    /// </summary>
+    public void Enqueue(int status, string body = "", string? retryAfter = null, int count = 1)
     {
         for (var i = 0; i < count; i++)
         {
-            _faults.Enqueue((status, body, retryAfterSeconds, TimeSpan.Zero));
+            _scripted.Enqueue((status, body, retryAfter, TimeSpan.Zero));
         }
     }
 
-    /// <summary>The next calls hang this long (the bot's timeout should fire first), then fail with 503; nothing is recorded.</summary>
-    public void InjectHang(TimeSpan duration, int count = 1)
+    /// <summary>The next calls hang this long (the bot's timeout should fire first), then fail with 503.</summary>
+    public void EnqueueHang(TimeSpan duration, int count = 1)
     {
         for (var i = 0; i < count; i++)
         {
-            _faults.Enqueue((503, "", null, duration));
+            _scripted.Enqueue((503, "", null, duration));
         }
     }
 
-    /// <summary>Faults injected and not yet consumed.</summary>
-    public int PendingFaults => _faults.Count;
+    /// <summary>Scripted answers not yet given.</summary>
+    public int PendingAnswers => _scripted.Count;
 
-    public static async Task<FakeTeams> StartAsync(int tenantLimit = 50, int port = 0)
+    /// <summary>Waits until at least <paramref name="count"/> calls were recorded (bounded), and returns them all.</summary>
+    public async Task<IReadOnlyList<ConnectorCall>> WaitForCallsAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (Calls.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        return Calls.ToList();
+    }
+
+    /// <summary>Starts the fake; with a <paramref name="tenantLimit"/> (calls per second) Teams' rate limits are on.</summary>
+    public static async Task<FakeTeams> StartAsync(int? tenantLimit = null, int port = 0)
     {
         var fake = new FakeTeams(tenantLimit);
         var builder = WebApplication.CreateSlimBuilder();
@@ -123,6 +151,13 @@ public sealed class FakeTeams : IAsyncDisposable
     {
         Interlocked.Increment(ref _requests);
         var path = context.Request.Path.Value ?? "";
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        if (Record)
+        {
+            var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+            Calls.Enqueue(new ConnectorCall(context.Request.Method, target, context.Request.Headers.Authorization.FirstOrDefault(), body, DateTimeOffset.UtcNow));
+        }
         var index = path.IndexOf("/v3/conversations", StringComparison.Ordinal);
         if (index < 0)
         {
@@ -131,13 +166,11 @@ public sealed class FakeTeams : IAsyncDisposable
         }
         var rest = path[(index + "/v3/conversations".Length)..].Trim('/');
         var segments = rest.Length == 0 ? [] : rest.Split('/').Select(Uri.UnescapeDataString).ToArray();
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync();
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency);
         }
-        if (_faults.TryDequeue(out var fault))
+        if (_scripted.TryDequeue(out var fault))
         {
             if (fault.Hang > TimeSpan.Zero)
             {
@@ -154,10 +187,10 @@ public sealed class FakeTeams : IAsyncDisposable
             return;
         }
         var conversationKey = segments.Length > 0 ? segments[0] : "create";
-        if (!TryTenantSlot() || (segments.Length > 0 && !TryConversationSlot(conversationKey)))
+        if (TenantLimit is { } limit && (!TryTenantSlot(limit) || (segments.Length > 0 && !TryConversationSlot(conversationKey))))
         {
             Interlocked.Increment(ref _throttled);
-            await WriteAsync(context, 429, """{"error":{"code":"Throttled","message":"Too many requests"}}""", 1);
+            await WriteAsync(context, 429, """{"error":{"code":"Throttled","message":"Too many requests"}}""", "1");
             return;
         }
         Interlocked.Increment(ref _accepted);
@@ -176,7 +209,7 @@ public sealed class FakeTeams : IAsyncDisposable
                 return;
             }
             Messages.AddOrUpdate(conversationId, 1, (_, n) => n + 1);
-            if (KeepBodies)
+            if (Record)
             {
                 LastBody[conversationId] = body;
             }
@@ -233,7 +266,7 @@ public sealed class FakeTeams : IAsyncDisposable
         await WriteJsonAsync(context, result);
     }
 
-    private bool TryTenantSlot()
+    private bool TryTenantSlot(int limit)
     {
         var now = Stopwatch.GetTimestamp();
         var horizon = now - Stopwatch.Frequency;
@@ -243,7 +276,7 @@ public sealed class FakeTeams : IAsyncDisposable
             {
                 _tenantWindow.Dequeue();
             }
-            if (_tenantWindow.Count >= TenantLimit)
+            if (_tenantWindow.Count >= limit)
             {
                 return false;
             }
@@ -278,12 +311,12 @@ public sealed class FakeTeams : IAsyncDisposable
 
     private string NextId() => Interlocked.Increment(ref _activityIds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task WriteAsync(HttpContext context, int status, string body, int? retryAfter)
+    private static async Task WriteAsync(HttpContext context, int status, string body, string? retryAfter)
     {
         context.Response.StatusCode = status;
-        if (retryAfter is { } seconds)
+        if (retryAfter is not null)
         {
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = retryAfter;
         }
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body);

@@ -88,10 +88,10 @@ public sealed class BotTextLanguageTests
             }
             async Task Invoke(string where, JsonObject activity)
             {
-                var before = bot.Connector.Calls.Count;
+                var before = bot.Teams.Calls.Count;
                 var (_, body) = await bot.InvokeAsync(activity);
                 outputs.Add((where, LanguageLeaks.Readable(body)));
-                foreach (var call in bot.Connector.Calls.Skip(before))
+                foreach (var call in bot.Teams.Calls.Skip(before))
                 {
                     outputs.Add((where + " (message)", LanguageLeaks.Readable(call.Json)));
                 }
@@ -165,15 +165,15 @@ public sealed class BotTextLanguageTests
     [Fact]
     public async Task Lead_reports_come_in_each_leads_language_and_channel_posts_in_the_departments_language()
     {
-        var dutchLead = DeliveryHarness.User(801);
-        var englishLead = DeliveryHarness.User(802);
-        var defaultLead = DeliveryHarness.User(803); // never wrote to the bot: the plan default, Dutch
-        var member = DeliveryHarness.User(1);
-        await using var h = await DeliveryHarness.StartAsync(new() { ["Delivery:GraceWindow"] = "02:00:00" });
+        var dutchLead = DeliveryBot.User(801);
+        var englishLead = DeliveryBot.User(802);
+        var defaultLead = DeliveryBot.User(803); // never wrote to the bot: the plan default, Dutch
+        var member = DeliveryBot.User(1);
+        await using var h = await DeliveryBot.StartAsync(new() { ["Delivery:GraceWindow"] = "02:00:00" });
         foreach (var (lead, locale) in new[] { (dutchLead, "nl-NL"), (englishLead, "en-GB") })
         {
             await h.Store.SaveConversationAsync(new ConversationReference("msteams", h.Teams.ServiceUrl, FakeTeams.PersonalId(lead), "personal",
-                DeliveryHarness.Tenant, TestActivities.BotId, "29:" + lead, lead, null, null, null, locale), Ct);
+                DeliveryBot.Tenant, TestActivities.BotId, "29:" + lead, lead, null, null, null, locale), Ct);
         }
         var now = DateTimeOffset.UtcNow;
         var departments = new Dictionary<string, DepartmentTarget>
@@ -182,10 +182,10 @@ public sealed class BotTextLanguageTests
             ["fin"] = new("fin", "Finance", "19:fin-team@thread.tacv2", "19:fin@thread.tacv2", null, []),
         };
         h.UsePlan(new DeliveryPlan("test", [
-                DeliveryHarness.Send("old", "hr", SendAudience.Channel, now - TimeSpan.FromHours(10)),
-                DeliveryHarness.Send("pre-1", "hr", SendAudience.Channel, now),
-                DeliveryHarness.Send("pre-1", "fin", SendAudience.Channel, now),
-                DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, now),
+                DeliveryBot.Send("old", "hr", SendAudience.Channel, now - TimeSpan.FromHours(10)),
+                DeliveryBot.Send("pre-1", "hr", SendAudience.Channel, now),
+                DeliveryBot.Send("pre-1", "fin", SendAudience.Channel, now),
+                DeliveryBot.Send("pre-1", "hr", SendAudience.Members, now),
             ], departments, [dutchLead, englishLead, defaultLead], "nl", Languages: ["nl", "en"]));
         var leads = new[] { dutchLead, englishLead, defaultLead };
         var seen = leads.ToDictionary(l => l, _ => new List<(string, string)>());
@@ -235,27 +235,22 @@ public sealed class BotTextLanguageTests
     [Fact]
     public async Task The_welcome_in_a_team_uses_the_departments_language_not_the_installers()
     {
-        await using var openId = await FakeOpenIdServer.StartNewAsync();
-        await using var connector = await FakeConnector.StartNewAsync();
-        var dir = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var planPath = Path.Combine(dir, "plan.yaml");
         var sample = await File.ReadAllTextAsync(RepoPaths.SamplePlan, Ct);
         // The sample plan is Dutch by default; its IT department reads English.
-        await File.WriteAllTextAsync(planPath, sample.Replace("    expectedSize: 260\n", "    expectedSize: 260\n    language: en\n", StringComparison.Ordinal), Ct);
-        await using var factory = new BotFactory(openId, connector, new() { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
-        var bot = new BotHarnessClient(factory, openId);
-        Assert.Equal("en", factory.Services.GetRequiredService<PlanProvider>().Current!.LanguageOf("it"));
+        await using var bot = await TestBot.Create()
+            .WithPlan(sample.Replace("    expectedSize: 260\n", "    expectedSize: 260\n    language: en\n", StringComparison.Ordinal))
+            .StartAsync();
+        Assert.Equal("en", bot.Services.GetRequiredService<PlanProvider>().Current!.LanguageOf("it"));
 
         async Task<string> WelcomeIn(string team, string conversation)
         {
-            var install = TestActivities.TeamInstall(connector.ServiceUrl);
+            var install = TestActivities.TeamInstall(bot.ServiceUrl);
             install["locale"] = "nl-NL";
             install["conversation"]!["id"] = conversation;
             install["channelData"]!["team"]!["id"] = team;
-            var before = connector.Calls.Count;
-            using (await bot.PostAsync(install)) { }
-            return LanguageLeaks.Readable(Assert.Single(connector.Calls.Skip(before)).Json);
+            var before = bot.Teams.Calls.Count;
+            await bot.PostAsync(install);
+            return LanguageLeaks.Readable(Assert.Single(bot.CallsSince(before)).Json);
         }
 
         var it = await WelcomeIn("19:it-team@thread.tacv2", "19:it-team@thread.tacv2");

@@ -27,7 +27,7 @@ public sealed class AuthorizationTests(CommandsHarness bot) : IClassFixture<Comm
         }
         Assert.Null(reply.Card);
 
-        var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
+        var audit = await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
         var entry = Assert.Single(audit);
         Assert.Equal(MemberId, entry.UserAadObjectId);
         Assert.Equal(AuditResults.Refused, entry.Result);
@@ -93,7 +93,7 @@ public sealed class AuthorizationTests(CommandsHarness bot) : IClassFixture<Comm
         var reply = await bot.AskAsync("whoami", UpnLeadId);
         Assert.Contains("the plan lists your account upn.lead@contoso.example", reply.Text, StringComparison.Ordinal);
         var call = bot.Graph.Calls.Last(c => c.Path.Contains(UpnLeadId, StringComparison.Ordinal));
-        Assert.Equal("Bearer " + Infrastructure.BotFactory.OutboundToken, call.Authorization);
+        Assert.Equal("Bearer " + TestBot.OutboundToken, call.Authorization);
 
         var plan = await bot.AskAsync("plan", UpnLeadId);
         Assert.Contains("Plan: Commands test rollout", plan.Text, StringComparison.Ordinal);

@@ -51,12 +51,12 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
         var data = new JsonObject { ["confirmationId"] = id };
         var other = await bot.InvokeAsync(bot.CardAction("confirm", data, SecondLeadId, channel: true));
         Assert.Contains("Only Lotte Lead", other.Body!["value"]!.GetValue<string>(), StringComparison.Ordinal);
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
         var mine = await bot.InvokeAsync(bot.CardAction("confirm", (JsonObject)data.DeepClone(), channel: true));
         Assert.Contains("Confirmed by Lotte Lead", Reply.Visible(mine.Body!["value"]!), StringComparison.Ordinal);
 
         // Everyone in the channel sees the decision: the card message itself is replaced, without buttons.
-        var update = Assert.Single(bot.Connector.Calls.Skip(before));
+        var update = Assert.Single(bot.Teams.Calls.Skip(before));
         Assert.Equal("PUT", update.Method);
         Assert.EndsWith("/activities/card-activity-1", update.Path, StringComparison.Ordinal);
         Assert.Contains("Confirmed by Lotte Lead", update.Body, StringComparison.Ordinal);
@@ -77,9 +77,9 @@ public sealed class ChannelCommandTests(CommandsHarness bot) : IClassFixture<Com
     public async Task In_a_group_chat_the_bot_acts_only_when_mentioned()
     {
         var quiet = bot.Channel("wave pause pilot", mention: false);
-        quiet["conversation"] = new JsonObject { ["id"] = "19:group-chat@thread.v2", ["conversationType"] = "groupChat", ["isGroup"] = true, ["tenantId"] = Infrastructure.BotFactory.TenantId };
+        quiet["conversation"] = new JsonObject { ["id"] = "19:group-chat@thread.v2", ["conversationType"] = "groupChat", ["isGroup"] = true, ["tenantId"] = TestBot.TenantId };
         quiet.Remove("channelData");
-        quiet["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = Infrastructure.BotFactory.TenantId } };
+        quiet["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId } };
         Assert.Empty(await bot.SayAsync(quiet));
 
         var mentioned = bot.Channel("status pilot");

@@ -14,7 +14,7 @@ public sealed class CommandTests(CommandsHarness bot) : IClassFixture<CommandsHa
         }
         var calls = await bot.SayAsync(bot.Channel(text));
         var call = Assert.Single(calls);
-        Assert.Contains(Uri.EscapeDataString(Infrastructure.TestActivities.ChannelConversationId), call.Path, StringComparison.Ordinal);
+        Assert.Contains(Uri.EscapeDataString(TestActivities.ChannelConversationId), call.Path, StringComparison.Ordinal);
         return new Reply(call);
     }
 

@@ -1,19 +1,12 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Fakes;
-using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Commands;
 
 /// <summary>
-/// The real bot with a small test plan, a fake Teams connector, a fake Graph and a fake clock for the commands
-/// (start: 2027-07-01 08:00 UTC, before every wave). One per test class.
+/// The commands suites' fixture: a <see cref="TestBot"/> with a small test plan, a fake Graph and a fake clock for the
+/// commands (start: 2027-07-01 08:00 UTC, before every wave), and the suites' helpers. One per test class.
 /// </summary>
 public sealed class CommandsHarness : IAsyncLifetime
 {
@@ -70,75 +63,51 @@ public sealed class CommandsHarness : IAsyncLifetime
               platforms: [windows, ios]
         """;
 
-    public FakeOpenIdServer OpenId { get; private set; } = null!;
-    public FakeConnector Connector { get; private set; } = null!;
     public FakeGraph Graph { get; private set; } = null!;
     public FakeUpload Upload { get; private set; } = null!;
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2027, 7, 1, 8, 0, 0, TimeSpan.Zero));
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
-    public string PlanPath { get; private set; } = "";
-    private BotFactory _bot = null!;
+    public TestBot Bot { get; private set; } = null!;
+    public FakeTeams Teams => Bot.Teams;
+    public FakeOpenIdServer OpenId => Bot.OpenId;
+    public HttpClient Client => Bot.Client;
+    public IServiceProvider Services => Bot.Services;
+    public string PlanPath => Bot.PlanPath!;
 
     public async ValueTask InitializeAsync()
     {
-        OpenId = await FakeOpenIdServer.StartNewAsync();
-        Connector = await FakeConnector.StartNewAsync();
         Graph = await FakeGraph.StartAsync();
         Upload = await FakeUpload.StartNewAsync();
         Graph.Directory.AddUser(new FakeUser(UpnLeadId, null, UserPrincipalName: "upn.lead@contoso.example"));
         Graph.Directory.AddUser(new FakeUser(MemberId, null, UserPrincipalName: "member@contoso.example"));
         Graph.Directory.Groups[LeadGroup] = [new FakeUser(GroupLeadId, null)];
         Graph.Directory.GroupCounts[BigGroup] = 120;
-
-        var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        PlanPath = Path.Combine(folder, "plan.yaml");
-        await File.WriteAllTextAsync(PlanPath, Plan);
-
-        _bot = new BotFactory(OpenId, Connector, new Dictionary<string, string?>
-        {
-            ["Rollout:PlanPath"] = PlanPath,
-            ["Rollout:WatchPlanFile"] = "false",
-            ["Graph:BaseUrl"] = Graph.BaseUrl,
-            ["Commands:ConfirmAbove"] = "50",
+        Bot = await TestBot.Create()
+            .WithPlan(Plan)
+            .WithGraph(Graph.BaseUrl)
+            .WithSetting("Commands:ConfirmAbove", "50")
             // The delivery engine's store is there (counts, export), its scheduler does not run: tests seed what it recorded.
-            ["Delivery:Enabled"] = "false",
-        });
-        Factory = _bot.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-            services.AddKeyedSingleton<TimeProvider>(CommandsClock.Key, Clock)));
-        Client = Factory.CreateClient();
+            .WithSetting("Delivery:Enabled", "false")
+            .WithCommandsClock(Clock)
+            .StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await Factory.DisposeAsync();
-        await _bot.DisposeAsync();
+        await Bot.DisposeAsync();
         await Upload.DisposeAsync();
         await Graph.DisposeAsync();
-        await Connector.DisposeAsync();
-        await OpenId.DisposeAsync();
     }
 
     /// <summary>Posts an activity with a valid Bot Connector token.</summary>
-    public async Task<HttpResponseMessage> PostAsync(JsonObject activity)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
-        {
-            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OpenId.CreateToken(BotFactory.AppId, (string)activity["serviceUrl"]!));
-        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
+    public Task<TestResponse> PostAsync(JsonObject activity) => Bot.PostAsync(activity);
 
     /// <summary>Sends a message and returns the bot's replies (the connector calls it caused).</summary>
     public async Task<IReadOnlyList<ConnectorCall>> SayAsync(JsonObject activity)
     {
-        var before = Connector.Calls.Count;
-        using var response = await PostAsync(activity);
+        var before = Teams.Calls.Count;
+        var response = await PostAsync(activity);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return Connector.Calls.Skip(before).ToList();
+        return Bot.CallsSince(before);
     }
 
     /// <summary>Sends a personal message as <paramref name="user"/> and returns the single reply.</summary>
@@ -151,9 +120,8 @@ public sealed class CommandsHarness : IAsyncLifetime
     /// <summary>Sends an invoke and returns the HTTP response body (the invoke response).</summary>
     public async Task<(int Status, JsonNode? Body)> InvokeAsync(JsonObject activity)
     {
-        using var response = await PostAsync(activity);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        var response = await PostAsync(activity);
+        return (response.Status, response.Body);
     }
 
     /// <summary>Teams' <c>fileConsent/invoke</c> when the user accepts or declines the export's file consent card.</summary>
@@ -182,7 +150,7 @@ public sealed class CommandsHarness : IAsyncLifetime
 
     public JsonObject Personal(string text, string user = LeadId, string locale = "en-US")
     {
-        var activity = TestActivities.PersonalMessage(Connector.ServiceUrl, text, locale);
+        var activity = TestActivities.PersonalMessage(Teams.ServiceUrl, text, locale);
         activity["from"] = From(user);
         activity["conversation"]!["id"] = "a:personal-" + user;
         return activity;
@@ -190,7 +158,7 @@ public sealed class CommandsHarness : IAsyncLifetime
 
     public JsonObject Channel(string text, string user = LeadId, bool mention = true)
     {
-        var activity = TestActivities.ChannelMessage(Connector.ServiceUrl, text, mention);
+        var activity = TestActivities.ChannelMessage(Teams.ServiceUrl, text, mention);
         activity["from"] = From(user);
         return activity;
     }

@@ -14,7 +14,7 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
     private static JsonObject Data(string id) => new() { ["confirmationId"] = id };
 
     private async Task<int> AuditCountAsync(string command, string result) =>
-        (await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
+        (await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
         .Count(e => e.Command == command && e.Result == result);
 
     [Fact]
@@ -86,11 +86,11 @@ public sealed class ConfirmationTests(CommandsHarness bot) : IClassFixture<Comma
     [Fact]
     public async Task A_small_send_needs_no_confirmation_and_is_queued_for_the_delivery_engine()
     {
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
         var reply = await bot.AskAsync("send enroll to small now");
         Assert.Contains("Sending `enroll` to Small: 1 send(s) queued", reply.Text, StringComparison.Ordinal);
         // The only connector call is the reply itself.
-        Assert.Single(bot.Connector.Calls.Skip(before));
+        Assert.Single(bot.Teams.Calls.Skip(before));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class WaveStartConfirmationTests(CommandsHarness bot) : IClassFixt
     private static JsonObject Data(string id) => new() { ["confirmationId"] = id };
 
     private async Task<int> AuditCountAsync(string command, string result) =>
-        (await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
+        (await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
         .Count(e => e.Command == command && e.Result == result);
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class ConcurrentConfirmationTests(CommandsHarness bot) : IClassFix
     private static JsonObject Data(string id) => new() { ["confirmationId"] = id };
 
     private async Task<int> AuditCountAsync(string command, string result) =>
-        (await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
+        (await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken))
         .Count(e => e.Command == command && e.Result == result);
 
     [Fact]

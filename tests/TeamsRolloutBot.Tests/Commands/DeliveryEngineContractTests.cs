@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Plan;
@@ -14,40 +13,26 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
 {
     private readonly CommandsHarness _bot = new();
     private RecordingEngine _engine = null!;
-    private HttpClient _client = null!;
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> _factory = null!;
+    private TestBot _withEngine = null!;
 
     public async ValueTask InitializeAsync()
     {
         await _bot.InitializeAsync();
-        _factory = _bot.Factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+        _withEngine = await _bot.Bot.StartSecondInstanceAsync(builder => builder.WithServices(services =>
             services.AddSingleton<IWaveControl>(sp => _engine = new RecordingEngine(ActivatorUtilities.CreateInstance<LocalWaveControl>(sp)))));
-        _client = _factory.CreateClient();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
-        await _factory.DisposeAsync();
+        await _withEngine.DisposeAsync();
         await _bot.DisposeAsync();
     }
 
     private async Task<Reply> AskAsync(string text)
     {
-        var activity = _bot.Personal(text);
-        var before = _bot.Connector.Calls.Count;
-        using var response = await PostAsync(activity);
-        return new Reply(Assert.Single(_bot.Connector.Calls.Skip(before)));
-    }
-
-    private async Task<HttpResponseMessage> PostAsync(System.Text.Json.Nodes.JsonObject activity)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
-        {
-            Content = new StringContent(activity.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new("Bearer", _bot.OpenId.CreateToken(Infrastructure.BotFactory.AppId, _bot.Connector.ServiceUrl));
-        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
+        var before = _bot.Teams.Calls.Count;
+        await _withEngine.PostAsync(_bot.Personal(text));
+        return new Reply(Assert.Single(_bot.Bot.CallsSince(before)));
     }
 
     [Fact]
@@ -74,7 +59,7 @@ public sealed class DeliveryEngineContractTests : IAsyncLifetime
         var id = card.Actions.First(a => a["verb"]!.GetValue<string>() == "confirm")["data"]!["confirmationId"]!.GetValue<string>();
         for (var click = 0; click < 3; click++)
         {
-            using var response = await PostAsync(_bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
+            var response = await _withEngine.PostAsync(_bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
         var send = Assert.Single(_engine.SendNow, s => s.Departments.SequenceEqual(["big"]));

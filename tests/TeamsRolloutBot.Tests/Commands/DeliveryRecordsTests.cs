@@ -14,7 +14,7 @@ public sealed class DeliveryRecordsTests(CommandsHarness bot) : IClassFixture<Co
     public async Task Status_counts_and_the_export_come_from_the_delivery_records()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = bot.Factory.Services.GetRequiredService<IDeliveryStore>();
+        var store = bot.Services.GetRequiredService<IDeliveryStore>();
         var sendKey = ScheduledSend.MakeKey("main", "enroll", "big", SendAudience.Members);
         var due = new DateTimeOffset(2027, 8, 9, 7, 0, 0, TimeSpan.Zero);
         await store.RegisterSendsAsync([new PlannedSend(sendKey, "main", "enroll", "big", SendAudience.Members, due, "enrollment")], ct);

@@ -30,7 +30,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
         var size = attachment["content"]!["sizeInBytes"]!.GetValue<int>();
         Assert.Contains("Leveringen van 'Commands test rollout' als CSV (12 rijen)", reply.Text, StringComparison.Ordinal);
 
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
         var uploads = bot.Upload.Puts.Count;
         var (status, _) = await bot.InvokeAsync(bot.FileConsent("accept", "deliveries"));
         Assert.Equal(200, status);
@@ -45,13 +45,13 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
         Assert.Equal(13, lines.Length);
         Assert.Contains("pilot,prepare,small,channel,2027-07-05 09:30,2027-07-05T07:30:00Z,scheduled,not registered yet,", lines);
 
-        var card = Assert.Single(bot.Connector.Calls.Skip(before)).Json!;
+        var card = Assert.Single(bot.Teams.Calls.Skip(before)).Json!;
         var file = card["attachments"]![0]!;
         Assert.Equal("application/vnd.microsoft.teams.card.file.info", file["contentType"]!.GetValue<string>());
         Assert.Equal("1150D938-8870-4044-9F2C-5BBDEBA70C8C", file["content"]!["uniqueId"]!.GetValue<string>());
         Assert.Contains("sharepoint.com", file["contentUrl"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(5, TestContext.Current.CancellationToken);
+        var audit = await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(5, TestContext.Current.CancellationToken);
         Assert.Contains(audit, e => e.Command == "export deliveries" && e.Result == AuditResults.Done && e.Detail == "12 row(s) uploaded");
     }
 
@@ -70,13 +70,13 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
     public async Task Declining_uploads_nothing_and_a_non_lead_cannot_use_a_consent()
     {
         var count = bot.Upload.Puts.Count;
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
         await bot.InvokeAsync(bot.FileConsent("decline", "deliveries"));
-        Assert.Contains("the export was not saved", Assert.Single(bot.Connector.Calls.Skip(before)).Body, StringComparison.Ordinal);
+        Assert.Contains("the export was not saved", Assert.Single(bot.Teams.Calls.Skip(before)).Body, StringComparison.Ordinal);
 
         await bot.InvokeAsync(bot.FileConsent("accept", "deliveries", MemberId));
         Assert.Equal(count, bot.Upload.Puts.Count);
-        var audit = await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
+        var audit = await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(1, TestContext.Current.CancellationToken);
         Assert.Equal(AuditResults.Refused, Assert.Single(audit).Result);
     }
 

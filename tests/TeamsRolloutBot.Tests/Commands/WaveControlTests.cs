@@ -11,7 +11,7 @@ public sealed class WaveControlTests(CommandsHarness bot) : IClassFixture<Comman
     private static JsonObject Run(string command) => new() { ["command"] = command };
 
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync() =>
-        await bot.Factory.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken);
+        await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(50, TestContext.Current.CancellationToken);
 
     private static List<string> ScheduleLines(Reply reply) =>
         [.. reply.Text.Split('\n').Where(l => l.StartsWith("- ", StringComparison.Ordinal)).Select(l => l.Replace(" — paused", "", StringComparison.Ordinal))];
@@ -156,12 +156,12 @@ public sealed class WaveControlTests(CommandsHarness bot) : IClassFixture<Comman
     public async Task Wave_state_survives_a_restart_of_the_bot()
     {
         await bot.AskAsync("wave pause main");
-        Assert.IsType<LocalWaveControl>(bot.Factory.Services.GetRequiredService<IWaveControl>());
+        Assert.IsType<LocalWaveControl>(bot.Services.GetRequiredService<IWaveControl>());
         // The delivery engine that follows these states is part of the app.
-        Assert.NotNull(bot.Factory.Services.GetService<TeamsRolloutBot.Storage.IDeliveryStore>());
-        var plan = bot.Factory.Services.GetRequiredService<TeamsRolloutBot.Plan.PlanProvider>().Current!;
+        Assert.NotNull(bot.Services.GetService<TeamsRolloutBot.Storage.IDeliveryStore>());
+        var plan = bot.Services.GetRequiredService<TeamsRolloutBot.Plan.PlanProvider>().Current!;
         // A second wave control over the same SQLite file (what a restarted bot would build) reads the same state.
-        var fresh = ActivatorUtilities.CreateInstance<LocalWaveControl>(bot.Factory.Services);
+        var fresh = ActivatorUtilities.CreateInstance<LocalWaveControl>(bot.Services);
         var status = await fresh.GetStatusAsync(plan.FindWave("main")!, TestContext.Current.CancellationToken);
         Assert.Equal(WaveState.Paused, status.State);
         Assert.Equal("Lotte Lead", status.ChangedBy);

@@ -15,18 +15,18 @@ public sealed class WaveDeliveryTests
         DateOnly.FromDateTime(DateTime.UtcNow), 28, null, new SourceLocation(1, 1));
 
     private static DeliveryPlan Plan(IReadOnlyList<string> users, params PlannedSend[] sends) =>
-        new("test", sends, new Dictionary<string, DepartmentTarget> { ["hr"] = new("hr", "HR", null, null, null, users) }, [DeliveryHarness.Lead]);
+        new("test", sends, new Dictionary<string, DepartmentTarget> { ["hr"] = new("hr", "HR", null, null, null, users) }, [DeliveryBot.Lead]);
 
     [Fact]
     public async Task Pausing_a_running_wave_holds_its_messages_and_resuming_sends_each_exactly_once()
     {
-        await using var h = await DeliveryHarness.StartAsync();
+        await using var h = await DeliveryBot.StartAsync();
         var waves = h.Services.GetRequiredService<IWaveControl>();
         Assert.NotNull(h.Services.GetService<TeamsRolloutBot.Storage.IDeliveryStore>());
-        var users = Enumerable.Range(1, 20).Select(DeliveryHarness.User).ToList();
+        var users = Enumerable.Range(1, 20).Select(DeliveryBot.User).ToList();
         h.UsePlan(Plan(users,
-            DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow.AddMinutes(-1)),
-            DeliveryHarness.Send("pre-2", "hr", SendAudience.Members, DateTimeOffset.UtcNow.AddMinutes(-1))));
+            DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow.AddMinutes(-1)),
+            DeliveryBot.Send("pre-2", "hr", SendAudience.Members, DateTimeOffset.UtcNow.AddMinutes(-1))));
 
         // The wave runs: its due messages are expanded into the outbox; then it is paused before they go out.
         await h.Scheduler.RunOnceAsync(Ct);
@@ -51,10 +51,10 @@ public sealed class WaveDeliveryTests
     [Fact]
     public async Task A_cancelled_wave_sends_nothing_more()
     {
-        await using var h = await DeliveryHarness.StartAsync();
+        await using var h = await DeliveryBot.StartAsync();
         var waves = h.Services.GetRequiredService<IWaveControl>();
-        var users = Enumerable.Range(1, 5).Select(DeliveryHarness.User).ToList();
-        h.UsePlan(Plan(users, DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow.AddMinutes(-1))));
+        var users = Enumerable.Range(1, 5).Select(DeliveryBot.User).ToList();
+        h.UsePlan(Plan(users, DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow.AddMinutes(-1))));
         await waves.CancelAsync(Wave1, "Lotte Lead", Ct);
 
         await h.DeliverAsync(TimeSpan.FromSeconds(2));
@@ -70,7 +70,7 @@ public sealed class WavePlanSourceTests(CommandsHarness bot) : IClassFixture<Com
     [Fact]
     public async Task A_moved_start_moves_the_delivery_schedule_and_a_paused_wave_leaves_it()
     {
-        var source = bot.Factory.Services.GetRequiredService<DeliveryPlanSource>();
+        var source = bot.Services.GetRequiredService<DeliveryPlanSource>();
         var before = (await source.CurrentAsync(TestContext.Current.CancellationToken))!.Sends;
         Assert.Contains(before, s => s.Key == "autumn/prepare/small/channel" && s.DueUtc == new DateTimeOffset(2027, 9, 6, 7, 30, 0, TimeSpan.Zero));
 
@@ -105,7 +105,7 @@ public sealed class SendNowDeliveryTests(CommandsHarness bot) : IClassFixture<Co
         await bot.InvokeAsync(bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
         await bot.InvokeAsync(bot.CardAction("confirm", new System.Text.Json.Nodes.JsonObject { ["confirmationId"] = id }));
 
-        var sends = (await bot.Factory.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(ct))!.Sends
+        var sends = (await bot.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(ct))!.Sends
             .Where(s => s.Key.Contains("/now-", StringComparison.Ordinal)).ToList();
         // enroll (members) to small; prepare (channel and members) to big, once for the one confirmation.
         Assert.Single(sends, s => s.MessageId == "enroll" && s.DepartmentId == "small" && s.Audience == SendAudience.Members);
@@ -122,14 +122,14 @@ public sealed class SendNowEndToEndTests
     public async Task Send_now_reaches_every_member_once()
     {
         var ct = TestContext.Current.CancellationToken;
-        var users = Enumerable.Range(1, 3).Select(DeliveryHarness.User).ToList();
+        var users = Enumerable.Range(1, 3).Select(DeliveryBot.User).ToList();
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var planPath = Path.Combine(folder, "plan.yaml");
         await File.WriteAllTextAsync(planPath, CommandsHarness.Plan.Replace(
             "members: { users: [00000000-0000-0000-0000-0000000000c1, 00000000-0000-0000-0000-0000000000c2, 00000000-0000-0000-0000-0000000000c3] }",
             $"members: {{ users: [{string.Join(", ", users)}] }}", StringComparison.Ordinal), ct);
-        await using var h = await DeliveryHarness.StartAsync(new Dictionary<string, string?> { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
+        await using var h = await DeliveryBot.StartAsync(new Dictionary<string, string?> { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
         var plan = h.Services.GetRequiredService<PlanProvider>().Current!;
         var waves = h.Services.GetRequiredService<IWaveControl>();
         var enroll = plan.FindWave("pilot")!.EffectiveMessages.Single(m => m.Id == "enroll");

@@ -47,14 +47,14 @@ public sealed class LeadFormsTests
         await bot.InstallPersonalAsync(Lead, "29:anne", locale: "en-US");
 
         // The survey went out seven days ago; the summary is due after twelve.
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
         bot.Time.Advance(TimeSpan.FromDays(5.5));
         await bot.Services.GetRequiredService<FeedbackNotifier>().RunOnceAsync(Ct);
         var summary = await ToLeadAsync(bot, before, c => c.Json?["attachments"] is not null);
         Assert.Contains("Wave: Wave 1", CardText.All(summary.Json!["attachments"]![0]!["content"]), StringComparison.Ordinal);
 
         // A broken edit: the lead is told, and the plan in force stays.
-        before = bot.Connector.Calls.Count;
+        before = bot.Teams.Calls.Count;
         await File.WriteAllTextAsync(bot.PlanPath, edited.Replace("timeZone: Europe/Amsterdam", "timeZone: Europe/Amsterdamm", StringComparison.Ordinal), Ct);
         Assert.False((await plans.ReloadAsync(Ct)).IsValid);
         var notice = await ToLeadAsync(bot, before, c => c.Json?["text"] is not null);

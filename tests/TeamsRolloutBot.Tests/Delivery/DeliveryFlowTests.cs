@@ -11,21 +11,21 @@ public sealed class DeliveryFlowTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static DeliveryPlan Plan(DepartmentTarget department, params PlannedSend[] sends) =>
-        new("test", sends, new Dictionary<string, DepartmentTarget> { [department.Id] = department }, [DeliveryHarness.Lead], "en");
+        new("test", sends, new Dictionary<string, DepartmentTarget> { [department.Id] = department }, [DeliveryBot.Lead], "en");
 
     [Fact]
     public async Task Channel_members_from_a_paged_Graph_group_and_email_all_get_the_message_once()
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var members = Enumerable.Range(1, 250).Select(i => new FakeUser(DeliveryHarness.User(i), $"user{i}@contoso.example", i % 2 == 0 ? "en-US" : "nl-NL")).ToList();
+        await using var h = await DeliveryBot.StartAsync();
+        var members = Enumerable.Range(1, 250).Select(i => new FakeUser(DeliveryBot.User(i), $"user{i}@contoso.example", i % 2 == 0 ? "en-US" : "nl-NL")).ToList();
         h.Graph.Directory.PageSize = 100;
         h.Graph.Directory.AddGroup("group-it", members);
         var now = DateTimeOffset.UtcNow;
         var it = new DepartmentTarget("it", "IT", "19:team-it@thread.tacv2", "19:it-rollout@thread.tacv2", "group-it", []);
         h.UsePlan(Plan(it,
-            DeliveryHarness.Send("pre-1", "it", SendAudience.Channel, now),
-            DeliveryHarness.Send("pre-1", "it", SendAudience.Members, now),
-            DeliveryHarness.Send("mail-1", "it", SendAudience.Email, now)));
+            DeliveryBot.Send("pre-1", "it", SendAudience.Channel, now),
+            DeliveryBot.Send("pre-1", "it", SendAudience.Members, now),
+            DeliveryBot.Send("mail-1", "it", SendAudience.Email, now)));
 
         await h.DeliverAsync();
 
@@ -35,7 +35,7 @@ public sealed class DeliveryFlowTests
         Assert.True(mailLog[0].Outcome == DeliveryOutcome.Delivered, mailLog[0].Detail);
         Assert.Equal(members.Select(m => m.Mail).Order(), h.Graph.Mail.Sent.Select(m => m.To).Order());
         Assert.All(h.Graph.Mail.Sent, m => Assert.Equal("rollout@contoso.example", m.From));
-        Assert.All(h.Graph.Calls, c => Assert.Equal("Bearer test-token", c.Authorization));
+        Assert.All(h.Graph.Calls, c => Assert.Equal("Bearer " + TestBot.OutboundToken, c.Authorization));
 
         var channelLog = Assert.Single(await h.Store.GetDeliveryLogAsync("19:it-rollout@thread.tacv2", Ct));
         Assert.Equal(DeliveryOutcome.Delivered, channelLog.Outcome);
@@ -50,9 +50,9 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task Running_the_scheduler_again_or_after_a_restart_does_not_enqueue_a_send_twice()
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var users = Enumerable.Range(1, 30).Select(DeliveryHarness.User).ToList();
-        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, users), DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+        await using var h = await DeliveryBot.StartAsync();
+        var users = Enumerable.Range(1, 30).Select(DeliveryBot.User).ToList();
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, users), DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
         await h.Scheduler.RunOnceAsync(Ct);
         await h.Store.MarkSendAsync("wave-1/pre-1/hr/members", PlannedSendState.Pending, 0, null, Ct); // as if the process died before marking it
         await h.Scheduler.RunOnceAsync(Ct);
@@ -66,11 +66,11 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task Without_a_group_or_users_the_members_come_from_the_team_roster_page_by_page()
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var roster = Enumerable.Range(1, 1200).Select(DeliveryHarness.User).ToList();
+        await using var h = await DeliveryBot.StartAsync();
+        var roster = Enumerable.Range(1, 1200).Select(DeliveryBot.User).ToList();
         h.Teams.Rosters["19:team-hr@thread.tacv2"] = roster;
         h.UsePlan(Plan(new DepartmentTarget("hr", "HR", "19:team-hr@thread.tacv2", null, null, []),
-            DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+            DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
 
         await h.DeliverAsync();
 
@@ -81,12 +81,12 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task A_cached_chat_that_is_gone_is_forgotten_and_a_new_one_is_opened()
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var user = DeliveryHarness.User(5);
+        await using var h = await DeliveryBot.StartAsync();
+        var user = DeliveryBot.User(5);
         await h.Store.SaveConversationAsync(new TeamsRolloutBot.Protocol.ConversationReference("msteams", h.Teams.ServiceUrl, "a:deleted-chat", "personal",
-            DeliveryHarness.Tenant, "28:bot", "29:x", user, null, null, null, null), Ct);
-        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [user]), DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
-        h.Teams.InjectFault(404, 1, """{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}""");
+            DeliveryBot.Tenant, "28:bot", "29:x", user, null, null, null, null), Ct);
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [user]), DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+        h.Teams.Enqueue(404, """{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}""");
 
         await h.DeliverAsync();
 
@@ -100,10 +100,10 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task A_user_without_the_app_gets_it_installed_through_Graph_and_then_the_message()
     {
-        await using var h = await DeliveryHarness.StartAsync();
+        await using var h = await DeliveryBot.StartAsync();
         h.Teams.RequireInstall = true;
-        var user = DeliveryHarness.User(7);
-        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [user]), DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+        var user = DeliveryBot.User(7);
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [user]), DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
 
         await h.DeliverAsync();
 
@@ -116,13 +116,13 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task Blocked_users_and_unknown_plan_members_are_recorded_and_not_retried()
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var blocked = DeliveryHarness.User(1);
-        var fine = DeliveryHarness.User(2);
+        await using var h = await DeliveryBot.StartAsync();
+        var blocked = DeliveryBot.User(1);
+        var fine = DeliveryBot.User(2);
         h.Graph.Directory.AddGroup("unused", [new FakeUser(blocked, "b@contoso.example"), new FakeUser(fine, "f@contoso.example")]);
         h.Teams.Blocked[FakeTeams.PersonalId(blocked)[2..]] = true;
         h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, [blocked, fine, "ghost@contoso.example"]),
-            DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+            DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
 
         await h.DeliverAsync();
 
@@ -137,12 +137,12 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task A_send_missed_beyond_the_grace_window_is_reported_to_the_leads_and_not_sent_late()
     {
-        await using var h = await DeliveryHarness.StartAsync(new() { ["Delivery:GraceWindow"] = "02:00:00" });
-        var users = new[] { DeliveryHarness.User(1) };
+        await using var h = await DeliveryBot.StartAsync(new() { ["Delivery:GraceWindow"] = "02:00:00" });
+        var users = new[] { DeliveryBot.User(1) };
         var now = DateTimeOffset.UtcNow;
         h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, users),
-            DeliveryHarness.Send("old", "hr", SendAudience.Members, now - TimeSpan.FromHours(10)),
-            DeliveryHarness.Send("recent", "hr", SendAudience.Members, now - TimeSpan.FromHours(1))));
+            DeliveryBot.Send("old", "hr", SendAudience.Members, now - TimeSpan.FromHours(10)),
+            DeliveryBot.Send("recent", "hr", SendAudience.Members, now - TimeSpan.FromHours(1))));
 
         await h.DeliverAsync();
 
@@ -152,18 +152,18 @@ public sealed class DeliveryFlowTests
         var missed = await h.Store.FindSendAsync("wave-1/old/hr/members", Ct);
         Assert.Equal(PlannedSendState.Missed, missed!.State);
         Assert.NotNull(missed.ReportedAt);
-        Assert.Contains("Missed send", h.Teams.LastBody[FakeTeams.PersonalId(DeliveryHarness.Lead)], StringComparison.Ordinal);
+        Assert.Contains("Missed send", h.Teams.LastBody[FakeTeams.PersonalId(DeliveryBot.Lead)], StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Missed_sends_also_reach_the_members_of_the_lead_group_and_leads_given_by_UPN()
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var groupLead = DeliveryHarness.User(900);
-        var upnLead = DeliveryHarness.User(901);
+        await using var h = await DeliveryBot.StartAsync();
+        var groupLead = DeliveryBot.User(900);
+        var upnLead = DeliveryBot.User(901);
         h.Graph.Directory.AddGroup("leads", [new FakeUser(groupLead, "lead1@contoso.example")]);
         h.Graph.Directory.Users[upnLead] = new FakeUser(upnLead, "anne@contoso.example");
-        var send = DeliveryHarness.Send("old", "hr", SendAudience.Channel, DateTimeOffset.UtcNow - TimeSpan.FromDays(2));
+        var send = DeliveryBot.Send("old", "hr", SendAudience.Channel, DateTimeOffset.UtcNow - TimeSpan.FromDays(2));
         h.UsePlan(new DeliveryPlan("test", [send], new Dictionary<string, DepartmentTarget> { ["hr"] = new("hr", "HR", null, "19:hr@thread.tacv2", null, []) },
             ["anne@contoso.example"], "en", "leads"));
 
@@ -177,12 +177,12 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task In_local_Playground_mode_email_is_skipped_with_its_reason_and_members_come_from_the_plan()
     {
-        await using var h = await DeliveryHarness.StartAsync(local: true);
-        var users = Enumerable.Range(1, 5).Select(DeliveryHarness.User).ToList();
+        await using var h = await DeliveryBot.StartAsync(local: true);
+        var users = Enumerable.Range(1, 5).Select(DeliveryBot.User).ToList();
         var now = DateTimeOffset.UtcNow;
         h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, "group-without-graph", users),
-            DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, now),
-            DeliveryHarness.Send("mail", "hr", SendAudience.Email, now)));
+            DeliveryBot.Send("pre-1", "hr", SendAudience.Members, now),
+            DeliveryBot.Send("mail", "hr", SendAudience.Email, now)));
 
         await h.DeliverAsync();
 
@@ -197,13 +197,13 @@ public sealed class DeliveryFlowTests
     public async Task In_local_Playground_mode_a_group_department_gets_the_team_roster_from_the_Playground()
     {
         // Nothing listens on the default connector: the roster and the sends must use the Playground's serviceUrl.
-        await using var h = await DeliveryHarness.StartAsync(new() { ["Delivery:DefaultServiceUrl"] = "http://127.0.0.1:9/" }, local: true);
+        await using var h = await DeliveryBot.StartAsync(new() { ["Delivery:DefaultServiceUrl"] = "http://127.0.0.1:9/" }, local: true);
         await h.Store.SaveConversationAsync(new TeamsRolloutBot.Protocol.ConversationReference("msteams", h.Teams.ServiceUrl, "a:playground-personal-lead", "personal",
-            DeliveryHarness.Tenant, "28:bot", "29:lead", DeliveryHarness.Lead, null, null, null, null), Ct);
-        var roster = Enumerable.Range(1, 3).Select(DeliveryHarness.User).ToList();
+            DeliveryBot.Tenant, "28:bot", "29:lead", DeliveryBot.Lead, null, null, null, null), Ct);
+        var roster = Enumerable.Range(1, 3).Select(DeliveryBot.User).ToList();
         h.Teams.Rosters["19:team-it@thread.tacv2"] = roster;
         h.UsePlan(Plan(new DepartmentTarget("it", "IT", "19:team-it@thread.tacv2", null, "group-without-graph", []),
-            DeliveryHarness.Send("post-1", "it", SendAudience.Members, DateTimeOffset.UtcNow)));
+            DeliveryBot.Send("post-1", "it", SendAudience.Members, DateTimeOffset.UtcNow)));
 
         await h.DeliverAsync();
 
@@ -218,7 +218,7 @@ public sealed class DeliveryFlowTests
         var yaml = await File.ReadAllTextAsync(Ship.RepoFiles.PathOf("samples/intune-rollout.yaml"), Ct);
         var start = DateTimeOffset.UtcNow.AddMinutes(-1);
         await File.WriteAllTextAsync(plan, yaml, Ct);
-        await using var h = await DeliveryHarness.StartAsync(new() { ["Rollout:PlanPath"] = plan });
+        await using var h = await DeliveryBot.StartAsync(new() { ["Rollout:PlanPath"] = plan });
         var source = h.Services.GetRequiredService<DeliveryPlanSource>();
         var delivery = await source.CurrentAsync(Ct);
         Assert.NotNull(delivery);
@@ -240,13 +240,13 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task Survey_response_rates_count_the_people_the_survey_was_delivered_to()
     {
-        await using var h = await DeliveryHarness.StartAsync(new() { ["Rollout:PlanPath"] = Ship.RepoFiles.PathOf("samples/intune-rollout.yaml") });
+        await using var h = await DeliveryBot.StartAsync(new() { ["Rollout:PlanPath"] = Ship.RepoFiles.PathOf("samples/intune-rollout.yaml") });
         var audience = h.Services.GetRequiredService<TeamsRolloutBot.Feedback.ISurveyAudience>();
         var before = await audience.GetRecipientsAsync("it", "it", Ct);
         Assert.Equal((260, TeamsRolloutBot.Feedback.SurveyRecipientSource.PlanExpectedSize), (before.Count!.Value, before.Source));
 
         var send = new PlannedSend("it/post-enrollment/it/members", "it", "post-enrollment", "it", SendAudience.Members, DateTimeOffset.UtcNow, "survey");
-        var jobs = Enumerable.Range(1, 3).Select(i => DeliveryScheduler.Job(send, DeliveryKind.Personal, DeliveryHarness.User(i), "nl")).ToList();
+        var jobs = Enumerable.Range(1, 3).Select(i => DeliveryScheduler.Job(send, DeliveryKind.Personal, DeliveryBot.User(i), "nl")).ToList();
         await h.Store.EnqueueAsync(jobs, Ct);
         await h.Store.CompleteAsync(jobs[0].Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
         await h.Store.CompleteAsync(jobs[1].Key, new DeliveryResult(DeliveryOutcome.Delivered), Ct);
@@ -254,7 +254,7 @@ public sealed class DeliveryFlowTests
 
         var after = await audience.GetRecipientsAsync("it", "it", Ct);
         Assert.Equal(TeamsRolloutBot.Feedback.SurveyRecipientSource.Delivered, after.Source);
-        Assert.Equal([DeliveryHarness.User(1), DeliveryHarness.User(2)], after.UserIds);
+        Assert.Equal([DeliveryBot.User(1), DeliveryBot.User(2)], after.UserIds);
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class DeliveryFlowTests
     {
         var sample = Ship.RepoFiles.PathOf("samples/intune-rollout.yaml");
         var settings = new Dictionary<string, string?> { ["Rollout:PlanPath"] = sample, ["Rollout:DemoTimeScale"] = "10080" };
-        await using (var local = await DeliveryHarness.StartAsync(settings, local: true))
+        await using (var local = await DeliveryBot.StartAsync(settings, local: true))
         {
             var before = DateTimeOffset.UtcNow;
             var plan = await local.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(Ct);
@@ -272,7 +272,7 @@ public sealed class DeliveryFlowTests
             Assert.InRange(it.Max() - it.Min(), TimeSpan.FromMinutes(2.9), TimeSpan.FromMinutes(4));
         }
         settings["Bot:LocalPlayground"] = "false";
-        await using var production = await DeliveryHarness.StartAsync(settings);
+        await using var production = await DeliveryBot.StartAsync(settings);
         var real = await production.Services.GetRequiredService<DeliveryPlanSource>().CurrentAsync(Ct);
         Assert.Equal(2027, real!.Sends.Min(s => s.DueUtc).Year);
     }
@@ -280,9 +280,9 @@ public sealed class DeliveryFlowTests
     [Fact]
     public async Task The_lead_gets_one_status_card_updated_in_place_then_a_final_summary()
     {
-        await using var h = await DeliveryHarness.StartAsync(tenantLimit: 50);
-        var users = Enumerable.Range(1, 120).Select(DeliveryHarness.User).ToList();
-        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, users), DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
+        await using var h = await DeliveryBot.StartAsync(tenantLimit: 50);
+        var users = Enumerable.Range(1, 120).Select(DeliveryBot.User).ToList();
+        h.UsePlan(Plan(new DepartmentTarget("hr", "HR", null, null, null, users), DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow)));
         var progress = h.Services.GetRequiredService<ProgressReporter>();
         await h.Scheduler.RunOnceAsync(Ct);
         await h.Dispatcher.StartAsync(Ct);
@@ -298,11 +298,11 @@ public sealed class DeliveryFlowTests
         await progress.RunOnceAsync(Ct);
         await progress.RunOnceAsync(Ct);
 
-        var lead = FakeTeams.PersonalId(DeliveryHarness.Lead);
+        var lead = FakeTeams.PersonalId(DeliveryBot.Lead);
         Assert.Equal(2, h.Teams.Messages[lead]); // the status card, then the summary message
         Assert.True(h.Teams.Updates[lead] >= 2);
         Assert.Contains("120 delivered", h.Teams.LastBody[lead], StringComparison.Ordinal);
-        var card = await h.Store.FindProgressCardAsync("wave-1", "pre-1", DeliveryHarness.Lead, Ct);
+        var card = await h.Store.FindProgressCardAsync("wave-1", "pre-1", DeliveryBot.Lead, Ct);
         Assert.True(card!.Final);
     }
 }

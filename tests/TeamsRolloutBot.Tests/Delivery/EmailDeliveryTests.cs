@@ -27,7 +27,7 @@ public sealed partial class EmailDeliveryTests
     {
         var yaml = (await File.ReadAllTextAsync(RepoPaths.SamplePlan, Ct)).Replace("defaultLanguage: nl", $"defaultLanguage: {planLanguage}", StringComparison.Ordinal);
         // One member without a language (gets the plan's), one whose Entra preferredLanguage is the other one.
-        FakeUser plain = new(DeliveryHarness.User(1), "anna@contoso.example"), other = new(DeliveryHarness.User(2), "bram@contoso.example", otherLanguage + "-GB");
+        FakeUser plain = new(DeliveryBot.User(1), "anna@contoso.example"), other = new(DeliveryBot.User(2), "bram@contoso.example", otherLanguage + "-GB");
         await using var h = await StartAsync(yaml, [plain, other]);
         var plan = h.Services.GetRequiredService<PlanProvider>().Current!;
 
@@ -69,7 +69,7 @@ public sealed partial class EmailDeliveryTests
         var yaml = (await File.ReadAllTextAsync(RepoPaths.SamplePlan, Ct)).Replace(
             "  - id: it\n    name: { nl: IT, en: IT }\n", "  - id: it\n    name: { nl: IT, en: IT }\n    language: en\n", StringComparison.Ordinal);
         Assert.Contains("language: en", yaml, StringComparison.Ordinal);
-        await using var h = await StartAsync(yaml, [new FakeUser(DeliveryHarness.User(1), "anna@contoso.example")]);
+        await using var h = await StartAsync(yaml, [new FakeUser(DeliveryBot.User(1), "anna@contoso.example")]);
         var plan = h.Services.GetRequiredService<PlanProvider>().Current!;
         Assert.Equal("nl", plan.DefaultLanguage);
 
@@ -97,14 +97,14 @@ public sealed partial class EmailDeliveryTests
                   survey: intune-enrollment
 
             """;
-        await using var h = await StartAsync(yaml, [new FakeUser(DeliveryHarness.User(1), "anna@contoso.example")]);
+        await using var h = await StartAsync(yaml, [new FakeUser(DeliveryBot.User(1), "anna@contoso.example")]);
         var plan = h.Services.GetRequiredService<PlanProvider>().Current!;
 
         await SendNowAsync(h, plan, "it", "survey-email");
 
         var mail = Assert.Single(h.Graph.Mail.Sent);
         Assert.Equal($"{plan.Name}: {CardStrings.Text("nl", "survey.title")}", mail.Subject);
-        Assert.Matches($"<a href=\"https://teams.microsoft.com/l/chat/0/0\\?users=28:{BotFactory.AppId}\"[^>]*>{Regex.Escape(CardStrings.Text("nl", "email.surveyButton"))}</a>", mail.Body);
+        Assert.Matches($"<a href=\"https://teams.microsoft.com/l/chat/0/0\\?users=28:{TestBot.AppId}\"[^>]*>{Regex.Escape(CardStrings.Text("nl", "email.surveyButton"))}</a>", mail.Body);
         var text = WebUtility.HtmlDecode(mail.Body);
         Assert.Contains(CardStrings.Text("nl", "survey.intro"), text, StringComparison.Ordinal);
         Assert.Contains(CardStrings.Text("nl", "email.surveyText", new Dictionary<string, string> { ["rollout"] = plan.Name }), text, StringComparison.Ordinal);
@@ -115,20 +115,20 @@ public sealed partial class EmailDeliveryTests
         AssertEmailSafe(mail.Body);
     }
 
-    private static async Task<DeliveryHarness> StartAsync(string yaml, IReadOnlyList<FakeUser> members)
+    private static async Task<TestBot> StartAsync(string yaml, IReadOnlyList<FakeUser> members)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var planPath = Path.Combine(folder, "plan.yaml");
         await File.WriteAllTextAsync(planPath, yaml, Ct);
-        var h = await DeliveryHarness.StartAsync(new() { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
+        var h = await DeliveryBot.StartAsync(new() { ["Rollout:PlanPath"] = planPath, ["Rollout:WatchPlanFile"] = "false" });
         Assert.NotNull(h.Services.GetRequiredService<PlanProvider>().Current);
         h.Graph.Directory.AddGroup(ItGroup, members);
         return h;
     }
 
     /// <summary>A lead's "send &lt;message&gt; to &lt;department&gt; now", then one scheduler pass and the dispatcher until the outbox is empty.</summary>
-    private static async Task SendNowAsync(DeliveryHarness h, RolloutPlan plan, string departmentId, string messageId)
+    private static async Task SendNowAsync(TestBot h, RolloutPlan plan, string departmentId, string messageId)
     {
         var message = plan.Waves.SelectMany(w => w.EffectiveMessages).First(m => m.Id == messageId);
         var result = await h.Services.GetRequiredService<IWaveControl>().SendNowAsync("request-1", message, [plan.FindDepartment(departmentId)!], "Lotte Lead", Ct);

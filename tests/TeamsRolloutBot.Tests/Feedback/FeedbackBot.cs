@@ -1,23 +1,18 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Storage;
-using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Feedback;
 
 /// <summary>
-/// The real bot with a test plan (departments hr and finance with member lists, sales with only an expected size; one
-/// wave whose survey went out <see cref="SurveyAgeDays"/> days ago), a fake connector, a fake Graph and a fake clock
-/// that starts at the real time (inbound tokens are checked against it).
+/// The feedback suites' fixture: a <see cref="TestBot"/> with a test plan (departments hr and finance with member
+/// lists, sales with only an expected size; one wave whose survey went out <see cref="SurveyAgeDays"/> days ago), a fake
+/// Graph and a fake clock that starts at the real time (inbound tokens are checked against it), and the suites' helpers.
 /// </summary>
 public sealed class FeedbackBot : IAsyncDisposable
 {
@@ -36,29 +31,24 @@ public sealed class FeedbackBot : IAsyncDisposable
         ["finance"] = [Aad(5), Aad(6)],
     };
 
-    private FeedbackBot(FakeOpenIdServer openId, FakeConnector connector, FakeGraph graph, BotFactory factory, WebApplicationFactory<Program> app, FakeTimeProvider time, string planPath)
+    private FeedbackBot(TestBot bot, FakeGraph graph, FakeTimeProvider time, bool ownsGraph)
     {
-        OpenId = openId;
-        Connector = connector;
+        Bot = bot;
         Graph = graph;
-        Factory = factory;
-        App = app;
         Time = time;
-        PlanPath = planPath;
-        Client = app.CreateClient();
+        _ownsGraph = ownsGraph;
     }
 
-    private bool _ownsGraph;
+    private readonly bool _ownsGraph;
 
-    public FakeOpenIdServer OpenId { get; }
-    public FakeConnector Connector { get; }
+    public TestBot Bot { get; }
+    public FakeOpenIdServer OpenId => Bot.OpenId;
+    public FakeTeams Teams => Bot.Teams;
     public FakeGraph Graph { get; }
-    public BotFactory Factory { get; }
-    public WebApplicationFactory<Program> App { get; }
     public FakeTimeProvider Time { get; }
-    public string PlanPath { get; }
-    public HttpClient Client { get; }
-    public IServiceProvider Services => App.Services;
+    public string PlanPath => Bot.PlanPath!;
+    public HttpClient Client => Bot.Client;
+    public IServiceProvider Services => Bot.Services;
 
     public IFeedbackStore Store => Services.GetRequiredService<IFeedbackStore>();
 
@@ -72,18 +62,10 @@ public sealed class FeedbackBot : IAsyncDisposable
     /// </summary>
     public static async Task<FeedbackBot> StartAsync(bool sharePoint = true, Dictionary<string, string?>? settings = null, FakeGraph? sharedGraph = null)
     {
-        var openId = await FakeOpenIdServer.StartNewAsync();
-        var connector = await FakeConnector.StartNewAsync();
         var graph = sharedGraph ?? await FakeGraph.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var dir = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var planPath = Path.Combine(dir, "plan.yaml");
-        await File.WriteAllTextAsync(planPath, PlanYaml(DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
         var all = new Dictionary<string, string?>
         {
-            ["Rollout:PlanPath"] = planPath,
-            ["Rollout:WatchPlanFile"] = "false",
             ["Graph:BaseUrl"] = graph.BaseUrl,
             ["Feedback:SyncInterval"] = "00:01:00",
             ["Feedback:ReminderAfterDays"] = "10",
@@ -94,16 +76,9 @@ public sealed class FeedbackBot : IAsyncDisposable
             all["Feedback:SharePointSiteId"] = SharePointListRoutes.SiteId;
             all["Feedback:SharePointListId"] = SharePointListRoutes.ListId;
         }
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-        var factory = new BotFactory(openId, connector, all);
-        var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
-        var bot = new FeedbackBot(openId, connector, graph, factory, app, time, planPath) { _ownsGraph = sharedGraph is null };
-        _ = app.Services.GetRequiredService<PlanProvider>();
-        Assert.NotNull(app.Services.GetRequiredService<PlanProvider>().Current);
-        return bot;
+        var bot = await TestBot.Create().WithPlan(PlanYaml(DateTimeOffset.UtcNow)).WithSettings(all).WithSettings(settings).WithClock(time).StartAsync();
+        Assert.NotNull(bot.Services.GetRequiredService<PlanProvider>().Current);
+        return new FeedbackBot(bot, graph, time, ownsGraph: sharedGraph is null);
     }
 
     /// <summary>
@@ -187,22 +162,22 @@ public sealed class FeedbackBot : IAsyncDisposable
             ["name"] = "adaptiveCard/action",
             ["id"] = id ?? TestActivities.NextId(),
             ["channelId"] = "msteams",
-            ["serviceUrl"] = Connector.ServiceUrl,
+            ["serviceUrl"] = Teams.ServiceUrl,
             ["locale"] = locale,
             ["replyToId"] = channel ? ChannelMessageId : $"personal-msg-{user}",
             ["from"] = new JsonObject { ["id"] = UserId(user), ["name"] = $"User {user}", ["aadObjectId"] = Aad(user) },
             ["recipient"] = new JsonObject { ["id"] = TestActivities.BotId, ["name"] = TestActivities.BotName },
             ["conversation"] = channel
-                ? new JsonObject { ["id"] = ChannelConversation, ["conversationType"] = "channel", ["isGroup"] = true, ["tenantId"] = BotFactory.TenantId }
-                : new JsonObject { ["id"] = $"a:personal-{user}", ["conversationType"] = "personal", ["tenantId"] = BotFactory.TenantId },
+                ? new JsonObject { ["id"] = ChannelConversation, ["conversationType"] = "channel", ["isGroup"] = true, ["tenantId"] = TestBot.TenantId }
+                : new JsonObject { ["id"] = $"a:personal-{user}", ["conversationType"] = "personal", ["tenantId"] = TestBot.TenantId },
             ["channelData"] = channel
                 ? new JsonObject
                 {
-                    ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId },
+                    ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId },
                     ["team"] = new JsonObject { ["id"] = "19:hr-team@thread.tacv2" },
                     ["channel"] = new JsonObject { ["id"] = "19:hr-rollout@thread.tacv2" },
                 }
-                : new JsonObject { ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId } },
+                : new JsonObject { ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId } },
             ["value"] = new JsonObject
             {
                 ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data },
@@ -215,14 +190,8 @@ public sealed class FeedbackBot : IAsyncDisposable
     /// <summary>Posts an activity with a valid Bot Connector token; returns status and parsed body.</summary>
     public async Task<(int Status, JsonNode? Body)> PostAsync(JsonObject activity)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
-        {
-            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OpenId.CreateToken(BotFactory.AppId, (string)activity["serviceUrl"]!));
-        using var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        var response = await Bot.PostAsync(activity);
+        return (response.Status, response.Body);
     }
 
     /// <summary>Submits an answer and returns the card the user gets back.</summary>
@@ -238,7 +207,7 @@ public sealed class FeedbackBot : IAsyncDisposable
     /// <summary>Installs the bot for a user (personal chat), so proactive 1:1 messages can reach them.</summary>
     public async Task InstallPersonalAsync(string aadObjectId, string userId, string locale = "en-US")
     {
-        var activity = TestActivities.PersonalInstall(Connector.ServiceUrl);
+        var activity = TestActivities.PersonalInstall(Teams.ServiceUrl);
         activity["from"] = new JsonObject { ["id"] = userId, ["aadObjectId"] = aadObjectId };
         activity["conversation"]!["id"] = "a:personal-" + aadObjectId;
         activity["locale"] = locale;
@@ -251,15 +220,11 @@ public sealed class FeedbackBot : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await App.DisposeAsync();
-        await Factory.DisposeAsync();
+        await Bot.DisposeAsync();
         if (_ownsGraph)
         {
             await Graph.DisposeAsync();
         }
-        await Connector.DisposeAsync();
-        await OpenId.DisposeAsync();
     }
 }
 

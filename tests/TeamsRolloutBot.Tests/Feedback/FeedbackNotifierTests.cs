@@ -25,7 +25,7 @@ public sealed class FeedbackNotifierTests
         await notifier.RunOnceAsync(Ct);
         Assert.Empty(await bot.Store.NoticesAsync(FeedbackNotifier.ReminderKind, null, Ct));
 
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
         bot.Time.Advance(TimeSpan.FromDays(3.5));
         await notifier.RunOnceAsync(Ct);
         var notices = await SettledAsync(bot, FeedbackNotifier.ReminderKind, 4);
@@ -58,8 +58,8 @@ public sealed class FeedbackNotifierTests
             new() { ["Bot:MaxShortRetryWait"] = "00:00:00.001" });
         await bot.InstallPersonalAsync(FeedbackBot.Aad(2), FeedbackBot.UserId(2));
         var notifier = bot.Services.GetRequiredService<FeedbackNotifier>();
-        var before = bot.Connector.Calls.Count;
-        bot.Connector.Enqueue(429, "{}", "120");
+        var before = bot.Teams.Calls.Count;
+        bot.Teams.Enqueue(429, "{}", "120");
 
         bot.Time.Advance(TimeSpan.FromDays(3.5));
         // Passes until the released claim is taken again and delivered (the worker may run passes of its own meanwhile).
@@ -85,7 +85,7 @@ public sealed class FeedbackNotifierTests
         await bot.InstallPersonalAsync(FeedbackBot.LeadAad, "29:lead", locale: "nl-NL");
         await bot.SubmitAsync(1, FeedbackBot.Answer(rating: "5"), "hr");
         var notifier = bot.Services.GetRequiredService<FeedbackNotifier>();
-        var before = bot.Connector.Calls.Count;
+        var before = bot.Teams.Calls.Count;
 
         bot.Time.Advance(TimeSpan.FromDays(4));
         await notifier.RunOnceAsync(Ct);
@@ -140,5 +140,5 @@ public sealed class FeedbackNotifierTests
 
 internal static class FeedbackBotCalls
 {
-    public static List<ConnectorCall> CallsSince(this FeedbackBot bot, int before) => [.. bot.Connector.Calls.Skip(before)];
+    public static List<TeamsRolloutBot.Fakes.ConnectorCall> CallsSince(this FeedbackBot bot, int before) => [.. bot.Teams.Calls.Skip(before)];
 }

@@ -54,7 +54,7 @@ public sealed class SharePointSyncTests
         await bot.SyncAsync();
 
         Assert.NotEmpty(bot.Graph.Calls);
-        Assert.All(bot.Graph.Calls, c => Assert.Equal("Bearer " + BotFactory.OutboundToken, c.Authorization));
+        Assert.All(bot.Graph.Calls, c => Assert.Equal("Bearer " + TestBot.OutboundToken, c.Authorization));
     }
 
     [Fact]

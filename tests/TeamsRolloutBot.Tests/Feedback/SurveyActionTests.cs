@@ -40,15 +40,15 @@ public sealed class SurveyActionTests
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
 
         await bot.SubmitAsync(1, FeedbackBot.Answer());
-        await WaitForAsync(() => bot.Connector.Calls.Count(c => c.Method == "PUT"), n => n == 1);
+        await WaitForAsync(() => bot.Teams.Calls.Count(c => c.Method == "PUT"), n => n == 1);
         await bot.SubmitAsync(2, FeedbackBot.Answer(rating: "5"));
         await bot.SubmitAsync(3, FeedbackBot.Answer(rating: "4"));
 
         // Updates of one message are at least 15 s apart; answers in between go into one update.
         await Task.Delay(300, Ct);
-        Assert.Equal(1, bot.Connector.Calls.Count(c => c.Method == "PUT"));
+        Assert.Equal(1, bot.Teams.Calls.Count(c => c.Method == "PUT"));
         bot.Time.Advance(TimeSpan.FromMinutes(1));
-        var puts = await WaitForAsync(() => bot.Connector.Calls.Where(c => c.Method == "PUT").ToList(), l => l.Count == 2);
+        var puts = await WaitForAsync(() => bot.Teams.Calls.Where(c => c.Method == "PUT").ToList(), l => l.Count == 2);
         Assert.Equal([FeedbackBot.UserId(1)], Ids(puts[0]));
         var last = puts[^1];
         Assert.EndsWith($"/activities/{FeedbackBot.ChannelMessageId}", last.Path, StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public sealed class SurveyActionTests
         await bot.SubmitAsync(3, FeedbackBot.Answer(), channel: false);
         await bot.SubmitAsync(4, FeedbackBot.Answer());   // someone else, in the channel
 
-        var put = (await WaitForAsync(() => bot.Connector.Calls.Where(c => c.Method == "PUT" && c.Path.Contains("personal-msg-3", StringComparison.Ordinal)).ToList(), l => l.Count > 0))[0];
+        var put = (await WaitForAsync(() => bot.Teams.Calls.Where(c => c.Method == "PUT" && c.Path.Contains("personal-msg-3", StringComparison.Ordinal)).ToList(), l => l.Count > 0))[0];
 
         Assert.Contains("/v3/conversations/a%3Apersonal-3/activities/personal-msg-3", put.Path, StringComparison.Ordinal);
         Assert.Equal([FeedbackBot.UserId(3)], Ids(put));
@@ -243,7 +243,7 @@ public sealed class SurveyActionTests
             ["type"] = "message",
             ["id"] = "submit-1",
             ["channelId"] = "msteams",
-            ["serviceUrl"] = bot.Connector.ServiceUrl,
+            ["serviceUrl"] = bot.Teams.ServiceUrl,
             ["locale"] = "en-US",
             ["replyToId"] = FeedbackBot.ChannelMessageId,
             ["from"] = invoke["from"]!.DeepClone(),
@@ -258,12 +258,12 @@ public sealed class SurveyActionTests
 
         Assert.Equal(200, status);
         Assert.Equal(5, (await bot.Store.FindAsync(FeedbackBot.SurveyId, FeedbackBot.Aad(1), Ct))!.Answer.Rating);
-        var reply = await WaitForAsync(() => bot.Connector.Calls.Where(c => c.Method == "POST" && c.Path.Contains("/activities/submit-1", StringComparison.Ordinal)).ToList(), l => l.Count > 0);
+        var reply = await WaitForAsync(() => bot.Teams.Calls.Where(c => c.Method == "POST" && c.Path.Contains("/activities/submit-1", StringComparison.Ordinal)).ToList(), l => l.Count > 0);
         Assert.Contains("your answers are saved", (string)reply[0].Json!["text"]!);
         Assert.DoesNotContain("private", reply[0].Body);
     }
 
-    private static List<string> Ids(Infrastructure.ConnectorCall put) =>
+    private static List<string> Ids(TeamsRolloutBot.Fakes.ConnectorCall put) =>
         [.. put.Json!["attachments"]![0]!["content"]!["refresh"]!["userIds"]!.AsArray().Select(i => (string)i!)];
 
     internal static async Task<T> WaitForAsync<T>(Func<T> read, Func<T, bool> done)

@@ -38,9 +38,9 @@ public sealed class BotProcess : IDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["MicrosoftAppType"] = "SingleTenant",
-            ["MicrosoftAppId"] = BotFactory.AppId,
+            ["MicrosoftAppId"] = TestBot.AppId,
             ["MicrosoftAppPassword"] = "not-a-real-secret",
-            ["MicrosoftAppTenantId"] = BotFactory.TenantId,
+            ["MicrosoftAppTenantId"] = TestBot.TenantId,
             ["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"), "rollout.db"),
         };
         foreach (var (key, value) in overrides)

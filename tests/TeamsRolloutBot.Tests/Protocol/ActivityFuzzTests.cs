@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -36,7 +35,7 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
         var seed = int.TryParse(Environment.GetEnvironmentVariable("TRB_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("TRB_FUZZ_ROUNDS"), CultureInfo.InvariantCulture, out var r) ? r : DefaultRounds;
         TestContext.Current.TestOutputHelper?.WriteLine($"fuzz seed {seed}, {rounds} rounds (TRB_FUZZ_SEED / TRB_FUZZ_ROUNDS)");
-        await bot.Factory.Services.GetRequiredService<SqliteThreadReplyStore>().TrackAsync(
+        await bot.Services.GetRequiredService<SqliteThreadReplyStore>().TrackAsync(
             new ThreadRoot(TrackedRoot, TrackedChannel, "19:small-team@thread.tacv2", null, "pilot", "small", "prepare", DateTimeOffset.UtcNow),
             TestContext.Current.CancellationToken);
 
@@ -54,12 +53,12 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
                 activity["id"] = TestActivities.NextId();
                 var mutation = new Mutation(random);
                 var body = mutation.Apply(activity);
-                using var response = await PostAsync(body, activity["serviceUrl"] is JsonValue url && url.TryGetValue<string>(out var serviceUrl) ? serviceUrl : bot.Connector.ServiceUrl);
-                var status = (int)response.StatusCode;
-                var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                var response = await PostAsync(body, activity["serviceUrl"] is JsonValue url && url.TryGetValue<string>(out var serviceUrl) ? serviceUrl : bot.Teams.ServiceUrl);
+                var status = response.Status;
+                var text = response.Text;
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 sent++;
-                if (Problem(status, response.Content.Headers.ContentType?.MediaType, text, body) is { } problem)
+                if (Problem(status, response.ContentType, text, body) is { } problem)
                 {
                     failures.Add($"#{sent} {name} [{string.Join("; ", mutation.Steps)}]: {problem}");
                 }
@@ -136,18 +135,13 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
 
     private static string Excerpt(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private async Task<HttpResponseMessage> PostAsync(string body, string serviceUrl)
+    private Task<TestResponse> PostAsync(string body, string serviceUrl)
     {
         if (!_tokens.TryGetValue(serviceUrl, out var token))
         {
-            token = _tokens[serviceUrl] = bot.OpenId.CreateToken(BotFactory.AppId, serviceUrl);
+            token = _tokens[serviceUrl] = bot.OpenId.CreateToken(TestBot.AppId, serviceUrl);
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await bot.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        return bot.Bot.PostRawAsync(body, "Bearer " + token);
     }
 
     /// <summary>One well-formed activity of every kind the bot handles, as Teams sends it.</summary>
@@ -196,14 +190,14 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
             list.Add(($"invoke {name}", invoke));
         }
 
-        list.Add(("conversationUpdate team install", TestActivities.TeamInstall(bot.Connector.ServiceUrl)));
-        var removed = TestActivities.TeamInstall(bot.Connector.ServiceUrl);
+        list.Add(("conversationUpdate team install", TestActivities.TeamInstall(bot.Teams.ServiceUrl)));
+        var removed = TestActivities.TeamInstall(bot.Teams.ServiceUrl);
         removed["membersRemoved"] = removed["membersAdded"]!.DeepClone();
         removed.Remove("membersAdded");
         removed["channelData"]!["eventType"] = "teamMemberRemoved";
         list.Add(("conversationUpdate team removal", removed));
-        list.Add(("installationUpdate add", TestActivities.PersonalInstall(bot.Connector.ServiceUrl)));
-        var uninstall = TestActivities.PersonalInstall(bot.Connector.ServiceUrl);
+        list.Add(("installationUpdate add", TestActivities.PersonalInstall(bot.Teams.ServiceUrl)));
+        var uninstall = TestActivities.PersonalInstall(bot.Teams.ServiceUrl);
         uninstall["action"] = "remove";
         list.Add(("installationUpdate remove", uninstall));
 
@@ -250,7 +244,7 @@ public sealed class ActivityFuzzTests(CommandsHarness bot) : IClassFixture<Comma
             "adaptiveCard/action", "fileConsent/invoke", "survey.submit", "survey.edit", "survey.refresh", "run", "confirm", "status.pause",
             "accept", "decline", "add", "remove", "personal", "channel", "groupChat", "msteams", "mention", "clientInfo", "editMessage",
             "softDeleteMessage", "<at>Rollout</at>", "help", "status", "wave start pilot", "send enroll to small now", "export feedback",
-            "feedback setup-list", "19:x@thread.tacv2;messageid=", ";messageid=1", "28:" + BotFactory.AppId, "29:user-1", "a:personal-1",
+            "feedback setup-list", "19:x@thread.tacv2;messageid=", ";messageid=1", "28:" + TestBot.AppId, "29:user-1", "a:personal-1",
             "2026-01-01T00:00:00Z", "not-a-date", "9999-12-31T23:59:59.9999999+14:00", "http://127.0.0.1/", "https://evil.example/",
             "nl-NL", "en", "xx-YY-zz", "null", "{}", "[]", "\u0000", "🙂👍🏽", "\u202Eevil\u202C", "e\u0301", "日本語", "\uFEFFbom",
             "&nbsp;&amp;<b>x</b>", "'; DROP TABLE conversations; --",

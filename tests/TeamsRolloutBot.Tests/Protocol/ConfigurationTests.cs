@@ -1,27 +1,12 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
+using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Protocol;
 
 /// <summary>Start-up refuses a wrong configuration, naming the key; local Playground mode works only where it may.</summary>
-public sealed class ConfigurationTests : IAsyncLifetime
+public sealed class ConfigurationTests
 {
-    private FakeOpenIdServer _openId = null!;
-    private FakeConnector _connector = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _openId = await FakeOpenIdServer.StartNewAsync();
-        _connector = await FakeConnector.StartNewAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _connector.DisposeAsync();
-        await _openId.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("MicrosoftAppId", "", "MicrosoftAppId")]
     [InlineData("MicrosoftAppId", "not-a-guid", "MicrosoftAppId")]
@@ -68,20 +53,10 @@ public sealed class ConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task Local_mode_needs_no_token_and_sends_none_to_a_localhost_playground()
     {
-        await using var playground = await FakeConnector.StartNewAsync();
-        await using var factory = new BotFactory(_openId, _connector, new()
-        {
-            ["Bot:LocalPlayground"] = "true",
-            ["MicrosoftAppType"] = "",
-            ["MicrosoftAppId"] = "",
-            ["MicrosoftAppPassword"] = "",
-            ["MicrosoftAppTenantId"] = "",
-            ["Bot:AllowedServiceUrls:0"] = "",
-        });
-        using var client = factory.CreateClient();
+        await using var playground = await FakeTeams.StartAsync();
+        await using var bot = await TestBot.Create().LocalPlayground().StartAsync();
         var activity = TestActivities.PersonalMessage(playground.ServiceUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), "help");
-        using var content = new StringContent(activity.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync("/api/messages", content, TestContext.Current.CancellationToken);
+        var response = await bot.PostAsync(activity, authorization: null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var call = Assert.Single(playground.Calls);
         Assert.Null(call.Authorization);

@@ -1,29 +1,31 @@
 using System.Net;
 using System.Security.Cryptography;
-using TeamsRolloutBot.Tests.Infrastructure;
+using TeamsRolloutBot.Fakes;
 
 namespace TeamsRolloutBot.Tests.Protocol;
 
 /// <summary>Every rule of the Bot Connector's JWT, through the real /api/messages pipeline.</summary>
-public sealed class InboundAuthenticationTests(BotHarness bot) : IClassFixture<BotHarness>
+public sealed class InboundAuthenticationTests(BotFixture fixture) : IClassFixture<BotFixture>
 {
-    private string ServiceUrl => bot.Connector.ServiceUrl;
+    private TestBot Bot => fixture.Bot;
+
+    private string ServiceUrl => Bot.Teams.ServiceUrl;
 
     private async Task<HttpStatusCode> PostWith(string? authorization, Action<System.Text.Json.Nodes.JsonObject>? change = null)
     {
         var activity = TestActivities.PersonalMessage(ServiceUrl, "help");
         change?.Invoke(activity);
-        using var response = await bot.PostRawAsync(activity.ToJsonString(), authorization);
+        var response = await Bot.PostRawAsync(activity.ToJsonString(), authorization);
         return response.StatusCode;
     }
 
     [Fact]
     public async Task A_valid_token_is_accepted_and_the_reply_carries_the_outbound_token()
     {
-        var before = bot.Connector.Calls.Count;
-        Assert.Equal(HttpStatusCode.OK, await PostWith(Auth.Bearer(bot.Token(ServiceUrl))));
-        var call = Assert.Single(bot.CallsSince(before));
-        Assert.Equal("Bearer " + BotFactory.OutboundToken, call.Authorization);
+        var before = Bot.Teams.Calls.Count;
+        Assert.Equal(HttpStatusCode.OK, await PostWith(Auth.Bearer(Bot.Token(ServiceUrl))));
+        var call = Assert.Single(Bot.CallsSince(before));
+        Assert.Equal("Bearer " + TestBot.OutboundToken, call.Authorization);
     }
 
     [Fact]
@@ -36,37 +38,37 @@ public sealed class InboundAuthenticationTests(BotHarness bot) : IClassFixture<B
 
     [Fact]
     public async Task A_forged_signature_is_refused() =>
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl, forged: true))));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl, forged: true))));
 
     [Fact]
     public async Task A_token_for_another_bot_is_refused() =>
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(Guid.NewGuid().ToString(), ServiceUrl))));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(Guid.NewGuid().ToString(), ServiceUrl))));
 
     [Fact]
     public async Task A_token_from_another_issuer_is_refused() =>
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl,
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl,
             issuer: "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"))));
 
     [Fact]
     public async Task An_expired_token_is_refused_beyond_five_minutes_of_skew()
     {
         var now = DateTime.UtcNow;
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl,
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl,
             notBefore: now.AddHours(-2), expires: now.AddMinutes(-6)))));
-        Assert.Equal(HttpStatusCode.OK, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl,
+        Assert.Equal(HttpStatusCode.OK, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl,
             notBefore: now.AddHours(-2), expires: now.AddMinutes(-3)))));
     }
 
     [Fact]
     public async Task A_token_not_yet_valid_is_refused() =>
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl,
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl,
             notBefore: DateTime.UtcNow.AddMinutes(20), expires: DateTime.UtcNow.AddMinutes(60)))));
 
     [Fact]
     public async Task A_symmetric_or_unsigned_token_is_refused()
     {
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(FakeOpenIdServer.CreateSymmetricToken(BotFactory.AppId, ServiceUrl))));
-        var parts = bot.Token(ServiceUrl).Split('.');
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(FakeOpenIdServer.CreateSymmetricToken(TestBot.AppId, ServiceUrl))));
+        var parts = Bot.Token(ServiceUrl).Split('.');
         var none = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
         Assert.Equal(HttpStatusCode.Unauthorized, await PostWith($"Bearer {none}.{parts[1]}."));
     }
@@ -74,18 +76,18 @@ public sealed class InboundAuthenticationTests(BotHarness bot) : IClassFixture<B
     [Fact]
     public async Task A_key_without_the_channels_endorsement_is_refused_with_403() =>
         // The published key is endorsed for msteams only.
-        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(bot.Token(ServiceUrl)), a => a["channelId"] = "webchat"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(Bot.Token(ServiceUrl)), a => a["channelId"] = "webchat"));
 
     [Fact]
     public async Task A_serviceurl_claim_that_differs_from_the_activity_is_refused_with_403()
     {
-        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, "https://smba.trafficmanager.net/emea/"))));
-        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl, includeServiceUrl: false))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, "https://smba.trafficmanager.net/emea/"))));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl, includeServiceUrl: false))));
     }
 
     [Fact]
     public async Task An_activity_from_another_tenant_is_refused_with_403() =>
-        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(bot.Token(ServiceUrl)), a =>
+        Assert.Equal(HttpStatusCode.Forbidden, await PostWith(Auth.Bearer(Bot.Token(ServiceUrl)), a =>
         {
             a["conversation"]!["tenantId"] = "11111111-0000-0000-0000-000000000000";
             a["channelData"]!["tenant"]!["id"] = "11111111-0000-0000-0000-000000000000";
@@ -95,25 +97,25 @@ public sealed class InboundAuthenticationTests(BotHarness bot) : IClassFixture<B
     public async Task A_rolled_over_key_is_fetched_on_first_sight_and_unknown_keys_stay_refused()
     {
         using var rolled = RSA.Create(2048);
-        bot.OpenId.ExtraKeys.Add(("rolled-key", rolled));
-        var requestsBefore = bot.OpenId.KeysRequests;
-        Assert.Equal(HttpStatusCode.OK, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl, kid: "rolled-key", key: rolled))));
-        Assert.True(bot.OpenId.KeysRequests > requestsBefore, "the key set was not refreshed for an unknown kid");
+        Bot.OpenId.ExtraKeys.Add(("rolled-key", rolled));
+        var requestsBefore = Bot.OpenId.KeysRequests;
+        Assert.Equal(HttpStatusCode.OK, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl, kid: "rolled-key", key: rolled))));
+        Assert.True(Bot.OpenId.KeysRequests > requestsBefore, "the key set was not refreshed for an unknown kid");
 
         using var stranger = RSA.Create(2048);
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl, kid: "stranger", key: stranger))));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostWith(Auth.Bearer(Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl, kid: "stranger", key: stranger))));
     }
 
     [Fact]
     public async Task No_token_ever_reaches_a_serviceUrl_that_is_not_allow_listed()
     {
-        await using var rogue = await FakeConnector.StartNewAsync();
+        await using var rogue = await FakeTeams.StartAsync();
         var activity = TestActivities.PersonalMessage(rogue.ServiceUrl, "help");
-        using var response = await bot.PostAsync(activity);
+        var response = await Bot.PostAsync(activity);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
 
         var install = TestActivities.PersonalInstall(rogue.ServiceUrl);
-        using var second = await bot.PostAsync(install);
+        var second = await Bot.PostAsync(install);
         Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
         Assert.Empty(rogue.Calls);
     }
@@ -121,10 +123,10 @@ public sealed class InboundAuthenticationTests(BotHarness bot) : IClassFixture<B
     [Fact]
     public async Task Refusals_do_not_reveal_the_reason_or_the_token()
     {
-        var token = bot.OpenId.CreateToken(BotFactory.AppId, ServiceUrl, forged: true);
+        var token = Bot.OpenId.CreateToken(TestBot.AppId, ServiceUrl, forged: true);
         var activity = TestActivities.PersonalMessage(ServiceUrl, "help");
-        using var response = await bot.PostRawAsync(activity.ToJsonString(), Auth.Bearer(token));
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var response = await Bot.PostRawAsync(activity.ToJsonString(), Auth.Bearer(token));
+        var body = response.Text;
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain(token, body, StringComparison.Ordinal);
         Assert.DoesNotContain("signature", body, StringComparison.OrdinalIgnoreCase);

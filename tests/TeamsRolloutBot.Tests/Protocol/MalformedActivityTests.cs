@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using TeamsRolloutBot.Tests.Infrastructure;
+using TeamsRolloutBot.Fakes;
 
 namespace TeamsRolloutBot.Tests.Protocol;
 
@@ -9,9 +9,11 @@ namespace TeamsRolloutBot.Tests.Protocol;
 /// naming the field's JSON path; nulls that carry nothing are ignored; a broken invoke payload gets a 400 invoke
 /// response naming the field.
 /// </summary>
-public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHarness>
+public sealed class MalformedActivityTests(BotFixture fixture) : IClassFixture<BotFixture>
 {
-    private JsonObject Message(string text = "help") => TestActivities.PersonalMessage(bot.Connector.ServiceUrl, text);
+    private TestBot Bot => fixture.Bot;
+
+    private JsonObject Message(string text = "help") => TestActivities.PersonalMessage(Bot.Teams.ServiceUrl, text);
 
     private string Body(string what)
     {
@@ -59,16 +61,16 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
     [InlineData("nested 20000 deep", "$.value[0][0][0]", "nests deeper than 64 levels")]
     public async Task A_malformed_field_gets_400_problem_json_naming_its_json_path(string what, string path, string says)
     {
-        var before = bot.Connector.Calls.Count;
-        using var response = await bot.PostRawAsync(Body(what), Auth.Bearer(bot.Token(bot.Connector.ServiceUrl)));
+        var before = Bot.Teams.Calls.Count;
+        var response = await Bot.PostRawAsync(Body(what), Auth.Bearer(Bot.Token(Bot.Teams.ServiceUrl)));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("application/problem+json", response.ContentType);
+        var problem = JsonNode.Parse(response.Text)!;
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(path), $"{what}: errors name {string.Join(", ", errors.Select(e => e.Key))}, not {path}");
         Assert.Contains(says, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(before, bot.Connector.Calls.Count);
+        Assert.Equal(before, Bot.Teams.Calls.Count);
     }
 
     [Theory]
@@ -79,28 +81,28 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
         var activity = Message();
         activity[field] = new JsonArray(null, null);
         activity["value"] = null;
-        var before = bot.Connector.Calls.Count;
+        var before = Bot.Teams.Calls.Count;
 
-        using var response = await bot.PostAsync(activity);
+        var response = await Bot.PostAsync(activity);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var reply = Assert.Single(bot.CallsSince(before));
+        var reply = Assert.Single(Bot.CallsSince(before));
         Assert.Contains("/activities/" + activity["id"], reply.Path, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_install_with_a_null_member_still_welcomes_once()
     {
-        var install = TestActivities.TeamInstall(bot.Connector.ServiceUrl);
+        var install = TestActivities.TeamInstall(Bot.Teams.ServiceUrl);
         install["conversation"]!["id"] = "19:null-members@thread.tacv2";
         install["membersAdded"] = new JsonArray(null, new JsonObject { ["id"] = TestActivities.BotId }, null);
         install["entities"] = new JsonArray((JsonNode?)null);
-        var before = bot.Connector.Calls.Count;
+        var before = Bot.Teams.Calls.Count;
 
-        using var response = await bot.PostAsync(install);
+        var response = await Bot.PostAsync(install);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var welcome = Assert.Single(bot.CallsSince(before));
+        var welcome = Assert.Single(Bot.CallsSince(before));
         Assert.Equal("application/vnd.microsoft.card.adaptive", welcome.Json!["attachments"]![0]!["contentType"]!.GetValue<string>());
     }
 
@@ -127,10 +129,10 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
         activity["name"] = name;
         activity["value"] = JsonNode.Parse(value);
 
-        using var response = await bot.PostAsync(activity);
+        var response = await Bot.PostAsync(activity);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        var body = JsonNode.Parse(response.Text)!;
         Assert.Equal(400, body["statusCode"]!.GetValue<int>());
         Assert.Equal("application/vnd.microsoft.error", body["type"]!.GetValue<string>());
         Assert.Equal("BadRequest", body["value"]!["code"]!.GetValue<string>());
@@ -140,14 +142,14 @@ public sealed class MalformedActivityTests(BotHarness bot) : IClassFixture<BotHa
     [Fact]
     public async Task The_broken_invoke_message_is_in_the_users_language()
     {
-        var activity = TestActivities.PersonalMessage(bot.Connector.ServiceUrl, "", locale: "nl-NL");
+        var activity = TestActivities.PersonalMessage(Bot.Teams.ServiceUrl, "", locale: "nl-NL");
         activity["type"] = "invoke";
         activity["name"] = "adaptiveCard/action";
         activity["value"] = "x";
 
-        using var response = await bot.PostAsync(activity);
+        var response = await Bot.PostAsync(activity);
 
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        var body = JsonNode.Parse(response.Text)!;
         Assert.Contains("value ontbreekt of is ongeldig", body["value"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

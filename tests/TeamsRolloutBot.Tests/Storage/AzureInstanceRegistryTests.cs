@@ -1,13 +1,9 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Delivery;
-using TeamsRolloutBot.Hosting;
 using TeamsRolloutBot.Storage.Azure;
 
 namespace TeamsRolloutBot.Tests.Storage;
@@ -131,36 +127,22 @@ public sealed class AzureInstanceRegistryTests(AzuriteFixture azurite) : IClassF
         await a.Coordinator.LeaveAsync(a.Id);
     }
 
-    private IHost BotHost(string folder, string provider)
+    /// <summary>The real bot in local Playground mode, its delivery engine driven by the test, without a plan.</summary>
+    private Task<TestBot> BotAsync(bool azure)
     {
-        Directory.CreateDirectory(folder);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Bot:LocalPlayground"] = "true",
-            ["Storage:SqlitePath"] = Path.Combine(folder, "rollout.db"),
-            ["Storage:Provider"] = provider,
-            ["Storage:AzureConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = _prefix,
-            ["Rollout:WatchPlanFile"] = "false",
-            ["Delivery:Enabled"] = "false",
-        });
-        builder.Services.AddRolloutBot(builder.Configuration);
-        return builder.Build();
+        var builder = TestBot.Create().LocalPlayground().WithoutPlan().WithManualDelivery();
+        return (azure ? builder.WithAzurite(azurite.ConnectionString, _prefix) : builder.WithSqlite()).StartAsync();
     }
 
     [Fact]
     public async Task In_the_real_bot_a_running_dispatcher_is_a_live_instance_on_AzureStorage_and_leaves_when_stopped()
     {
         var ct = TestContext.Current.CancellationToken;
-        var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
-        using var azure = BotHost(Path.Combine(folder, "azure"), "AzureStorage");
-        using var sqlite = BotHost(Path.Combine(folder, "sqlite"), "Sqlite");
+        await using var azure = await BotAsync(azure: true);
+        await using var sqlite = await BotAsync(azure: false);
         Assert.False(sqlite.Services.GetRequiredService<PacingCoordinator>().Shared);
         Assert.True(azure.Services.GetRequiredService<PacingCoordinator>().Shared);
 
-        await azure.StartAsync(ct);
         var dispatcher = azure.Services.GetRequiredService<DeliveryDispatcher>();
         await dispatcher.StartAsync(ct);
         // Another instance on the account counts this one.
@@ -173,6 +155,5 @@ public sealed class AzureInstanceRegistryTests(AzuriteFixture azurite) : IClassF
 
         await dispatcher.StopAsync(ct);
         Assert.Equal(1, await other.HeartbeatAsync("other", ct));
-        await azure.StopAsync(ct);
     }
 }

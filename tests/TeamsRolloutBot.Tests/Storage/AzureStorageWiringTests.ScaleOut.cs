@@ -14,23 +14,15 @@ public sealed partial class AzureStorageWiringTests
     public async Task The_bot_creates_its_outbox_queue_and_locks_container_and_leads_alone()
     {
         var prefix = "W" + Guid.NewGuid().ToString("N")[..12];
-        await using var factory = new BotFactory(_openId, _connector, new()
-        {
-            ["Storage:Provider"] = "AzureStorage",
-            ["Storage:AzureConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = prefix,
-            ["Storage:BlobLeaseDuration"] = "00:00:15",
-            ["Delivery:Enabled"] = "false",
-        });
-        using var client = factory.CreateClient();
+        await using var bot = await Instance(prefix, leaseDuration: "00:00:15");
 
         Assert.True((await new QueueServiceClient(azurite.ConnectionString).GetQueueClient(prefix.ToLowerInvariant() + "outbox").ExistsAsync(Ct)).Value);
         Assert.True((await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(prefix.ToLowerInvariant() + "-locks").ExistsAsync(Ct)).Value);
-        Assert.True(factory.Services.GetRequiredService<AzureTableDeliveryStore>().UsesQueue);
-        var leadership = factory.Services.GetRequiredService<ILeadership>();
+        Assert.True(bot.Services.GetRequiredService<AzureTableDeliveryStore>().UsesQueue);
+        var leadership = bot.Services.GetRequiredService<ILeadership>();
         Assert.IsType<BlobLeaseLeadership>(leadership);
         await leadership.WaitForLeadershipAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        Assert.IsType<BlobWaveLocks>(factory.Services.GetRequiredService<IWaveLocks>());
+        Assert.IsType<BlobWaveLocks>(bot.Services.GetRequiredService<IWaveLocks>());
     }
 
     [Theory]

@@ -14,37 +14,16 @@ using TeamsRolloutBot.Storage.Sqlite;
 namespace TeamsRolloutBot.Tests.Storage;
 
 /// <summary><c>Storage:Provider=AzureStorage</c> in the real bot: the delivery state goes to Table Storage (Azurite), not the SQLite file.</summary>
-public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private FakeOpenIdServer _openId = null!;
-    private FakeConnector _connector = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _openId = await FakeOpenIdServer.StartNewAsync();
-        _connector = await FakeConnector.StartNewAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _connector.DisposeAsync();
-        await _openId.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_bot_keeps_its_outbox_and_conversations_in_tables_that_a_second_instance_sees()
     {
         var prefix = "w" + Guid.NewGuid().ToString("N")[..12];
-        await using var factory = new BotFactory(_openId, _connector, new()
-        {
-            ["Storage:Provider"] = "AzureStorage",
-            ["Storage:AzureConnectionString"] = azurite.ConnectionString,
-            ["Storage:TablePrefix"] = prefix,
-            ["Delivery:Enabled"] = "false",
-        });
-        using var client = factory.CreateClient();
+        await using var bot = await Instance(prefix);
         var tables = new TableServiceClient(azurite.ConnectionString);
         var created = new List<string>();
         await foreach (var table in tables.QueryAsync($"TableName ge '{prefix}' and TableName lt '{prefix}~'", cancellationToken: Ct))
@@ -53,7 +32,7 @@ public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IC
         }
         Assert.Equal(AzureStorageTables.Suffixes.Select(s => prefix + s).Order(StringComparer.Ordinal), created.Order(StringComparer.Ordinal));
 
-        var store = factory.Services.GetRequiredService<IDeliveryStore>();
+        var store = bot.Services.GetRequiredService<IDeliveryStore>();
         Assert.IsType<AzureTableDeliveryStore>(store);
         var now = DateTimeOffset.UtcNow;
         await store.EnqueueAsync([new OutboxJob("it/pre-1/it/members|personal|u1", "it/pre-1/it/members", "it", "pre-1", "it", DeliveryKind.Personal, "u1", "nl", now)], Ct);
@@ -64,29 +43,29 @@ public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IC
         Assert.Equal("u1", Assert.Single(await other.LeaseAsync("instance-2", 10, now, TimeSpan.FromMinutes(1), Ct)).Job.Target);
         Assert.Equal("a:1", (await other.FindPersonalConversationAsync("AAD-1", Ct))!.Reference.ConversationId);
         // The bot's own conversation store (install events, commands, notifications) reads the same table, not the SQLite file.
-        Assert.NotNull(await factory.Services.GetRequiredService<IConversationStore>().FindPersonalAsync("aad-1", Ct));
-        Assert.Null(await new SqliteConversationStore(factory.Services.GetRequiredService<SqliteDatabase>(), TimeProvider.System).FindPersonalAsync("aad-1", Ct));
+        Assert.NotNull(await bot.Services.GetRequiredService<IConversationStore>().FindPersonalAsync("aad-1", Ct));
+        Assert.Null(await new SqliteConversationStore(bot.Services.GetRequiredService<SqliteDatabase>(), TimeProvider.System).FindPersonalAsync("aad-1", Ct));
     }
 
     [Fact]
     public async Task Every_shared_store_is_on_Table_Storage_and_readyz_fails_when_a_table_is_missing()
     {
         var prefix = "h" + Guid.NewGuid().ToString("N")[..12];
-        await using var factory = Instance(prefix);
-        using var client = factory.CreateClient();
-        Assert.IsType<AzureTableWaveStateStore>(factory.Services.GetRequiredService<IWaveStateStore>());
-        Assert.IsType<AzureTableConfirmationStore>(factory.Services.GetRequiredService<IConfirmationStore>());
-        Assert.IsType<AzureTableAuditLog>(factory.Services.GetRequiredService<IAuditLog>());
-        Assert.IsType<AzureTableInboundActivityLog>(factory.Services.GetRequiredService<IInboundActivityLog>());
-        Assert.IsType<AzureTableConversationStore>(factory.Services.GetRequiredService<IConversationStore>());
-        Assert.IsType<AzureTablePlanVersionStore>(factory.Services.GetRequiredService<IPlanVersionStore>());
-        Assert.IsType<AzureTableFeedbackStore>(factory.Services.GetRequiredService<IFeedbackStore>());
-        Assert.IsType<AzureTableThreadReplyStore>(factory.Services.GetRequiredService<IThreadReplyStore>());
+        await using var bot = await Instance(prefix);
+        var client = bot.Client;
+        Assert.IsType<AzureTableWaveStateStore>(bot.Services.GetRequiredService<IWaveStateStore>());
+        Assert.IsType<AzureTableConfirmationStore>(bot.Services.GetRequiredService<IConfirmationStore>());
+        Assert.IsType<AzureTableAuditLog>(bot.Services.GetRequiredService<IAuditLog>());
+        Assert.IsType<AzureTableInboundActivityLog>(bot.Services.GetRequiredService<IInboundActivityLog>());
+        Assert.IsType<AzureTableConversationStore>(bot.Services.GetRequiredService<IConversationStore>());
+        Assert.IsType<AzureTablePlanVersionStore>(bot.Services.GetRequiredService<IPlanVersionStore>());
+        Assert.IsType<AzureTableFeedbackStore>(bot.Services.GetRequiredService<IFeedbackStore>());
+        Assert.IsType<AzureTableThreadReplyStore>(bot.Services.GetRequiredService<IThreadReplyStore>());
 
         // The plan this instance loaded at start is recorded where the other instances see it.
-        var versions = factory.Services.GetRequiredService<IPlanVersionStore>();
+        var versions = bot.Services.GetRequiredService<IPlanVersionStore>();
         var recorded = await WaitForAsync(async () => (await versions.LatestPerInstanceAsync(Ct)).SingleOrDefault(v => v.Instance == PlanVersionRecorder.InstanceName));
-        Assert.Equal(PlanVersionRecorder.HashOf(await File.ReadAllBytesAsync(factory.Services.GetRequiredService<TeamsRolloutBot.Plan.PlanProvider>().PlanPath, Ct)), recorded.Hash);
+        Assert.Equal(PlanVersionRecorder.HashOf(await File.ReadAllBytesAsync(bot.Services.GetRequiredService<TeamsRolloutBot.Plan.PlanProvider>().PlanPath, Ct)), recorded.Hash);
         Assert.True(recorded.WaveCount > 0);
 
         using (var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative), Ct))
@@ -104,10 +83,8 @@ public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IC
     public async Task A_wave_paused_through_one_instance_is_not_sent_by_the_dispatcher_of_another()
     {
         var prefix = "p" + Guid.NewGuid().ToString("N")[..12];
-        await using var first = Instance(prefix);
-        await using var second = Instance(prefix);
-        using var client = first.CreateClient();
-        using var otherClient = second.CreateClient();
+        await using var first = await Instance(prefix);
+        await using var second = await first.StartSecondInstanceAsync();
         var now = DateTimeOffset.UtcNow;
         var delivery = second.Services.GetRequiredService<IDeliveryStore>();
         await delivery.EnqueueAsync([new OutboxJob("pilot/prepare/small/members|personal|u1", "pilot/prepare/small/members", "pilot", "prepare", "small",
@@ -128,33 +105,25 @@ public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IC
     public async Task Two_instances_given_the_same_activity_handle_it_once_and_welcome_once()
     {
         var prefix = "d" + Guid.NewGuid().ToString("N")[..12];
-        await using var first = Instance(prefix);
-        await using var second = Instance(prefix);
-        var one = new BotHarnessClient(first, _openId);
-        var two = new BotHarnessClient(second, _openId);
+        await using var one = await Instance(prefix);
+        await using var two = await one.StartSecondInstanceAsync();
 
         // Teams redelivers a slow message, and the load balancer sends it to the other instance.
-        var before = _connector.Calls.Count;
-        var message = TestActivities.PersonalMessage(_connector.ServiceUrl, "help");
-        using (var response = await one.PostAsync(message))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        using (var response = await two.PostAsync(message))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        Assert.Single(_connector.Calls.Skip(before));
+        var before = one.Teams.Calls.Count;
+        var message = TestActivities.PersonalMessage(one.ServiceUrl, "help");
+        Assert.Equal(HttpStatusCode.OK, (await one.PostAsync(message)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await two.PostAsync(message)).StatusCode);
+        Assert.Single(one.CallsSince(before));
 
         // installationUpdate on one instance, conversationUpdate on the other: one welcome card.
-        before = _connector.Calls.Count;
-        var install = TestActivities.PersonalInstall(_connector.ServiceUrl);
-        using (await one.PostAsync(install)) { }
+        before = one.Teams.Calls.Count;
+        var install = TestActivities.PersonalInstall(one.ServiceUrl);
+        await one.PostAsync(install);
         install["id"] = "another-activity";
-        using (await two.PostAsync(install)) { }
-        Assert.Single(_connector.Calls.Skip(before));
+        await two.PostAsync(install);
+        Assert.Single(one.CallsSince(before));
         // The reference learned by the first instance is the second's too.
-        Assert.NotNull(await second.Services.GetRequiredService<IConversationStore>().FindAsync("a:personal-1", Ct));
+        Assert.NotNull(await two.Services.GetRequiredService<IConversationStore>().FindAsync("a:personal-1", Ct));
     }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
@@ -170,13 +139,15 @@ public sealed partial class AzureStorageWiringTests(AzuriteFixture azurite) : IC
         throw new TimeoutException("not recorded within 5 s");
     }
 
-    private BotFactory Instance(string prefix) => new(_openId, _connector, new()
+    private Task<TestBot> Instance(string prefix, string? leaseDuration = null)
     {
-        ["Storage:Provider"] = "AzureStorage",
-        ["Storage:AzureConnectionString"] = azurite.ConnectionString,
-        ["Storage:TablePrefix"] = prefix,
-        ["Delivery:Enabled"] = "false",
-    });
+        var builder = TestBot.Create().WithAzurite(azurite.ConnectionString, prefix).WithSetting("Delivery:Enabled", "false");
+        if (leaseDuration is not null)
+        {
+            builder.WithSetting("Storage:BlobLeaseDuration", leaseDuration);
+        }
+        return builder.StartAsync();
+    }
 
     [Fact]
     public async Task AzureStorage_without_an_account_stops_the_start_naming_the_keys()

@@ -1,14 +1,9 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Tests.Commands;
-using TeamsRolloutBot.Tests.Infrastructure;
 
 namespace TeamsRolloutBot.Tests.Storage;
 
@@ -19,54 +14,30 @@ namespace TeamsRolloutBot.Tests.Storage;
 public sealed class TwoInstanceCommandsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2027, 7, 1, 8, 0, 0, TimeSpan.Zero));
-    private readonly List<IAsyncDisposable> _owned = [];
-    private FakeOpenIdServer _openId = null!;
-    private FakeConnector _connector = null!;
-    private WebApplicationFactory<Program> _first = null!;
-    private WebApplicationFactory<Program> _second = null!;
+    private FakeGraph _graph = null!;
+    private TestBot _first = null!;
+    private TestBot _second = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _openId = await FakeOpenIdServer.StartNewAsync();
-        _connector = await FakeConnector.StartNewAsync();
-        var graph = await FakeGraph.StartAsync();
-        graph.Directory.GroupCounts[CommandsHarness.BigGroup] = 120;
-        _owned.Add(graph);
-        var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var planPath = Path.Combine(folder, "plan.yaml");
-        await File.WriteAllTextAsync(planPath, CommandsHarness.Plan);
-        var prefix = "c" + Guid.NewGuid().ToString("N")[..12];
-        WebApplicationFactory<Program> Instance()
-        {
-            var bot = new BotFactory(_openId, _connector, new()
-            {
-                ["Storage:Provider"] = "AzureStorage",
-                ["Storage:AzureConnectionString"] = azurite.ConnectionString,
-                ["Storage:TablePrefix"] = prefix,
-                ["Rollout:PlanPath"] = planPath,
-                ["Rollout:WatchPlanFile"] = "false",
-                ["Graph:BaseUrl"] = graph.BaseUrl,
-                ["Commands:ConfirmAbove"] = "50",
-                ["Delivery:Enabled"] = "false",
-            });
-            _owned.Add(bot);
-            var factory = bot.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddKeyedSingleton<TimeProvider>(CommandsClock.Key, _clock)));
-            _owned.Add(factory);
-            return factory;
-        }
-        _first = Instance();
-        _second = Instance();
+        _graph = await FakeGraph.StartAsync();
+        _graph.Directory.GroupCounts[CommandsHarness.BigGroup] = 120;
+        _first = await TestBot.Create()
+            .WithAzurite(azurite.ConnectionString, "c" + Guid.NewGuid().ToString("N")[..12])
+            .WithPlan(CommandsHarness.Plan)
+            .WithGraph(_graph.BaseUrl)
+            .WithSetting("Commands:ConfirmAbove", "50")
+            .WithSetting("Delivery:Enabled", "false")
+            .WithCommandsClock(_clock)
+            .StartAsync();
+        _second = await _first.StartSecondInstanceAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-        await _connector.DisposeAsync();
-        await _openId.DisposeAsync();
+        await _second.DisposeAsync();
+        await _first.DisposeAsync();
+        await _graph.DisposeAsync();
     }
 
     [Fact]
@@ -109,7 +80,7 @@ public sealed class TwoInstanceCommandsTests(AzuriteFixture azurite) : IClassFix
 
     private JsonObject Personal(string text)
     {
-        var activity = TestActivities.PersonalMessage(_connector.ServiceUrl, text, "en-US");
+        var activity = TestActivities.PersonalMessage(_first.ServiceUrl, text, "en-US");
         activity["from"] = CommandsHarness.From(CommandsHarness.LeadId);
         activity["conversation"]!["id"] = "a:personal-" + CommandsHarness.LeadId;
         return activity;
@@ -131,33 +102,14 @@ public sealed class TwoInstanceCommandsTests(AzuriteFixture azurite) : IClassFix
         return activity;
     }
 
-    private async Task<HttpResponseMessage> PostAsync(WebApplicationFactory<Program> instance, JsonObject activity)
-    {
-        using var client = instance.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
-        {
-            Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _openId.CreateToken(BotFactory.AppId, (string)activity["serviceUrl"]!));
-        return await client.SendAsync(request, Ct);
-    }
-
-    private async Task<Reply> AskAsync(WebApplicationFactory<Program> instance, string text)
+    private async Task<Reply> AskAsync(TestBot instance, string text)
     {
         // A lead types one command after another: the audit log orders them by time across instances.
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var before = _connector.Calls.Count;
-        using (var response = await PostAsync(instance, Personal(text)))
-        {
-            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        }
-        return new Reply(Assert.Single(_connector.Calls.Skip(before)));
+        var before = _first.Teams.Calls.Count;
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await instance.PostAsync(Personal(text))).StatusCode);
+        return new Reply(Assert.Single(_first.CallsSince(before)));
     }
 
-    private async Task<JsonNode?> InvokeAsync(WebApplicationFactory<Program> instance, JsonObject activity)
-    {
-        using var response = await PostAsync(instance, activity);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        return text.Length == 0 ? null : JsonNode.Parse(text);
-    }
+    private static async Task<JsonNode?> InvokeAsync(TestBot instance, JsonObject activity) => (await instance.PostAsync(activity)).Body;
 }

@@ -18,11 +18,11 @@ public sealed class WaveLockTests
     [InlineData(true, 0)]
     public async Task A_cancel_that_lands_while_the_scheduler_waits_for_the_wave_lock_stops_the_expansion(bool cancel, int expectedJobs)
     {
-        await using var h = await DeliveryHarness.StartAsync();
-        var users = Enumerable.Range(1, 30).Select(DeliveryHarness.User).ToList();
-        var send = DeliveryHarness.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow);
+        await using var h = await DeliveryBot.StartAsync();
+        var users = Enumerable.Range(1, 30).Select(DeliveryBot.User).ToList();
+        var send = DeliveryBot.Send("pre-1", "hr", SendAudience.Members, DateTimeOffset.UtcNow);
         h.UsePlan(new DeliveryPlan("test", [send],
-            new Dictionary<string, DepartmentTarget> { ["hr"] = new DepartmentTarget("hr", "HR", null, null, null, users) }, [DeliveryHarness.Lead], "en"));
+            new Dictionary<string, DepartmentTarget> { ["hr"] = new DepartmentTarget("hr", "HR", null, null, null, users) }, [DeliveryBot.Lead], "en"));
 
         // A lead command holds the wave's lock (SQLite: the in-process lock; AzureStorage: the blob lease).
         var held = await h.Services.GetRequiredService<IWaveLocks>().AcquireAsync("wave-1", Ct);

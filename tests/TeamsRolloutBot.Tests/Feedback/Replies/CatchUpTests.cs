@@ -71,7 +71,7 @@ public sealed class CatchUpTests
         Assert.Equal(8, calls.Count); // 429, 503 and its three retries, then pages 1, 2 and 3 (five replies, two a page)
         Assert.All(calls, c => Assert.Equal($"/v1.0/teams/{ReplyActivities.TeamGroup}/channels/{ReplyActivities.Channel}/messages/{ReplyActivities.Root}/replies", c.Path));
         Assert.All(calls, c => Assert.StartsWith("?$top=50", c.Query, StringComparison.Ordinal));
-        Assert.All(calls, c => Assert.Equal("Bearer " + BotFactory.OutboundToken, c.Authorization));
+        Assert.All(calls, c => Assert.Equal("Bearer " + TestBot.OutboundToken, c.Authorization));
 
         var replies = await store.ListAsync(cancellationToken: Ct);
         Assert.Equal(["1700000000501", "1700000000502", "1700000000505"], replies.Select(r => r.ReplyId).Order());

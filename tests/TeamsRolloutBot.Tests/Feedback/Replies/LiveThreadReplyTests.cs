@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TeamsRolloutBot.Fakes;
@@ -35,7 +32,7 @@ public sealed class LiveThreadReplyTests
         Assert.Null(reply.DeletedAt);
         // No noise in the thread: the bot answered nothing.
         await Task.Delay(200, Ct);
-        Assert.DoesNotContain(bot.Connector.Calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
+        Assert.DoesNotContain(bot.Teams.Calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
         // The team's Entra group id (needed for the Graph catch-up) is learnt from the reply.
         Assert.Equal(ReplyActivities.TeamGroup, (await store.FindRootAsync(ReplyActivities.Root, Ct))!.TeamAadGroupId);
     }
@@ -74,17 +71,10 @@ public sealed class LiveThreadReplyTests
         await using var bot = await FeedbackBot.StartAsync(sharePoint: false);
         await ReplyActivities.TrackAsync(bot);
         var logs = new CollectingLoggerProvider();
-        await using var app = bot.App.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILoggerProvider>(logs)));
-        using var client = app.CreateClient();
+        await using var app = await bot.Bot.StartSecondInstanceAsync(b => b.WithServices(s => s.AddSingleton<ILoggerProvider>(logs)));
         var store = app.Services.GetRequiredService<SqliteThreadReplyStore>();
 
-        async Task PostAsync(System.Text.Json.Nodes.JsonObject activity)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bot.OpenId.CreateToken(Infrastructure.BotFactory.AppId, bot.Connector.ServiceUrl));
-            using var response = await client.SendAsync(request, Ct);
-            Assert.Equal(200, (int)response.StatusCode);
-        }
+        async Task PostAsync(System.Text.Json.Nodes.JsonObject activity) => Assert.Equal(200, (await app.PostAsync(activity)).Status);
 
         // A reply under someone else's post, and a new top-level post (its conversation id names its own id).
         await PostAsync(ReplyActivities.Message(bot, "1699999999999", "1700000000201", "Geheim: lunch om 12 uur"));
@@ -96,7 +86,7 @@ public sealed class LiveThreadReplyTests
         Assert.Empty(await store.ListAsync(includeDeleted: true, cancellationToken: Ct));
         Assert.Null(await store.FindRootAsync("1699999999999", Ct));
         await Task.Delay(200, Ct);
-        Assert.DoesNotContain(bot.Connector.Calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
+        Assert.DoesNotContain(bot.Teams.Calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Records, r => r.Message.Contains("Geheim", StringComparison.Ordinal) || r.Message.Contains("sleutel", StringComparison.Ordinal)
             || r.Message.Contains("User 1", StringComparison.Ordinal) || r.Message.Contains(FeedbackBot.Aad(1), StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Records, r => r.Message.Contains("1699999999999", StringComparison.Ordinal) || r.Message.Contains("170000000020", StringComparison.Ordinal));
@@ -113,7 +103,7 @@ public sealed class LiveThreadReplyTests
 
         await bot.PostAsync(ReplyActivities.Message(bot, ReplyActivities.Root, "1700000000301", "help", mentionBot: true));
 
-        var calls = await bot.Connector.WaitForCallsAsync(1);
+        var calls = await bot.Teams.WaitForCallsAsync(1);
         Assert.Contains(calls, c => c.Path.Contains("hr-rollout", StringComparison.Ordinal));
         Assert.Null(await store.FindAsync("1700000000301", Ct));
     }

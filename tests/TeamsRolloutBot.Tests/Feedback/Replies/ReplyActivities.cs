@@ -31,7 +31,7 @@ internal static class ReplyActivities
             ["type"] = type,
             ["id"] = id,
             ["channelId"] = "msteams",
-            ["serviceUrl"] = bot.Connector.ServiceUrl,
+            ["serviceUrl"] = bot.Teams.ServiceUrl,
             ["timestamp"] = bot.Time.GetUtcNow().ToString("O"),
             ["locale"] = "nl-NL",
             ["text"] = mentionBot ? $"<at>{TestActivities.BotName}</at> {text}" : text,
@@ -43,11 +43,11 @@ internal static class ReplyActivities
                 ["id"] = $"{Channel};messageid={root}",
                 ["conversationType"] = "channel",
                 ["isGroup"] = true,
-                ["tenantId"] = BotFactory.TenantId,
+                ["tenantId"] = TestBot.TenantId,
             },
             ["channelData"] = new JsonObject
             {
-                ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId },
+                ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId },
                 ["team"] = new JsonObject { ["id"] = Team, ["aadGroupId"] = TeamGroup },
                 ["channel"] = new JsonObject { ["id"] = Channel },
             },

@@ -15,12 +15,12 @@ public sealed class ThreadTrackingTests
     [Fact]
     public async Task A_post_enrollment_channel_post_is_tracked_with_its_team_channel_root_wave_department_and_message_and_other_posts_are_not()
     {
-        await using var h = await DeliveryHarness.StartAsync();
+        await using var h = await DeliveryBot.StartAsync();
         var now = DateTimeOffset.UtcNow;
         var it = new DepartmentTarget("it", "IT", "19:team-it@thread.tacv2", "19:it-rollout@thread.tacv2", null, []);
         var post = new PlannedSend("wave-1/post-1/it/channel", "wave-1", "post-1", "it", SendAudience.Channel, now, "enrollment", "PostEnrollment");
-        var pre = DeliveryHarness.Send("pre-1", "it", SendAudience.Channel, now);
-        h.UsePlan(new DeliveryPlan("test", [post, pre], new Dictionary<string, DepartmentTarget> { ["it"] = it }, [DeliveryHarness.Lead], "en"));
+        var pre = DeliveryBot.Send("pre-1", "it", SendAudience.Channel, now);
+        h.UsePlan(new DeliveryPlan("test", [post, pre], new Dictionary<string, DepartmentTarget> { ["it"] = it }, [DeliveryBot.Lead], "en"));
 
         await h.DeliverAsync();
 

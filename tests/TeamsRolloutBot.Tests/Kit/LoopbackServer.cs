@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace TeamsRolloutBot.Tests.Infrastructure;
+namespace TeamsRolloutBot.Tests.Kit;
 
 /// <summary>A real Kestrel server on 127.0.0.1 with a random port, for fakes of Microsoft's services.</summary>
 public abstract class LoopbackServer : IAsyncDisposable

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 
-namespace TeamsRolloutBot.Tests.Infrastructure;
+namespace TeamsRolloutBot.Tests.Kit;
 
 /// <summary>Activities shaped like the ones Teams sends, for personal chats and team channels.</summary>
 public static class TestActivities
 {
-    public const string BotId = "28:" + BotFactory.AppId;
+    public const string BotId = "28:" + TestBot.AppId;
     public const string BotName = "Rollout";
     public const string UserId = "29:user-1";
     public const string UserAadId = "00000000-0000-0000-0000-0000000000u1";
@@ -26,8 +26,8 @@ public static class TestActivities
         ["text"] = text,
         ["from"] = new JsonObject { ["id"] = UserId, ["name"] = "Anna de Vries", ["aadObjectId"] = UserAadId },
         ["recipient"] = new JsonObject { ["id"] = BotId, ["name"] = BotName },
-        ["conversation"] = new JsonObject { ["id"] = "a:personal-1", ["conversationType"] = "personal", ["tenantId"] = BotFactory.TenantId },
-        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId } },
+        ["conversation"] = new JsonObject { ["id"] = "a:personal-1", ["conversationType"] = "personal", ["tenantId"] = TestBot.TenantId },
+        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId } },
     };
 
     public static JsonObject ChannelMessage(string serviceUrl, string text, bool mentionBot, string? id = null)
@@ -49,11 +49,11 @@ public static class TestActivities
                 ["id"] = $"{ChannelConversationId};messageid={activityId}",
                 ["conversationType"] = "channel",
                 ["isGroup"] = true,
-                ["tenantId"] = BotFactory.TenantId,
+                ["tenantId"] = TestBot.TenantId,
             },
             ["channelData"] = new JsonObject
             {
-                ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId },
+                ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId },
                 ["team"] = new JsonObject { ["id"] = ChannelConversationId, ["aadGroupId"] = "22222222-2222-2222-2222-222222222222" },
                 ["channel"] = new JsonObject { ["id"] = ChannelConversationId },
             },
@@ -79,8 +79,8 @@ public static class TestActivities
         ["serviceUrl"] = serviceUrl,
         ["from"] = new JsonObject { ["id"] = UserId, ["aadObjectId"] = UserAadId },
         ["recipient"] = new JsonObject { ["id"] = BotId, ["name"] = BotName },
-        ["conversation"] = new JsonObject { ["id"] = "a:personal-1", ["conversationType"] = "personal", ["tenantId"] = BotFactory.TenantId },
-        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId } },
+        ["conversation"] = new JsonObject { ["id"] = "a:personal-1", ["conversationType"] = "personal", ["tenantId"] = TestBot.TenantId },
+        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId } },
     };
 
     public static JsonObject TeamInstall(string serviceUrl, string? id = null) => new()
@@ -92,11 +92,11 @@ public static class TestActivities
         ["from"] = new JsonObject { ["id"] = UserId, ["aadObjectId"] = UserAadId },
         ["recipient"] = new JsonObject { ["id"] = BotId, ["name"] = BotName },
         ["membersAdded"] = new JsonArray(new JsonObject { ["id"] = BotId }),
-        ["conversation"] = new JsonObject { ["id"] = ChannelConversationId, ["conversationType"] = "channel", ["isGroup"] = true, ["tenantId"] = BotFactory.TenantId },
+        ["conversation"] = new JsonObject { ["id"] = ChannelConversationId, ["conversationType"] = "channel", ["isGroup"] = true, ["tenantId"] = TestBot.TenantId },
         ["channelData"] = new JsonObject
         {
             ["eventType"] = "teamMemberAdded",
-            ["tenant"] = new JsonObject { ["id"] = BotFactory.TenantId },
+            ["tenant"] = new JsonObject { ["id"] = TestBot.TenantId },
             ["team"] = new JsonObject { ["id"] = ChannelConversationId, ["name"] = "IT", ["aadGroupId"] = "22222222-2222-2222-2222-222222222222" },
         },
     };

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace TeamsRolloutBot.Tests.Infrastructure;
+namespace TeamsRolloutBot.Tests.Kit;
 
 /// <summary>
 /// Plays login.botframework.com on loopback: OpenID metadata and a JWKS with endorsements, and mints tokens signed
