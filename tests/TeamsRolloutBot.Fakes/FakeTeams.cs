@@ -28,7 +28,7 @@ public sealed record ConnectorCall(string Method, string Path, string? Authoriza
 /// and <see cref="Blocked"/> model installs and blocks. It counts accepted messages per conversation, so a test or the
 /// benchmark can count who got what (lost and duplicated sends). Personal chat ids are <c>a:{user id}</c>.
 /// </summary>
-public sealed class FakeTeams : IAsyncDisposable
+public sealed class FakeTeams : LoopbackServer
 {
     private static readonly (int Count, TimeSpan Window)[] ConversationWindows =
         [(7, TimeSpan.FromSeconds(1)), (8, TimeSpan.FromSeconds(2)), (60, TimeSpan.FromSeconds(30)), (1800, TimeSpan.FromHours(1))];
@@ -37,7 +37,6 @@ public sealed class FakeTeams : IAsyncDisposable
     private readonly Lock _tenantGate = new();
     private readonly ConcurrentDictionary<string, Queue<long>> _conversationWindows = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(int Status, string Body, string? RetryAfter, TimeSpan Hang)> _scripted = new();
-    private WebApplication? _app;
     private long _activityIds;
     private long _throttled;
     private long _accepted;
@@ -47,9 +46,6 @@ public sealed class FakeTeams : IAsyncDisposable
 
     /// <summary>Calls allowed per second for the whole tenant (Teams: about 50); null: no rate limits (functional tests).</summary>
     public int? TenantLimit { get; }
-
-    /// <summary>The base URL, for example http://127.0.0.1:40123.</summary>
-    public string Url { get; private set; } = "";
 
     /// <summary>The serviceUrl to give the bot (with Teams' trailing path).</summary>
     public string ServiceUrl => Url + "/teams/";
@@ -137,13 +133,7 @@ public sealed class FakeTeams : IAsyncDisposable
     public static async Task<FakeTeams> StartAsync(int? tenantLimit = null, int port = 0)
     {
         var fake = new FakeTeams(tenantLimit);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        fake._app = builder.Build();
-        fake._app.Map("/{**path}", fake.HandleAsync);
-        await fake._app.StartAsync();
-        fake.Url = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await fake.StartAsync(fake.HandleAsync, port);
         return fake;
     }
 
@@ -328,11 +318,4 @@ public sealed class FakeTeams : IAsyncDisposable
         await context.Response.WriteAsync(node.ToJsonString());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
 }

@@ -16,11 +16,10 @@ namespace TeamsRolloutBot.Fakes;
 /// <see cref="Calls"/>, answers scripted <see cref="Faults"/> before routing, and answers an unknown route 404 with a
 /// Graph error body.
 /// </summary>
-public sealed class FakeGraph : IAsyncDisposable
+public sealed class FakeGraph : LoopbackServer
 {
     private readonly GraphRouteTable _routes = new();
     private readonly List<IGraphRoutes> _modules = [];
-    private WebApplication? _app;
 
     private FakeGraph(IEnumerable<IGraphRoutes> extra)
     {
@@ -30,9 +29,6 @@ public sealed class FakeGraph : IAsyncDisposable
             _modules.Add(module);
         }
     }
-
-    /// <summary>The server's URL, for example http://127.0.0.1:40123.</summary>
-    public string Url { get; private set; } = "";
 
     /// <summary>The base URL to configure as <c>Graph:BaseUrl</c> (ends in /v1.0).</summary>
     public string BaseUrl => Url + "/v1.0";
@@ -69,13 +65,7 @@ public sealed class FakeGraph : IAsyncDisposable
     public static async Task<FakeGraph> StartAsync(int port = 0, params IGraphRoutes[] extraRoutes)
     {
         var fake = new FakeGraph(extraRoutes);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        fake._app = builder.Build();
-        fake._app.Map("/{**path}", fake.HandleAsync);
-        await fake._app.StartAsync();
-        fake.Url = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await fake.StartAsync(fake.HandleAsync, port);
         return fake;
     }
 
@@ -158,11 +148,4 @@ public sealed class FakeGraph : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
 }

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace TeamsRolloutBot.Tests.Kit;
+namespace TeamsRolloutBot.Fakes;
 
-/// <summary>A real Kestrel server on 127.0.0.1 with a random port, for fakes of Microsoft's services.</summary>
+/// <summary>A real Kestrel server on 127.0.0.1 (any free port, or a given one), the base of every fake of Microsoft's services.</summary>
 public abstract class LoopbackServer : IAsyncDisposable
 {
     private WebApplication? _app;
@@ -16,10 +16,14 @@ public abstract class LoopbackServer : IAsyncDisposable
     /// <summary>The base URL, for example http://127.0.0.1:40123.</summary>
     public string Url { get; private set; } = "";
 
-    protected async Task StartAsync(Action<WebApplication> map)
+    /// <summary>Starts the server with one handler for every path.</summary>
+    protected Task StartAsync(RequestDelegate handle, int port = 0) => StartAsync(app => app.Map("/{**path}", handle), port);
+
+    /// <summary>Starts the server with the routes <paramref name="map"/> adds.</summary>
+    protected async Task StartAsync(Action<WebApplication> map, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         _app = builder.Build();
         map(_app);
