@@ -23,18 +23,27 @@ public sealed class WaveCommands(
         }
         var actor = context.UserName;
         WaveActionResult result;
+        WaveStartCheck.Verdict? verdict = null;
         switch (command.Kind)
         {
             case CommandKind.WaveStart:
             {
+                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), plan.TimeZone).DateTime);
                 var date = command.Arg(1) switch
                 {
                     null => wave.Start,
-                    "now" => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), plan.TimeZone).DateTime),
+                    "now" => today,
                     var text => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 };
                 // Normalise to the date so a confirmation runs exactly what was shown.
                 var canonical = new ParsedCommand(CommandKind.WaveStart, [wave.Id, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
+                // Checked again when a confirmation runs it: another wave may have moved in between.
+                verdict = WaveStartCheck.Check(texts, language, plan, wave, date, command.Arg(1) is not null, today, await waves.StatusesAsync(plan, cancellationToken));
+                if (verdict.Refusal is { } refusal)
+                {
+                    await audit.WriteAsync(context, canonical.Canonical, AuditResults.Refused, verdict.AuditDetail, cancellationToken);
+                    return await status.StatusAsync(context, plan, wave.Id, (refusal, false), cancellationToken);
+                }
                 if (!confirmed)
                 {
                     var count = await waves.CountRecipientsAsync(wave.EffectiveMessages, PlanLookup.Departments(plan, wave), cancellationToken);
@@ -64,7 +73,7 @@ public sealed class WaveCommands(
         var state = texts.Get(language, "state." + result.Status.State);
         var banner = result.Outcome switch
         {
-            WaveActionOutcome.Done => texts.Format(language, "wave.done." + command.Kind, name, Date(result.Status.StartDate)),
+            WaveActionOutcome.Done => texts.Format(language, "wave.done." + command.Kind, name, Date(result.Status.StartDate)) + (verdict?.Note is { } note ? " " + note : ""),
             WaveActionOutcome.Unchanged => texts.Format(language, "wave.unchanged", name, state),
             _ => texts.Format(language, "wave.notpossible." + command.Kind, name, state, wave.Id),
         };

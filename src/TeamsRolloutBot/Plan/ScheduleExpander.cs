@@ -17,7 +17,7 @@ public static class ScheduleExpander
                 var date = planned;
                 if (plan.WeekendSends == WeekendPolicy.NextBusinessDay)
                 {
-                    while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || plan.IsHoliday(date))
+                    while (WaveDateChecks.IsWeekend(date) || plan.IsHoliday(date))
                     {
                         date = date.AddDays(1);
                     }

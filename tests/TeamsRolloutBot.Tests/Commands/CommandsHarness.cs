@@ -6,9 +6,10 @@ namespace TeamsRolloutBot.Tests.Commands;
 
 /// <summary>
 /// The commands suites' fixture: a <see cref="TestBot"/> with a small test plan, a fake Graph and a fake clock for the
-/// commands (start: 2027-07-01 08:00 UTC, before every wave), and the suites' helpers. One per test class.
+/// commands (start: 2027-07-01 08:00 UTC, before every wave), and the suites' helpers. One per test class. A suite that
+/// needs other plan settings derives and overrides <see cref="PlanText"/>.
 /// </summary>
-public sealed class CommandsHarness : IAsyncLifetime
+public class CommandsHarness : IAsyncLifetime
 {
     public const string LeadId = "00000000-0000-0000-0000-0000000000a1";
     public const string SecondLeadId = "00000000-0000-0000-0000-0000000000a2";
@@ -63,6 +64,9 @@ public sealed class CommandsHarness : IAsyncLifetime
               platforms: [windows, ios]
         """;
 
+    /// <summary>The plan the bot runs: <see cref="Plan"/> unless a derived fixture changes it.</summary>
+    protected virtual string PlanText => Plan;
+
     public FakeGraph Graph { get; private set; } = null!;
     public FakeUpload Upload { get; private set; } = null!;
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2027, 7, 1, 8, 0, 0, TimeSpan.Zero));
@@ -82,7 +86,7 @@ public sealed class CommandsHarness : IAsyncLifetime
         Graph.Directory.Groups[LeadGroup] = [new FakeUser(GroupLeadId, null)];
         Graph.Directory.GroupCounts[BigGroup] = 120;
         Bot = await TestBot.Create()
-            .WithPlan(Plan)
+            .WithPlan(PlanText)
             .WithGraph(Graph.BaseUrl)
             .WithSetting("Commands:ConfirmAbove", "50")
             // The delivery engine's store is there (counts, export), its scheduler does not run: tests seed what it recorded.
@@ -96,6 +100,7 @@ public sealed class CommandsHarness : IAsyncLifetime
         await Bot.DisposeAsync();
         await Upload.DisposeAsync();
         await Graph.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Posts an activity with a valid Bot Connector token.</summary>

@@ -51,22 +51,11 @@ internal sealed class CrossEntryRules(PlanNodeReader r)
     /// <summary>A department may be in one wave with non-introduction messages at a time (see docs/plan-format.md).</summary>
     public void CheckOverlaps(List<Department> departments, List<Wave> waves)
     {
-        foreach (var department in departments)
+        foreach (var (department, a, b) in WaveDateChecks.Overlaps(departments, waves))
         {
-            var running = waves.Where(w => w.DepartmentIds.Contains(department.Id) && !w.IsIntroductionOnly).OrderBy(w => w.Start).ToList();
-            for (var i = 0; i < running.Count; i++)
-            {
-                for (var j = i + 1; j < running.Count; j++)
-                {
-                    var (a, b) = (running[i], running[j]);
-                    if (b.Start <= a.End)
-                    {
-                        r.Error(b.Location, $"waves({b.Id}).start",
-                            $"department '{department.Id}' is in wave '{a.Id}' ({Day(a.Start)} to {Day(a.End)}) and in wave '{b.Id}' ({Day(b.Start)} to {Day(b.End)}) at the same time",
-                            $"start wave '{b.Id}' on {Day(a.End.AddDays(1))} or later, shorten wave '{a.Id}' with duration:, or take '{department.Id}' out of one of them");
-                    }
-                }
-            }
+            r.Error(b.Location, $"waves({b.Id}).start",
+                $"department '{department.Id}' is in wave '{a.Id}' ({Day(a.Start)} to {Day(a.End)}) and in wave '{b.Id}' ({Day(b.Start)} to {Day(b.End)}) at the same time",
+                $"start wave '{b.Id}' on {Day(a.End.AddDays(1))} or later, shorten wave '{a.Id}' with duration:, or take '{department.Id}' out of one of them");
         }
     }
 

@@ -21,8 +21,8 @@ internal sealed class ScheduleRules(PlanNodeReader r, IReadOnlyDictionary<PlanMe
             }
 
             var inWave = wave.OwnMessages is null ? $" in wave '{wave.Id}'" : "";
-            var date = DateOnly.FromDateTime(send.Local.DateTime);
-            if (!wave.Contains(date))
+            var date = WaveDateChecks.LocalDate(send);
+            if (WaveDateChecks.IsOutsideWave(send))
             {
                 var moved = send.MovedFrom is { } from ? $" (moved from {Day(from)}, a weekend day or holiday)" : "";
                 r.Error(source.Offset, $"{where}.offset", $"sends on {Day(date)}{moved}{inWave}, outside the wave ({Day(wave.Start)} to {Day(wave.End)})",
@@ -36,7 +36,7 @@ internal sealed class ScheduleRules(PlanNodeReader r, IReadOnlyDictionary<PlanMe
                     "pick a time within businessHours, or widen businessHours if this is intended");
             }
 
-            if (send.MovedFrom is null && date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            if (send.MovedFrom is null && WaveDateChecks.IsWeekend(date))
             {
                 r.Warning(source.Offset, $"{where}.offset", $"sends on {date.DayOfWeek} {Day(date)}{inWave}",
                     "change the offset to a weekday, or set weekendSends: next-business-day");
