@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TeamsRolloutBot.Cards;
+using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
 using TeamsRolloutBot.Protocol;
@@ -8,17 +9,20 @@ using TeamsRolloutBot.Storage;
 namespace TeamsRolloutBot.Feedback;
 
 /// <summary>
-/// The timed part of feedback: <see cref="FeedbackOptions.SummaryAfterDays"/> after a wave's survey went out, each
-/// lead gets the wave's summary card 1:1; <see cref="FeedbackOptions.ReminderAfterDays"/> after it, each known
-/// non-responder gets one reminder 1:1 (the survey card again). Each send is claimed once in <c>feedback_notices</c>
-/// (kind, scope, target) before it is made, so nobody gets the same notice twice, and its outcome is recorded:
-/// sent, no-conversation (the bot has no 1:1 chat with the person), or failed with the connector's outcome.
+/// The timed part of feedback, following what was actually delivered (the delivery records, not the plan's schedule):
+/// <see cref="FeedbackOptions.SummaryAfterDays"/> after a wave's survey was first delivered to someone, each lead gets
+/// the wave's summary card 1:1; <see cref="FeedbackOptions.ReminderAfterDays"/> after the survey was delivered to a
+/// person, that person gets one reminder 1:1 (the survey card again) unless they answered. A cancelled wave gets neither;
+/// a paused wave gets no reminders until it is resumed. Each send is claimed once in <c>feedback_notices</c> (kind,
+/// scope, target) before it is made, so nobody gets the same notice twice, and its outcome is recorded: sent,
+/// no-conversation (the bot has no 1:1 chat with the person), or failed with the connector's outcome.
 /// </summary>
 public sealed partial class FeedbackNotifier(
     IFeedbackStore store,
     FeedbackSummaryService summaries,
     SurveyCards cards,
-    ISurveyAudience audience,
+    IDeliveryStore deliveries,
+    IWaveStateStore waveStates,
     IConversationStore conversations,
     ConnectorClient connector,
     PlanProvider plans,
@@ -41,19 +45,61 @@ public sealed partial class FeedbackNotifier(
             return 0;
         }
         var now = time.GetUtcNow();
+        var states = await waveStates.ReadAllAsync(cancellationToken);
         var sent = 0;
         foreach (var survey in SurveySchedule.Of(plan))
         {
-            if (options.Value.SummaryAfterDays > 0 && IsDue(survey.SentAtUtc + TimeSpan.FromDays(options.Value.SummaryAfterDays), now))
+            var state = states.TryGetValue(survey.WaveId, out var stored) ? stored.State : WaveState.Scheduled;
+            if (state == WaveState.Cancelled)
+            {
+                continue;
+            }
+            var delivered = await DeliveriesAsync(plan, survey, cancellationToken);
+            if (delivered.Count == 0)
+            {
+                continue;
+            }
+            var firstDelivery = delivered.Min(d => d.Delivery.DeliveredUtc);
+            if (options.Value.SummaryAfterDays > 0 && IsDue(firstDelivery + TimeSpan.FromDays(options.Value.SummaryAfterDays), now))
             {
                 sent += await SendSummariesAsync(plan, survey, cancellationToken);
             }
-            if (options.Value.ReminderAfterDays > 0 && IsDue(survey.SentAtUtc + TimeSpan.FromDays(options.Value.ReminderAfterDays), now))
+            // Paused: the reminders wait; after a resume the ones that came due meanwhile go out (if still unanswered).
+            if (options.Value.ReminderAfterDays > 0 && state != WaveState.Paused)
             {
-                sent += await SendRemindersAsync(survey, cancellationToken);
+                var due = delivered.Where(d => IsDue(d.Delivery.DeliveredUtc + TimeSpan.FromDays(options.Value.ReminderAfterDays), now)).ToList();
+                if (due.Count > 0)
+                {
+                    sent += await SendRemindersAsync(survey, due, cancellationToken);
+                }
             }
         }
         return sent;
+    }
+
+    /// <summary>
+    /// Everyone the wave's survey was delivered to 1:1, once each (their first delivery, if a survey message went to
+    /// them twice), with the department and message of that delivery.
+    /// </summary>
+    private async Task<List<(string DepartmentId, string MessageId, PersonalDelivery Delivery)>> DeliveriesAsync(
+        RolloutPlan plan, WaveSurvey survey, CancellationToken cancellationToken)
+    {
+        var messageIds = plan.FindWave(survey.WaveId)?.EffectiveMessages
+            .Where(m => m.Template == CardTemplateIds.Survey && SurveySchedule.SurveyIdOf(m) == survey.SurveyId)
+            .Select(m => m.Id).ToList() ?? [survey.MessageId];
+        var all = new List<(string DepartmentId, string MessageId, PersonalDelivery Delivery)>();
+        foreach (var messageId in messageIds)
+        {
+            foreach (var departmentId in survey.DepartmentIds)
+            {
+                foreach (var delivery in await deliveries.GetPersonalDeliveriesAsync(survey.WaveId, messageId, departmentId, cancellationToken))
+                {
+                    all.Add((departmentId, messageId, delivery));
+                }
+            }
+        }
+        return [.. all.GroupBy(d => d.Delivery.AadObjectId, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.OrderBy(d => d.Delivery.DeliveredUtc).First())];
     }
 
     private static bool IsDue(DateTimeOffset dueAt, DateTimeOffset now) => now >= dueAt && now < dueAt + DueWindow;
@@ -81,34 +127,32 @@ public sealed partial class FeedbackNotifier(
         return sent;
     }
 
-    private async Task<int> SendRemindersAsync(WaveSurvey survey, CancellationToken cancellationToken)
+    private async Task<int> SendRemindersAsync(WaveSurvey survey, IReadOnlyList<(string DepartmentId, string MessageId, PersonalDelivery Delivery)> due,
+        CancellationToken cancellationToken)
     {
         var sent = 0;
         var answered = (await store.ListAsync(null, null, cancellationToken))
             .Where(a => a.Placement.SurveyId == survey.SurveyId)
             .Select(a => a.Respondent.AadObjectId)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var departmentId in survey.DepartmentIds)
+        foreach (var (departmentId, messageId, delivery) in due)
         {
-            var recipients = await audience.GetRecipientsAsync(survey.WaveId, departmentId, cancellationToken);
-            foreach (var user in recipients.UserIds ?? [])
+            var user = delivery.AadObjectId;
+            if (answered.Contains(user) || !await store.TryClaimNoticeAsync(ReminderKind, survey.SurveyId, user, cancellationToken))
             {
-                if (answered.Contains(user) || !await store.TryClaimNoticeAsync(ReminderKind, survey.SurveyId, user, cancellationToken))
+                continue;
+            }
+            var placement = new SurveyPlacement(survey.SurveyId, survey.WaveId, departmentId, messageId);
+            if (await SendAsync(ReminderKind, survey.SurveyId, user, locale =>
                 {
-                    continue;
-                }
-                var placement = new SurveyPlacement(survey.SurveyId, survey.WaveId, departmentId, survey.MessageId);
-                if (await SendAsync(ReminderKind, survey.SurveyId, user, locale =>
-                    {
-                        var language = cards.LanguageFor(locale);
-                        var text = CardStrings.Text(language, "feedback.reminderText");
-                        var activity = Activity.CreateCard(cards.Survey(placement, null, [], null, language), text);
-                        activity.Text = text;
-                        return activity;
-                    }, cancellationToken))
-                {
-                    sent++;
-                }
+                    var language = cards.LanguageFor(locale);
+                    var text = CardStrings.Text(language, "feedback.reminderText");
+                    var activity = Activity.CreateCard(cards.Survey(placement, null, [], null, language), text);
+                    activity.Text = text;
+                    return activity;
+                }, cancellationToken))
+            {
+                sent++;
             }
         }
         return sent;

@@ -17,10 +17,10 @@ public sealed class FeedbackOptions
     /// <summary><c>Feedback:CommentMaxLength</c>: the longest free comment accepted (1..1000; the card's input allows 1000).</summary>
     public int CommentMaxLength { get; set; } = 1000;
 
-    /// <summary><c>Feedback:SummaryAfterDays</c>: days after a wave's survey went out that its leads get the summary; 0 turns it off.</summary>
+    /// <summary><c>Feedback:SummaryAfterDays</c>: days after a wave's survey was first delivered that its leads get the summary; 0 turns it off.</summary>
     public double SummaryAfterDays { get; set; } = 7;
 
-    /// <summary><c>Feedback:ReminderAfterDays</c>: days after a wave's survey went out that non-responders get one reminder; 0 turns it off.</summary>
+    /// <summary><c>Feedback:ReminderAfterDays</c>: days after the survey was delivered to a person that they get one reminder if they have not answered; 0 turns it off.</summary>
     public double ReminderAfterDays { get; set; } = 3;
 
     /// <summary><c>Feedback:SyncInterval</c>: how often the SharePoint queue and the reminder/summary schedule are checked.</summary>

@@ -68,6 +68,12 @@ public interface IDeliveryStore
     /// <summary>The people (Entra object ids) a wave message was delivered to 1:1 in one department, and whether any 1:1 job exists for it.</summary>
     Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The people a wave message was delivered to 1:1 in one department, each with the time its delivery was recorded,
+    /// oldest first. People whose job is still queued, failed or skipped are absent.
+    /// </summary>
+    Task<IReadOnlyList<PersonalDelivery>> GetPersonalDeliveriesAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken);
+
     /// <summary>One job's log entry by its key, or null.</summary>
     Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
@@ -59,8 +60,10 @@ public sealed class FeedbackBot : IAsyncDisposable
     /// <summary>
     /// Starts a bot. <paramref name="sharedGraph"/>: a fake Graph that outlives this bot (for restart tests; not disposed
     /// with it). Set <c>Storage:SqlitePath</c> in <paramref name="settings"/> to reopen an earlier bot's database.
+    /// <paramref name="surveyAgeDays"/>: how many days ago the plan's survey is due (negative: in the future).
     /// </summary>
-    public static async Task<FeedbackBot> StartAsync(bool sharePoint = true, Dictionary<string, string?>? settings = null, FakeGraph? sharedGraph = null)
+    public static async Task<FeedbackBot> StartAsync(bool sharePoint = true, Dictionary<string, string?>? settings = null, FakeGraph? sharedGraph = null,
+        int surveyAgeDays = SurveyAgeDays)
     {
         var graph = sharedGraph ?? await FakeGraph.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -76,18 +79,19 @@ public sealed class FeedbackBot : IAsyncDisposable
             all["Feedback:SharePointSiteId"] = SharePointListRoutes.SiteId;
             all["Feedback:SharePointListId"] = SharePointListRoutes.ListId;
         }
-        var bot = await TestBot.Create().WithPlan(PlanYaml(DateTimeOffset.UtcNow)).WithSettings(all).WithSettings(settings).WithClock(time).StartAsync();
+        var bot = await TestBot.Create().WithPlan(PlanYaml(DateTimeOffset.UtcNow, surveyAgeDays)).WithSettings(all).WithSettings(settings).WithClock(time).StartAsync();
         Assert.NotNull(bot.Services.GetRequiredService<PlanProvider>().Current);
         return new FeedbackBot(bot, graph, time, ownsGraph: sharedGraph is null);
     }
 
     /// <summary>
-    /// The test plan. The wave starts 28 days before <paramref name="now"/> (local date), so its survey (offset 3w, 10:00)
-    /// went out 7 days ago; reminders (10 days) and summaries (12 days) are not due yet.
+    /// The test plan. The wave starts 21 + <paramref name="surveyAgeDays"/> days before <paramref name="now"/> (local
+    /// date), so its survey (offset 3w, 10:00) is planned that many days ago (by default 7); reminders (10 days) and
+    /// summaries (12 days) are not due yet.
     /// </summary>
-    private static string PlanYaml(DateTimeOffset now)
+    private static string PlanYaml(DateTimeOffset now, int surveyAgeDays)
     {
-        var start = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).DateTime).AddDays(-28);
+        var start = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).DateTime).AddDays(-21 - surveyAgeDays);
         string Users(string dept) => string.Join(", ", Members[dept]);
         return $$"""
             rollout: Intune test rollout
@@ -214,6 +218,27 @@ public sealed class FeedbackBot : IAsyncDisposable
         var (status, _) = await PostAsync(activity);
         Assert.Equal(200, status);
     }
+
+    /// <summary>
+    /// Records the survey's 1:1 jobs for these members of <paramref name="department"/> as the dispatcher does, now on
+    /// the fake clock: delivered, or (<paramref name="outcome"/>) failed. Bots using it run with Delivery:Enabled=false,
+    /// so no dispatcher of their own takes the jobs.
+    /// </summary>
+    public async Task RecordSurveyJobsAsync(string department, int[] users, DeliveryOutcome outcome = DeliveryOutcome.Delivered)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = Services.GetRequiredService<IDeliveryStore>();
+        var now = Time.GetUtcNow();
+        var send = $"{WaveId}/{MessageId}/{department}/members";
+        var jobs = users.Select(u => new OutboxJob($"{send}|personal|{Aad(u)}", send, WaveId, MessageId, department, DeliveryKind.Personal, Aad(u), "en", now)).ToList();
+        Assert.Equal(jobs.Count, await store.EnqueueAsync(jobs, ct));
+        var leased = await store.LeaseAsync("feedback-test", jobs.Count, now, TimeSpan.FromMinutes(1), ct);
+        Assert.Equal(jobs.Count, leased.Count);
+        await store.RecordAsync([.. leased.Select(j => new JobUpdate(j.Job.Key, new DeliveryResult(outcome, null, outcome == DeliveryOutcome.Delivered ? 201 : 403)))], ct);
+    }
+
+    /// <summary>The plan's wave, for the lead wave commands (<see cref="TeamsRolloutBot.Commands.IWaveControl"/>).</summary>
+    public Wave Wave => Services.GetRequiredService<PlanProvider>().Current!.FindWave(WaveId)!;
 
     /// <summary>Runs the SharePoint copy once (serialized with the background worker's own passes).</summary>
     public Task<int> SyncAsync() => Services.GetRequiredService<FeedbackSync>().RunOnceAsync(TestContext.Current.CancellationToken);

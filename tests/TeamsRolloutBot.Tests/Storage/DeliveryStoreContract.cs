@@ -129,6 +129,27 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
+    public async Task Personal_deliveries_list_the_people_delivered_to_with_the_time_of_their_delivery()
+    {
+        var store = await CreateStoreAsync();
+        var start = Time.GetUtcNow();
+        await store.EnqueueAsync([Job("u1"), Job("u2"), Job("u3"), Job("u4"), Job("other", send: "it/pre-2/it/members") with { MessageId = "pre-2" }], Ct);
+        var leased = (await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromHours(1), Ct)).ToDictionary(j => j.Job.Target, j => j.Job.Key);
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await store.CompleteAsync(leased["u2"], new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await store.CompleteAsync(leased["other"], new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        Time.Advance(TimeSpan.FromDays(2));
+        await store.CompleteAsync(leased["u1"], new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await store.CompleteAsync(leased["u3"], new DeliveryResult(DeliveryOutcome.BotBlocked, "blocked", 403), Ct);
+        // u4 stays leased (not delivered yet).
+
+        Assert.Equal(
+            [new PersonalDelivery("u2", start + TimeSpan.FromMinutes(5)), new PersonalDelivery("u1", start + TimeSpan.FromMinutes(5) + TimeSpan.FromDays(2))],
+            await store.GetPersonalDeliveriesAsync("it", "pre-1", "it", Ct));
+        Assert.Empty(await store.GetPersonalDeliveriesAsync("it", "pre-1", "hr", Ct));
+    }
+
+    [Fact]
     public async Task Planned_sends_are_registered_once_and_keep_their_state()
     {
         var store = await CreateStoreAsync();

@@ -349,6 +349,16 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         return (list.Count > 0, [.. list.Where(e => e.GetString("State") == nameof(JobState.Delivered)).Select(e => e.GetString("Target"))]);
     }
 
+    public async Task<IReadOnlyList<PersonalDelivery>> GetPersonalDeliveriesAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken)
+    {
+        // A delivered job is final: its UpdatedAt is the moment the delivery was recorded.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Jobs} and WaveId eq {waveId} and MessageId eq {messageId} and DepartmentId eq {departmentId} and Kind eq {nameof(DeliveryKind.Personal)} and State eq {nameof(JobState.Delivered)}");
+        var list = await QueryAsync(_jobs, filter, cancellationToken, ["Target", "UpdatedAt"]);
+        return [.. list.Select(e => new PersonalDelivery(e.GetString("Target"), FromMs(e.GetInt64("UpdatedAt")!.Value)))
+            .OrderBy(d => d.DeliveredUtc).ThenBy(d => d.AadObjectId, StringComparer.Ordinal)];
+    }
+
     public async Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken) =>
         await GetAsync(_jobs, Jobs, Encode(jobKey), cancellationToken) is { } e ? ReadLog(e) : null;
 

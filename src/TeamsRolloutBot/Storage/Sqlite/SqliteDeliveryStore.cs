@@ -209,6 +209,15 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
         return (jobs.Count > 0, jobs.Where(j => j.State == nameof(JobState.Delivered)).Select(j => j.Target).ToList());
     }
 
+    public async Task<IReadOnlyList<PersonalDelivery>> GetPersonalDeliveriesAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken) =>
+        // A delivered job is final: its updated_at is the moment the delivery was recorded.
+        await database.QueryAsync("""
+            SELECT target, updated_at FROM outbox
+            WHERE wave_id = $w AND message_id = $m AND department_id = $d AND kind = 'Personal' AND state = 'Delivered'
+            ORDER BY updated_at, target
+            """, reader => new PersonalDelivery(reader.GetString(0), FromMs(reader.GetInt64(1))), cancellationToken,
+            ("$w", waveId), ("$m", messageId), ("$d", departmentId));
+
     public async Task<DeliveryLogEntry?> FindJobAsync(string jobKey, CancellationToken cancellationToken) =>
         await QueryLogAsync("SELECT * FROM outbox WHERE job_key = $p", jobKey, cancellationToken) is [var found, ..] ? found : null;
 
