@@ -37,6 +37,3 @@ public static class WaveDateChecks
     /// <summary>True for a Saturday or Sunday.</summary>
     public static bool IsWeekend(DateOnly date) => date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
 }
-
-/// <summary>Two department waves of <see cref="Department"/> whose windows share a day; <see cref="First"/> starts first.</summary>
-public sealed record WaveOverlap(Department Department, Wave First, Wave Second);
