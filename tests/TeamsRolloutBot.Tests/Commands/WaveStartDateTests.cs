@@ -6,10 +6,17 @@ namespace TeamsRolloutBot.Tests.Commands;
 /// <summary>
 /// A lead's <c>wave start &lt;wave&gt; &lt;date&gt;</c> is checked like the plan (issue 18.4): not in the past, the overlap rule
 /// against the other waves' current start dates, every send inside the window; refused with the reason in the lead's
-/// language, nothing stored, the refusal audited. The commands clock says 2027-07-01 (Thursday).
+/// language, nothing stored, the refusal audited. The commands clock says 2027-07-01 (Thursday). Each test moves waves,
+/// so each gets its own bot: the expected windows do not depend on the order the tests run in.
 /// </summary>
-public sealed class WaveStartDateTests(CommandsHarness bot) : IClassFixture<CommandsHarness>
+public sealed class WaveStartDateTests : IAsyncLifetime
 {
+    private readonly CommandsHarness bot = new();
+
+    public ValueTask InitializeAsync() => bot.InitializeAsync();
+
+    public ValueTask DisposeAsync() => bot.DisposeAsync();
+
     private async Task<IReadOnlyList<AuditEntry>> AuditAsync(string command) =>
         [.. (await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(200, TestContext.Current.CancellationToken)).Where(e => e.Command == command)];
 

@@ -46,9 +46,10 @@ public sealed class LeadFormsTests
         Assert.True(reload.IsValid, string.Join("\n", reload.Errors));
         await bot.InstallPersonalAsync(Lead, "29:anne", locale: "en-US");
 
-        // The survey went out seven days ago; the summary is due after twelve.
+        // The survey reaches the members now; the summary is due twelve days after that delivery.
+        await bot.RecordSurveyJobsAsync("hr", [1, 2]);
         var before = bot.Teams.Calls.Count;
-        bot.Time.Advance(TimeSpan.FromDays(5.5));
+        bot.Time.Advance(TimeSpan.FromDays(12.5));
         await bot.Services.GetRequiredService<FeedbackNotifier>().RunOnceAsync(Ct);
         var summary = await ToLeadAsync(bot, before, c => c.Json?["attachments"] is not null);
         Assert.Contains("Wave: Wave 1", CardText.All(summary.Json!["attachments"]![0]!["content"]), StringComparison.Ordinal);
