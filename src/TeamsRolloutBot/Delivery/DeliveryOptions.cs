@@ -48,7 +48,7 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan InstanceHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary><c>Delivery:DefaultServiceUrl</c>: the connector used for proactive sends when no conversation reference names one.</summary>
+    /// <summary><c>Delivery:DefaultServiceUrl</c>: the connector used for proactive sends when no conversation reference names one (default: the one of <c>Bot:Cloud</c>).</summary>
     public string DefaultServiceUrl { get; set; } = "https://smba.trafficmanager.net/teams/";
 
     /// <summary><c>Delivery:MailFrom</c>: the mailbox (UPN or id) e-mail audiences are sent from through Graph.</summary>

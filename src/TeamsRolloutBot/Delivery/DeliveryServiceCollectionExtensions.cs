@@ -16,7 +16,15 @@ public static class DeliveryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection("Delivery")).ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection("Delivery")).ValidateOnStart()
+            .PostConfigure<IOptions<BotOptions>>((delivery, bot) =>
+            {
+                // The connector of proactive sends follows Bot:Cloud unless Delivery:DefaultServiceUrl says otherwise.
+                if (string.IsNullOrEmpty(configuration["Delivery:DefaultServiceUrl"]))
+                {
+                    delivery.DefaultServiceUrl = bot.Value.CloudSettings.DefaultServiceUrl;
+                }
+            });
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Rollout")).ValidateOnStart()
             .Validate(o => o.DemoTimeScale is >= 1 and <= 1_000_000, "Rollout:DemoTimeScale must be between 1 and 1000000 (10080 = one plan week per minute).");

@@ -5,20 +5,19 @@ using Microsoft.Extensions.Options;
 namespace TeamsRolloutBot.Graph;
 
 /// <summary>
-/// Adds the app's Graph token (scope <c>https://graph.microsoft.com/.default</c>) to requests for the configured
+/// Adds the app's Graph token (scope <c>https://graph.microsoft.com/.default</c>, or the configured cloud's Graph host) to requests for the configured
 /// <c>Graph:BaseUrl</c> origin, and to no other: a nextLink or a misbuilt URL to another host goes without a token
 /// (bot-protocol.md §5.2). The credential is the app's one <see cref="TokenCredential"/>, which caches tokens itself.
 /// </summary>
-public sealed class GraphAuthorizationHandler(TokenCredential credential, IOptions<GraphOptions> options) : DelegatingHandler
+public sealed class GraphAuthorizationHandler(TokenCredential credential, IOptions<GraphOptions> options, IOptions<Protocol.BotOptions> bot) : DelegatingHandler
 {
-    public const string Scope = "https://graph.microsoft.com/.default";
-    private static readonly TokenRequestContext Request = new([Scope]);
+    private readonly TokenRequestContext _request = new([bot.Value.CloudSettings.GraphScope]);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (IsGraph(request.RequestUri, options.Value))
         {
-            var token = await credential.GetTokenAsync(Request, cancellationToken);
+            var token = await credential.GetTokenAsync(_request, cancellationToken);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         }
         else

@@ -24,6 +24,14 @@ public static class GraphServiceCollectionExtensions
     public static IServiceCollection AddGraph(this IServiceCollection services, IConfiguration configuration)
     {
         var options = services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateOnStart();
+        // Graph's endpoint follows Bot:Cloud unless Graph:BaseUrl says otherwise (a fake on loopback, say).
+        options.PostConfigure<IOptions<Protocol.BotOptions>>((graph, bot) =>
+        {
+            if (string.IsNullOrEmpty(configuration[$"{GraphOptions.Section}:BaseUrl"]))
+            {
+                graph.BaseUrl = bot.Value.CloudSettings.GraphBaseUrl;
+            }
+        });
         // Keys of the time each feature had its own Graph client: refused by name rather than silently ignored.
         foreach (var (removed, replacement) in RemovedKeys)
         {

@@ -23,7 +23,8 @@ public static class AppCredential
     {
         { LocalPlayground: true } => new NoCredential(),
         { IsUserAssignedMsi: true } => new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.MicrosoftAppId!)),
-        _ => new ClientSecretCredential(options.MicrosoftAppTenantId, options.MicrosoftAppId, options.MicrosoftAppPassword),
+        _ => new ClientSecretCredential(options.MicrosoftAppTenantId, options.MicrosoftAppId, options.MicrosoftAppPassword,
+            new ClientSecretCredentialOptions { AuthorityHost = options.CloudSettings.AuthorityHost }),
     };
 
     /// <summary>Local Playground mode has no identity: nothing is ever sent with a token there.</summary>

@@ -34,7 +34,7 @@ public sealed class BotAuthenticator : IDisposable
         _options = options.Value;
         _serviceUrls = serviceUrls;
         _time = time;
-        var metadata = new Uri(_options.OpenIdMetadataUrl);
+        var metadata = new Uri(_options.EffectiveOpenIdMetadataUrl);
         _retriever = new HttpDocumentRetriever(httpClients.CreateClient(nameof(BotAuthenticator)))
         {
             RequireHttps = !metadata.IsLoopback,
@@ -151,7 +151,7 @@ public sealed class BotAuthenticator : IDisposable
             }
             try
             {
-                _metadata = await OpenIdConnectConfigurationRetriever.GetAsync(_options.OpenIdMetadataUrl, _retriever, cancellationToken);
+                _metadata = await OpenIdConnectConfigurationRetriever.GetAsync(_options.EffectiveOpenIdMetadataUrl, _retriever, cancellationToken);
                 _fetchedAt = now;
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidOperationException or ArgumentException or JsonException)
@@ -171,7 +171,7 @@ public sealed class BotAuthenticator : IDisposable
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration config) => new()
     {
-        ValidIssuer = BotOptions.BotFrameworkIssuer,
+        ValidIssuer = _options.CloudSettings.TokenIssuer,
         ValidAudience = _options.MicrosoftAppId,
         IssuerSigningKeys = config.SigningKeys,
         ValidAlgorithms = [SecurityAlgorithms.RsaSha256],

@@ -6,27 +6,27 @@ namespace TeamsRolloutBot.Protocol;
 /// </summary>
 public sealed class BotOptions
 {
-    public const string BotFrameworkOpenIdMetadataUrl = "https://login.botframework.com/v1/.well-known/openidconfiguration";
-    public const string BotFrameworkIssuer = "https://api.botframework.com";
-    public const string ConnectorScope = "https://api.botframework.com/.default";
-
-    /// <summary>Teams' connector hosts (commercial, GCC, GCC-High, DoD): the serviceUrls a token may go to by default.</summary>
-    public static readonly IReadOnlyList<string> DefaultServiceUrlHosts =
-    [
-        "smba.trafficmanager.net",
-        "smba.infra.gcc.teams.microsoft.com",
-        "smba.infra.gov.teams.microsoft.us",
-        "smba.infra.dod.teams.microsoft.us",
-    ];
-
     /// <summary><c>SingleTenant</c> or <c>UserAssignedMSI</c>.</summary>
     public string? MicrosoftAppType { get; set; }
     public string? MicrosoftAppId { get; set; }
     public string? MicrosoftAppPassword { get; set; }
     public string? MicrosoftAppTenantId { get; set; }
 
-    /// <summary><c>Bot:OpenIdMetadataUrl</c>: where the inbound token signing keys are published.</summary>
-    public string OpenIdMetadataUrl { get; set; } = BotFrameworkOpenIdMetadataUrl;
+    /// <summary>
+    /// <c>Bot:Cloud</c>: <c>Public</c> (default; also Office 365 GCC), <c>USGov</c> (GCC High) or <c>USGovDoD</c>. Sets the
+    /// inbound token metadata and issuer, the Entra authority, the connector scope, the serviceUrl allow-list, the default
+    /// serviceUrl and Graph's endpoint together (<see cref="BotCloud"/>).
+    /// </summary>
+    public string Cloud { get; set; } = BotCloud.Public.Name;
+
+    /// <summary><c>Bot:OpenIdMetadataUrl</c>: where the inbound token signing keys are published (default: the cloud's).</summary>
+    public string? OpenIdMetadataUrl { get; set; }
+
+    /// <summary>The cloud <see cref="Cloud"/> names; the public cloud while the name is unknown (start-up refuses it).</summary>
+    public BotCloud CloudSettings => BotCloud.Find(Cloud) ?? BotCloud.Public;
+
+    /// <summary>The inbound OpenID metadata URL in force: <c>Bot:OpenIdMetadataUrl</c>, else the cloud's.</summary>
+    public string EffectiveOpenIdMetadataUrl => string.IsNullOrWhiteSpace(OpenIdMetadataUrl) ? CloudSettings.OpenIdMetadataUrl : OpenIdMetadataUrl;
 
     /// <summary><c>Bot:AllowedServiceUrls</c>: extra hosts (https) or origins (scheme://host:port) that may receive the bot's token.</summary>
     public List<string> AllowedServiceUrls { get; set; } = [];

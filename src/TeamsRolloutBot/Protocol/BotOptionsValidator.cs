@@ -20,7 +20,11 @@ public sealed class BotOptionsValidator(IHostEnvironment environment) : IValidat
             ValidateIdentity(options, errors);
         }
 
-        if (!Uri.TryCreate(options.OpenIdMetadataUrl, UriKind.Absolute, out var metadata)
+        if (BotCloud.Find(options.Cloud) is null)
+        {
+            errors.Add($"Bot:Cloud '{options.Cloud}' is not known: use one of {string.Join(", ", BotCloud.All.Select(c => c.Name))}.");
+        }
+        if (!Uri.TryCreate(options.EffectiveOpenIdMetadataUrl, UriKind.Absolute, out var metadata)
             || !(metadata.Scheme == Uri.UriSchemeHttps || (metadata.Scheme == Uri.UriSchemeHttp && metadata.IsLoopback)))
         {
             errors.Add($"Bot:OpenIdMetadataUrl must be an absolute https URL (http only on loopback); got '{options.OpenIdMetadataUrl}'.");

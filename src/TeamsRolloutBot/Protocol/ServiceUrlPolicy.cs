@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace TeamsRolloutBot.Protocol;
 
 /// <summary>
-/// Decides which serviceUrls may receive the bot's bearer token: https on Teams' connector hosts (exact host match),
+/// Decides which serviceUrls may receive the bot's bearer token: https on the Teams connector hosts of the configured cloud (<c>Bot:Cloud</c>, exact host match),
 /// plus configured hosts or origins; in local Playground mode also http on localhost. Everything else is refused
 /// before a token is even requested.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class ServiceUrlPolicy
 
     public ServiceUrlPolicy(IOptions<BotOptions> options)
     {
-        foreach (var host in BotOptions.DefaultServiceUrlHosts)
+        foreach (var host in options.Value.CloudSettings.ServiceUrlHosts)
         {
             _hosts.Add(host);
         }

@@ -5,11 +5,16 @@ namespace TeamsRolloutBot.Tests.Kit;
 /// <summary>A credential that hands out a fixed token without any network call.</summary>
 public sealed class StaticTokenCredential(string token) : TokenCredential
 {
-    public int Requests { get; private set; }
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _scopes = new();
+
+    public int Requests => _scopes.Count;
+
+    /// <summary>The scopes asked for, in order (one entry per request, scopes joined by a space).</summary>
+    public IReadOnlyList<string> Scopes => [.. _scopes];
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
-        Requests++;
+        _scopes.Enqueue(string.Join(' ', requestContext.Scopes));
         return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
     }
 

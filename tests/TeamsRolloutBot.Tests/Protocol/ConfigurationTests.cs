@@ -15,6 +15,7 @@ public sealed class ConfigurationTests
     [InlineData("MicrosoftAppPassword", "", "MicrosoftAppPassword")]
     [InlineData("Bot__OpenIdMetadataUrl", "http://login.example.com/metadata", "Bot:OpenIdMetadataUrl")]
     [InlineData("Bot__AllowedServiceUrls__0", "ftp://files.example.com/x/y", "Bot:AllowedServiceUrls")]
+    [InlineData("Bot__Cloud", "China", "Bot:Cloud")]
     [InlineData("Storage__Provider", "Oracle", "Storage:Provider")]
     [InlineData("Telemetry__Exporter", "zipkin", "Telemetry:Exporter")]
     public async Task A_missing_or_invalid_setting_stops_the_start_with_a_message_naming_the_key(string key, string value, string named)
