@@ -21,7 +21,7 @@ public sealed class ExportService(
     IWaveControl waves,
     FeedbackSummaryService feedback,
     IAuditLog audit,
-    ConnectorClient connector,
+    Conversations.ReplySender replies,
     IHttpClientFactory httpClients,
     IDeliveryStore deliveries,
     CommandTexts texts,
@@ -188,14 +188,9 @@ public sealed class ExportService(
     private string FileName(string kind) =>
         $"rollout-{kind}-{time.GetUtcNow().ToString("yyyy-MM-dd-HHmm", CultureInfo.InvariantCulture)}.csv";
 
-    private async Task ReplyAsync(Activity inbound, Activity reply, CancellationToken cancellationToken)
-    {
-        var result = await connector.SendToConversationAsync(inbound.ServiceUrl!, inbound.Conversation!.Id!, reply, cancellationToken);
-        if (!result.IsSuccess)
-        {
-            Log.UploadFailed(logger, (int?)result.StatusCode ?? 0);
-        }
-    }
+    // A reply that fails inside the request is queued and retried by the ReplySender, never awaited here.
+    private async Task ReplyAsync(Activity inbound, Activity reply, CancellationToken cancellationToken) =>
+        await replies.ReplyAsync(inbound, reply, cancellationToken, asReply: false);
 
     private InvokeResponse BadRequest(string language, string field)
     {

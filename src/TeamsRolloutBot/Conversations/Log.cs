@@ -8,11 +8,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Bot removed from a {ConversationType} conversation")]
     public static partial void Uninstalled(ILogger logger, string conversationType);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Welcome card not delivered: {Outcome} ({Status}); the next install event tries again")]
-    public static partial void WelcomeFailed(ILogger logger, ConnectorOutcome outcome, int status);
-
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Reply not delivered: {Outcome} ({Status})")]
-    public static partial void ReplyFailed(ILogger logger, ConnectorOutcome outcome, int status);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Welcome card not delivered ({Reason}); the next install event tries again")]
+    public static partial void WelcomeFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "A lead could not be told about the invalid plan: no personal chat with the bot yet")]
     public static partial void LeadNotReachable(ILogger logger);

@@ -15,7 +15,7 @@ namespace TeamsRolloutBot.Conversations;
 /// In channels and group chats it speaks only when @mentioned; replies in tracked channel threads (post-enrollment
 /// posts) are stored as feedback without an answer (<see cref="ThreadReplyHandler"/>).
 /// </summary>
-public sealed class RolloutBot(IConversationStore conversations, ConnectorClient connector, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ThreadReplyHandler replies, ILogger<RolloutBot> logger)
+public sealed class RolloutBot(IConversationStore conversations, ReplySender sender, PlanProvider plans, SurveyInvokeHandler survey, LeadCommands commands, ThreadReplyHandler replies, ILogger<RolloutBot> logger)
 {
     /// <summary>Handles one authenticated activity; for invokes the return value is the HTTP response.</summary>
     public async Task<InvokeResponse?> OnActivityAsync(Activity activity, CancellationToken cancellationToken)
@@ -34,7 +34,7 @@ public sealed class RolloutBot(IConversationStore conversations, ConnectorClient
                 return await survey.OnInvokeAsync(activity, cancellationToken);
             case ActivityTypes.Message when SurveyInvokeHandler.IsSurveySubmit(activity):
                 await conversations.UpsertAsync(ConversationReference.FromActivity(activity), cancellationToken);
-                await ReplyAsync(activity, await survey.OnSubmitAsync(activity, cancellationToken), cancellationToken);
+                await sender.ReplyAsync(activity, await survey.OnSubmitAsync(activity, cancellationToken), cancellationToken);
                 return null;
             case ActivityTypes.Message when ThreadReplyHandler.IsCandidate(activity) && await replies.TryHandleMessageAsync(activity, cancellationToken):
                 // A reply in a tracked thread is feedback: stored, answered with nothing.
@@ -67,7 +67,7 @@ public sealed class RolloutBot(IConversationStore conversations, ConnectorClient
             : await commands.OnMessageAsync(activity, text, cancellationToken);
         if (reply is not null)
         {
-            await ReplyAsync(activity, reply, cancellationToken);
+            await sender.ReplyAsync(activity, reply, cancellationToken);
         }
     }
 
@@ -80,25 +80,13 @@ public sealed class RolloutBot(IConversationStore conversations, ConnectorClient
         }
         var language = LanguageOf(activity);
         var card = Activity.CreateCard(Render(CardTemplateIds.Welcome, language), CardStrings.Text(language, "welcome.text"));
-        var result = await connector.SendToConversationAsync(activity.ServiceUrl!, conversationId, card, cancellationToken);
-        if (!result.IsSuccess)
+        if (await sender.TrySendOnceAsync(activity.ServiceUrl!, conversationId, card, cancellationToken) is { } failure)
         {
             await conversations.ReleaseWelcomeAsync(conversationId, cancellationToken);
-            Log.WelcomeFailed(logger, result.Outcome, (int?)result.StatusCode ?? 0);
+            Log.WelcomeFailed(logger, failure);
         }
     }
 
-    private async Task ReplyAsync(Activity inbound, Activity reply, CancellationToken cancellationToken)
-    {
-        var conversationId = inbound.Conversation!.Id!;
-        var result = inbound.Id is { Length: > 0 } id
-            ? await connector.ReplyToActivityAsync(inbound.ServiceUrl!, conversationId, id, reply, cancellationToken)
-            : await connector.SendToConversationAsync(inbound.ServiceUrl!, conversationId, reply, cancellationToken);
-        if (!result.IsSuccess)
-        {
-            Log.ReplyFailed(logger, result.Outcome, (int?)result.StatusCode ?? 0);
-        }
-    }
 
     /// <summary>
     /// nl or en. In a personal chat: the user's Teams locale when the plan offers it, else the plan's default language.

@@ -17,12 +17,13 @@ public static class DeliveryServiceCollectionExtensions
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection("Delivery")).ValidateOnStart()
-            .PostConfigure<IOptions<BotOptions>>((delivery, bot) =>
+            .PostConfigure(delivery =>
             {
-                // The connector of proactive sends follows Bot:Cloud unless Delivery:DefaultServiceUrl says otherwise.
+                // The connector of proactive sends follows Bot:Cloud unless Delivery:DefaultServiceUrl says otherwise
+                // (read from configuration: the bot's own options validate its identity, which this does not need).
                 if (string.IsNullOrEmpty(configuration["Delivery:DefaultServiceUrl"]))
                 {
-                    delivery.DefaultServiceUrl = bot.Value.CloudSettings.DefaultServiceUrl;
+                    delivery.DefaultServiceUrl = (BotCloud.Find(configuration["Bot:Cloud"]) ?? BotCloud.Public).DefaultServiceUrl;
                 }
             });
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();

@@ -25,11 +25,11 @@ public static class GraphServiceCollectionExtensions
     {
         var options = services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateOnStart();
         // Graph's endpoint follows Bot:Cloud unless Graph:BaseUrl says otherwise (a fake on loopback, say).
-        options.PostConfigure<IOptions<Protocol.BotOptions>>((graph, bot) =>
+        options.PostConfigure(graph =>
         {
             if (string.IsNullOrEmpty(configuration[$"{GraphOptions.Section}:BaseUrl"]))
             {
-                graph.BaseUrl = bot.Value.CloudSettings.GraphBaseUrl;
+                graph.BaseUrl = (Protocol.BotCloud.Find(configuration["Bot:Cloud"]) ?? Protocol.BotCloud.Public).GraphBaseUrl;
             }
         });
         // Keys of the time each feature had its own Graph client: refused by name rather than silently ignored.

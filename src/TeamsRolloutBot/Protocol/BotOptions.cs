@@ -43,6 +43,21 @@ public sealed class BotOptions
     /// <summary><c>Bot:ConnectorTimeout</c>: the time one connector call may take.</summary>
     public TimeSpan ConnectorTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>Bot:InlineReplyTimeout</c>: how long the one attempt at a reply inside the inbound request may take (token
+    /// included); a reply not sent by then is retried from the durable reply outbox and the request is answered.
+    /// </summary>
+    public TimeSpan InlineReplyTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary><c>Bot:ReplyRetryBaseDelay</c>: the first wait before a queued reply is tried again (doubling, at most 5 minutes).</summary>
+    public TimeSpan ReplyRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>Bot:ReplyLifetime</c>: a queued reply still not sent after this long is given up (and logged).</summary>
+    public TimeSpan ReplyLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary><c>Bot:ReplyPollInterval</c>: how often the reply outbox is checked for due retries.</summary>
+    public TimeSpan ReplyPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public bool IsUserAssignedMsi => string.Equals(MicrosoftAppType, "UserAssignedMSI", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Binds the root Azure Bot keys and the <c>Bot</c> section.</summary>

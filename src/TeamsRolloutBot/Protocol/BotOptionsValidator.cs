@@ -40,6 +40,14 @@ public sealed class BotOptionsValidator(IHostEnvironment environment) : IValidat
         {
             errors.Add($"Bot:MaxBodyBytes must be between 1024 and 16777216; got {options.MaxBodyBytes}.");
         }
+        if (options.InlineReplyTimeout <= TimeSpan.Zero || options.InlineReplyTimeout > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"Bot:InlineReplyTimeout must be more than 0 and at most 10 seconds (Teams waits 15 s for the answer); got {options.InlineReplyTimeout}.");
+        }
+        if (options.ReplyRetryBaseDelay <= TimeSpan.Zero || options.ReplyLifetime <= TimeSpan.Zero || options.ReplyPollInterval <= TimeSpan.Zero)
+        {
+            errors.Add("Bot:ReplyRetryBaseDelay, Bot:ReplyLifetime and Bot:ReplyPollInterval must be positive.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -29,6 +29,11 @@ public static class ProtocolServiceCollectionExtensions
                 pipeline.AddTimeout(options.ConnectorTimeout);
             });
 
+        // The one reply attempt inside an inbound request: the token, no retries (ReplySender queues what fails).
+        services.AddHttpClient(ReplySender.InlineClient).AddHttpMessageHandler<BotAuthorizationHandler>();
+        services.AddSingleton<ReplySender>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplySender>());
+
         services.AddSingleton<RolloutBot>();
         services.AddHostedService<PlanReloadNotifier>();
         return services;

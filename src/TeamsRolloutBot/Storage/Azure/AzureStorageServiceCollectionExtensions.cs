@@ -100,6 +100,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<AzureTableFeedbackStore>());
         services.AddSingleton(sp => new AzureTableThreadReplyStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<AzureTableThreadReplyStore>());
+        services.AddSingleton(sp => new AzureTableReplyOutbox(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
+        services.AddSingleton<IReplyOutbox>(sp => sp.GetRequiredService<AzureTableReplyOutbox>());
         services.AddHostedService<AzureStateTablesInitializer>();
         return services;
     }

@@ -284,5 +284,20 @@ public static class Migrations
                 SELECT reply_id, 'thread-reply:' || reply_id, updated_at, updated_at FROM thread_replies WHERE deleted_at IS NULL;
             UPDATE feedback_sync SET synced_version = 0 WHERE item_id IS NOT NULL;
             """),
-    ];
+            // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
+        new(120, "conversations: replies that failed inside the inbound request, retried durably", """
+            CREATE TABLE reply_outbox (
+                id TEXT NOT NULL PRIMARY KEY,
+                service_url TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                reply_to_id TEXT,
+                activity TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                due_at TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_error TEXT
+            );
+            CREATE INDEX ix_reply_outbox_due ON reply_outbox (due_at);
+            """),
+];
 }

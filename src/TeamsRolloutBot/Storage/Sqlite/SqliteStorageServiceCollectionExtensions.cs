@@ -26,6 +26,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<SqliteFeedbackStore>());
         services.AddSingleton<SqliteThreadReplyStore>();
         services.AddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<SqliteThreadReplyStore>());
+        services.AddSingleton<IReplyOutbox, SqliteReplyOutbox>();
         services.AddSingleton<ILeadership, SingleInstanceLeadership>();
         services.AddSingleton<IWaveLocks, LocalWaveLocks>();
         return services;
