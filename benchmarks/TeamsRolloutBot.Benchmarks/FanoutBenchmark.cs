@@ -27,15 +27,23 @@ namespace TeamsRolloutBot.Benchmarks;
 /// </summary>
 public static class FanoutBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly string[] Options = ["--recipients", "--rate", "--concurrency", "--instances", "--storage"];
+    private static readonly string[] Flags = ["--unshared-pacing", "--verbose"];
+
+    public static async Task<int> RunAsync(string[] arguments)
     {
-        var recipients = Option(args, "--recipients", 3380);
+        if (BenchmarkArgs.Parse(arguments, Options, Flags, out var error) is not { } args)
+        {
+            Console.Error.WriteLine("fanout: " + error);
+            return 2;
+        }
+        var recipients = args.Number("--recipients", 3380);
         // Teams' ceiling is 50/s; at that rate 100,000 messages take 35 minutes, so large runs use a raised ceiling
         // (still enforced by the fake) unless --rate says otherwise.
-        var ceiling = Option(args, "--rate", recipients <= 10_000 ? 50 : 1000);
-        var concurrency = Option(args, "--concurrency", Math.Max(16, ceiling / 25));
-        var instances = Option(args, "--instances", 1);
-        var storage = Text(args, "--storage") ?? (instances > 1 ? "azure" : "sqlite");
+        var ceiling = args.Number("--rate", recipients <= 10_000 ? 50 : 1000);
+        var concurrency = args.Number("--concurrency", Math.Max(16, ceiling / 25));
+        var instances = args.Number("--instances", 1);
+        var storage = args.Text("--storage") ?? (instances > 1 ? "azure" : "sqlite");
         if (instances < 1 || storage is not ("azure" or "sqlite") || (instances > 1 && storage == "sqlite"))
         {
             Console.Error.WriteLine("--instances must be 1 or more; --storage is 'sqlite' (one instance) or 'azure' (Azurite, any number of instances).");
@@ -51,7 +59,7 @@ public static class FanoutBenchmark
         for (var i = 0; i < instances; i++)
         {
             hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
-                unshared: args.Contains("--unshared-pacing")));
+                unshared: args.Has("--unshared-pacing")));
         }
         // Starts what each instance runs at start-up (for AzureStorage: creating its tables and queues); the
         // scheduler and dispatcher are off (Delivery:Enabled=false) and driven below.
@@ -86,7 +94,7 @@ public static class FanoutBenchmark
         var expanded = clock.Elapsed;
         await Task.WhenAll(dispatchers.Select(d => d.StartAsync(CancellationToken.None)));
         var timeout = TimeSpan.FromSeconds(recipients / (ceiling * 0.5) + 120);
-        var verbose = args.Contains("--verbose");
+        var verbose = args.Has("--verbose");
         var pacers = hosts.Select(h => h.Services.GetRequiredService<TenantPacer>()).ToList();
         var (lastAccepted, lastThrottled, lastReport) = (0L, 0L, clock.Elapsed);
         TimeSpan? firstSent = null;
@@ -207,52 +215,4 @@ public static class FanoutBenchmark
         }
         await tx.CommitAsync();
     }
-
-    private static string? Text(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1].ToLowerInvariant() : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
-}
-
-/// <summary>Samples a process's working set every 50 ms and keeps the peak.</summary>
-public sealed class PeakMemorySampler : IDisposable
-{
-    private readonly Timer _timer;
-    private readonly int _processId;
-    private long _peak;
-
-    public PeakMemorySampler(int processId)
-    {
-        _processId = processId;
-        _timer = new Timer(_ => Sample(), null, 0, 50);
-    }
-
-    public double PeakMegabytes { get { Sample(); return Interlocked.Read(ref _peak) / (1024.0 * 1024.0); } }
-
-    private void Sample()
-    {
-        long current;
-        try
-        {
-            using var process = Process.GetProcessById(_processId);
-            current = process.WorkingSet64;
-        }
-        catch (ArgumentException)
-        {
-            return; // The process has exited.
-        }
-        long seen;
-        while (current > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, current, seen) != seen)
-        {
-        }
-    }
-
-    public void Dispose() => _timer.Dispose();
 }

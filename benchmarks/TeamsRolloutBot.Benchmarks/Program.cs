@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using TeamsRolloutBot.Benchmarks;
 
-if (args.Length == 0 || args[0] != "fanout")
+if (args.Length == 0 || args[0] is not ("fanout" or "inbound"))
 {
     return Usage();
+}
+if (args[0] == "inbound")
+{
+    return await InboundBenchmark.RunAsync(args[1..]);
 }
 
 // Production runs with a 16 MB gen0 budget (Dockerfile, docs/operations.md). The runtime reads it only from the
@@ -31,6 +35,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project benchmarks/TeamsRolloutBot.Benchmarks -- fanout --recipients N [--rate R] [--concurrency C] [--instances N] [--storage sqlite|azure] [--unshared-pacing] [--verbose]");
     Console.Error.WriteLine("       --instances N: N bot instances in this process on one Azurite account (Storage:Provider=AzureStorage; needs npm ci --prefix tools/azurite)");
-    Console.Error.WriteLine("       (runs with DOTNET_GCgen0size=0x1000000 as in production; BENCH_DEFAULT_GC=1 measures the runtime's default GC budget)");
+    Console.Error.WriteLine("       dotnet run -c Release --project benchmarks/TeamsRolloutBot.Benchmarks -- inbound [--concurrency 16,64] [--activity typing|message|both] [--seconds S] [--warmup S]");
+    Console.Error.WriteLine("       (fanout runs with DOTNET_GCgen0size=0x1000000 as in production; BENCH_DEFAULT_GC=1 measures the runtime's default GC budget)");
     return 2;
 }
