@@ -27,8 +27,8 @@ namespace TeamsRolloutBot.Benchmarks;
 /// </summary>
 public static class FanoutBenchmark
 {
-    private static readonly string[] Options = ["--recipients", "--rate", "--concurrency", "--instances", "--storage"];
-    private static readonly string[] Flags = ["--unshared-pacing", "--verbose"];
+    private static readonly string[] Options = ["--recipients", "--rate", "--concurrency", "--instances", "--storage", "--without-app"];
+    private static readonly string[] Flags = ["--unshared-pacing", "--verbose", "--first-contact"];
 
     public static async Task<int> RunAsync(string[] arguments)
     {
@@ -49,17 +49,37 @@ public static class FanoutBenchmark
             Console.Error.WriteLine("--instances must be 1 or more; --storage is 'sqlite' (one instance) or 'azure' (Azurite, any number of instances).");
             return 2;
         }
+        // First contact: nobody has a 1:1 chat with the bot yet (create the conversation, then send), and a share of
+        // the people lack the app (the create fails, the bot installs it through Graph, then creates and sends).
+        var firstContact = args.Has("--first-contact");
+        var withoutApp = args.Number("--without-app", firstContact ? 20 : 0);
+        if (withoutApp is < 0 or > 100 || (withoutApp > 0 && !firstContact))
+        {
+            Console.Error.WriteLine("--without-app is a percentage (0-100) of the recipients, with --first-contact.");
+            return 2;
+        }
         var azure = storage == "azure";
         await using var azurite = azure ? await AzuriteEmulator.StartAsync() : null;
         var teams = await FakeTeams.StartAsync(ceiling);
         teams.Record = false;
+        // Graph's limit for app installs (Teams service, other calls: 30/s per app per tenant), raised in proportion
+        // with the connector's ceiling so a raised run keeps the real ratio between the two.
+        var graphLimit = Math.Max(1, 30 * ceiling / 50);
+        await using var graph = firstContact ? await FakeGraph.StartAsync() : null;
+        if (graph is not null)
+        {
+            graph.Record = false;
+            graph.TeamsApps.Teams = teams;
+            graph.TeamsApps.Limit = new RateWindow(graphLimit, TimeSpan.FromSeconds(1));
+            teams.RequireInstall = true;
+        }
         var root = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
         var tablePrefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         var hosts = new List<IHost>();
         for (var i = 0; i < instances; i++)
         {
             hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
-                unshared: args.Has("--unshared-pacing")));
+                unshared: args.Has("--unshared-pacing"), graph?.BaseUrl));
         }
         // Starts what each instance runs at start-up (for AzureStorage: creating its tables and queues); the
         // scheduler and dispatcher are off (Delivery:Enabled=false) and driven below.
@@ -70,7 +90,18 @@ public static class FanoutBenchmark
         var first = hosts[0].Services;
 
         var users = Enumerable.Range(0, recipients).Select(i => $"00000000-0000-4000-8000-{i:x12}").ToList();
-        if (azure)
+        if (firstContact)
+        {
+            // Spread evenly: every (100 / withoutApp)-th person lacks the app.
+            for (var i = 0; i < users.Count; i++)
+            {
+                if (withoutApp == 0 || (i * withoutApp) % 100 >= withoutApp)
+                {
+                    teams.Installed.TryAdd(users[i], true);
+                }
+            }
+        }
+        else if (azure)
         {
             await SaveConversationsAsync(first.GetRequiredService<IDeliveryStore>(), users, teams.ServiceUrl);
         }
@@ -78,8 +109,12 @@ public static class FanoutBenchmark
         {
             await SeedConversationsAsync(first.GetRequiredService<SqliteDatabase>(), users, teams.ServiceUrl);
         }
-        var send = new PlannedSend("bench/message/all/members", "bench", "message", "all", SendAudience.Members, DateTimeOffset.UtcNow, "enrollment", "Enrollment");
-        var plan = new DeliveryPlan("bench", [send], new Dictionary<string, DepartmentTarget> { ["all"] = new("all", "All", null, null, null, users) }, []);
+        // The sample plan's enrollment message to the members 1:1: the card people get, rendered per recipient.
+        var samplePlan = first.GetRequiredService<PlanProvider>().Current ?? throw new InvalidOperationException("the sample plan did not load");
+        var enrollment = DeliveryPlanSource.Convert(samplePlan, 1, null).Sends.First(s => s.MessageId == "enrollment" && s.Audience == SendAudience.Members);
+        var send = enrollment with { DueUtc = DateTimeOffset.UtcNow };
+        var department = new DepartmentTarget(send.DepartmentId, "Bench", null, null, null, users);
+        var plan = new DeliveryPlan("bench", [send], new Dictionary<string, DepartmentTarget> { [send.DepartmentId] = department }, []);
         foreach (var host in hosts)
         {
             host.Services.GetRequiredService<DeliveryPlanSource>().Override = plan;
@@ -93,7 +128,8 @@ public static class FanoutBenchmark
         await first.GetRequiredService<DeliveryScheduler>().RunOnceAsync(CancellationToken.None);
         var expanded = clock.Elapsed;
         await Task.WhenAll(dispatchers.Select(d => d.StartAsync(CancellationToken.None)));
-        var timeout = TimeSpan.FromSeconds(recipients / (ceiling * 0.5) + 120);
+        var callsPerRecipient = firstContact ? 2 + withoutApp / 100.0 : 1;
+        var timeout = TimeSpan.FromSeconds(recipients * callsPerRecipient / (ceiling * 0.5) + 120);
         var verbose = args.Has("--verbose");
         var pacers = hosts.Select(h => h.Services.GetRequiredService<TenantPacer>()).ToList();
         var (lastAccepted, lastThrottled, lastReport) = (0L, 0L, clock.Elapsed);
@@ -124,16 +160,20 @@ public static class FanoutBenchmark
         var duplicates = users.Sum(u => Math.Max(0, teams.MessagesTo(u) - 1));
         var delivered = recipients - lost;
         var rate = delivered / elapsed.TotalSeconds;
+        var calls = teams.Accepted / elapsed.TotalSeconds;
         var shares = string.Join('/', dispatchers.Select(d => d.Delivered));
         // A joining instance that finds others holds its sends for one heartbeat (docs/operations.md, section 12); the
         // rate from the first message on shows the steady state without that start-up wait.
         var steady = delivered / (clock.Elapsed - (firstSent ?? expanded)).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ceiling {ceiling}/s (fake connector), Delivery:TenantRatePerSecond {ceiling * 0.96:0.#} shared by {instances} instance(s) with {concurrency} workers each; expansion {expanded.TotalSeconds:0.0} s, sending {elapsed.TotalSeconds:0.0} s, first message after {((firstSent ?? expanded) - expanded).TotalSeconds:0.0} s, {steady:0.0} msg/s from the first message on"));
+        var contactText = firstContact
+            ? string.Create(CultureInfo.InvariantCulture, $"first contact ({withoutApp}% without the app: {graph!.TeamsApps.Installs.Count} Graph installs at most {graphLimit}/s, {graph.TeamsApps.Throttled} Graph 429s), ")
+            : "";
         var instanceText = azure ? $"{instances} instance{(instances == 1 ? "" : "s")} on AzureStorage (Azurite), delivered per instance {shares}, " : "";
         var azuriteText = azuriteSampler is null ? "" : string.Create(CultureInfo.InvariantCulture, $", Azurite peak MB {azuriteSampler.PeakMegabytes:0}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fanout: {recipients} recipients, {instanceText}{rate:0.0} msg/s, {rate / ceiling * 100:0.0}% of ceiling, 429s {teams.Throttled}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}{azuriteText}"));
+            $"fanout: {recipients} recipients, {contactText}{instanceText}{rate:0.0} msg/s, {calls:0.0} calls/s, {calls / ceiling * 100:0.0}% of ceiling, 429s {teams.Throttled}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}{azuriteText}"));
         foreach (var host in hosts)
         {
             await host.StopAsync();
@@ -152,7 +192,7 @@ public static class FanoutBenchmark
     }
 
     /// <summary>One bot instance: its own folder (SQLite file) and, with <paramref name="azure"/>, the shared storage account.</summary>
-    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared)
+    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared, string? graph)
     {
         Directory.CreateDirectory(folder);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
@@ -169,7 +209,15 @@ public static class FanoutBenchmark
             ["Delivery:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
             ["Delivery:DefaultServiceUrl"] = teams.ServiceUrl,
             ["Delivery:PollInterval"] = "00:00:00.050",
+            ["Rollout:PlanPath"] = SamplePlanPath(),
         };
+        if (graph is not null)
+        {
+            // Graph on (installs); the fixed token stands in for Entra, which local mode does not have.
+            settings["Graph:Enabled"] = "true";
+            settings["Graph:BaseUrl"] = graph;
+            settings["Graph:TeamsAppCatalogId"] = "bench-app";
+        }
         if (azure is { } account)
         {
             settings["Storage:Provider"] = "AzureStorage";
@@ -179,6 +227,7 @@ public static class FanoutBenchmark
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddRolloutBot(builder.Configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<Azure.Core.TokenCredential>(new FixedTokenCredential()));
         if (unshared)
         {
             // For comparison only: without the instance registry every instance paces at the whole tenant rate.
@@ -214,5 +263,19 @@ public static class FanoutBenchmark
             await command.ExecuteNonQueryAsync();
         }
         await tx.CommitAsync();
+    }
+
+    /// <summary>The repository's sample plan (the benchmark sends its enrollment card).</summary>
+    internal static string SamplePlanPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "samples", "intune-rollout.yaml");
+            if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "TeamsRolloutBot.sln")))
+            {
+                return path;
+            }
+        }
+        throw new InvalidOperationException("run the benchmark from the repository (samples/intune-rollout.yaml not found above " + AppContext.BaseDirectory + ")");
     }
 }

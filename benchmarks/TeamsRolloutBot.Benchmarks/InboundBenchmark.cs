@@ -59,7 +59,7 @@ public static class InboundBenchmark
         Directory.CreateDirectory(folder);
         // The app's content root (its appsettings.json and card templates), which the factory would otherwise look for
         // beside the solution under the assembly's name.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TEAMSROLLOUTBOT", Path.Combine(RepositoryRoot(), "src", "TeamsRolloutBot"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TEAMSROLLOUTBOT", Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(FanoutBenchmark.SamplePlanPath()))!, "src", "TeamsRolloutBot"));
         await using var app = new BotApp(new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -69,7 +69,7 @@ public static class InboundBenchmark
             ["MicrosoftAppTenantId"] = TenantId,
             ["Bot:OpenIdMetadataUrl"] = openId.MetadataUrl,
             ["Bot:AllowedServiceUrls:0"] = teams.Url,
-            ["Rollout:PlanPath"] = Path.Combine(RepositoryRoot(), "samples", "intune-rollout.yaml"),
+            ["Rollout:PlanPath"] = FanoutBenchmark.SamplePlanPath(),
             ["Rollout:WatchPlanFile"] = "false",
             ["Storage:SqlitePath"] = Path.Combine(folder, "rollout.db"),
             ["Delivery:Enabled"] = "false",
@@ -179,18 +179,6 @@ public static class InboundBenchmark
         return activity.ToJsonString();
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TeamsRolloutBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("run the benchmark from the repository (TeamsRolloutBot.sln not found above " + AppContext.BaseDirectory + ")");
-    }
-
     /// <summary>
     /// The real app's Program (the entry point of the assembly that holds <see cref="BotOptions"/>: this project has
     /// a Program of its own) with the benchmark's settings and a fixed outbound token (no Entra here).
@@ -203,17 +191,8 @@ public static class InboundBenchmark
             {
                 builder.UseSetting(key, value);
             }
-            builder.ConfigureTestServices(services => services.AddSingleton<TokenCredential>(new FixedToken()));
+            builder.ConfigureTestServices(services => services.AddSingleton<TokenCredential>(new FixedTokenCredential()));
         }
-    }
-
-    private sealed class FixedToken : TokenCredential
-    {
-        private static readonly AccessToken Token = new("bench-outbound-token", DateTimeOffset.UtcNow.AddHours(1));
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => Token;
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => ValueTask.FromResult(Token);
     }
 
     private sealed class Latencies
