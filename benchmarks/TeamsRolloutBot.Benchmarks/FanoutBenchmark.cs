@@ -60,26 +60,20 @@ public static class FanoutBenchmark
         }
         var azure = storage == "azure";
         await using var azurite = azure ? await AzuriteEmulator.StartAsync() : null;
-        var teams = await FakeTeams.StartAsync(ceiling);
-        teams.Record = false;
         // Graph's limit for app installs (Teams service, other calls: 30/s per app per tenant), raised in proportion
         // with the connector's ceiling so a raised run keeps the real ratio between the two.
         var graphLimit = Math.Max(1, 30 * ceiling / 50);
-        await using var graph = firstContact ? await FakeGraph.StartAsync() : null;
-        if (graph is not null)
-        {
-            graph.Record = false;
-            graph.TeamsApps.Teams = teams;
-            graph.TeamsApps.Limit = new RateWindow(graphLimit, TimeSpan.FromSeconds(1));
-            teams.RequireInstall = true;
-        }
+        string[] fakeArgs = firstContact
+            ? ["--rate", Text(ceiling), "--recipients", Text(recipients), "--first-contact", "--without-app", Text(withoutApp), "--graph-limit", Text(graphLimit)]
+            : ["--rate", Text(ceiling), "--recipients", Text(recipients)];
+        await using var fakes = await RemoteFakes.StartAsync(fakeArgs);
         var root = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
         var tablePrefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         var hosts = new List<IHost>();
         for (var i = 0; i < instances; i++)
         {
-            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
-                unshared: args.Has("--unshared-pacing"), graph?.BaseUrl));
+            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), fakes.ServiceUrl, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
+                unshared: args.Has("--unshared-pacing"), fakes.GraphBaseUrl));
         }
         // Starts what each instance runs at start-up (for AzureStorage: creating its tables and queues); the
         // scheduler and dispatcher are off (Delivery:Enabled=false) and driven below.
@@ -89,25 +83,18 @@ public static class FanoutBenchmark
         }
         var first = hosts[0].Services;
 
-        var users = Enumerable.Range(0, recipients).Select(i => $"00000000-0000-4000-8000-{i:x12}").ToList();
+        var users = Enumerable.Range(0, recipients).Select(BenchUsers.Id).ToList();
         if (firstContact)
         {
-            // Spread evenly: every (100 / withoutApp)-th person lacks the app.
-            for (var i = 0; i < users.Count; i++)
-            {
-                if (withoutApp == 0 || (i * withoutApp) % 100 >= withoutApp)
-                {
-                    teams.Installed.TryAdd(users[i], true);
-                }
-            }
+            // Nobody has a chat with the bot yet; the fakes' process knows who has the app.
         }
         else if (azure)
         {
-            await SaveConversationsAsync(first.GetRequiredService<IDeliveryStore>(), users, teams.ServiceUrl);
+            await SaveConversationsAsync(first.GetRequiredService<IDeliveryStore>(), users, fakes.ServiceUrl);
         }
         else
         {
-            await SeedConversationsAsync(first.GetRequiredService<SqliteDatabase>(), users, teams.ServiceUrl);
+            await SeedConversationsAsync(first.GetRequiredService<SqliteDatabase>(), users, fakes.ServiceUrl);
         }
         // The sample plan's enrollment message to the members 1:1: the card people get, rendered per recipient.
         var samplePlan = first.GetRequiredService<PlanProvider>().Current ?? throw new InvalidOperationException("the sample plan did not load");
@@ -121,6 +108,7 @@ public static class FanoutBenchmark
         }
 
         using var sampler = new PeakMemorySampler(Environment.ProcessId);
+        using var fakesSampler = new PeakMemorySampler(fakes.ProcessId);
         using var azuriteSampler = azurite is null ? null : new PeakMemorySampler(azurite.Process.Id);
         var dispatchers = hosts.Select(h => h.Services.GetRequiredService<DeliveryDispatcher>()).ToList();
         var store = first.GetRequiredService<IDeliveryStore>();
@@ -137,7 +125,8 @@ public static class FanoutBenchmark
         while (clock.Elapsed < timeout)
         {
             await Task.Delay(100);
-            if (firstSent is null && teams.Accepted > 0)
+            var (accepted, throttled) = await fakes.ProgressAsync();
+            if (firstSent is null && accepted > 0)
             {
                 firstSent = clock.Elapsed;
             }
@@ -145,8 +134,8 @@ public static class FanoutBenchmark
             {
                 // One line a second: calls the fake accepted and throttled, and each instance's pacing share.
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  t={clock.Elapsed.TotalSeconds,5:0.0}s accepted {teams.Accepted - lastAccepted,3} 429s {teams.Throttled - lastThrottled,2} rates {string.Join('/', pacers.Select(p => p.RatePerSecond.ToString("0.#", CultureInfo.InvariantCulture)))}"));
-                (lastAccepted, lastThrottled, lastReport) = (teams.Accepted, teams.Throttled, clock.Elapsed);
+                    $"  t={clock.Elapsed.TotalSeconds,5:0.0}s accepted {accepted - lastAccepted,3} 429s {throttled - lastThrottled,2} rates {string.Join('/', pacers.Select(p => p.RatePerSecond.ToString("0.#", CultureInfo.InvariantCulture)))}"));
+                (lastAccepted, lastThrottled, lastReport) = (accepted, throttled, clock.Elapsed);
             }
             if (dispatchers.Sum(d => d.Finished) >= recipients && await store.NextDueAsync(CancellationToken.None) is null)
             {
@@ -156,11 +145,12 @@ public static class FanoutBenchmark
         var elapsed = clock.Elapsed - expanded;
         await Task.WhenAll(dispatchers.Select(d => d.StopAsync(CancellationToken.None)));
 
-        var lost = users.Count(u => teams.MessagesTo(u) == 0);
-        var duplicates = users.Sum(u => Math.Max(0, teams.MessagesTo(u) - 1));
+        var summary = await fakes.SummaryAsync();
+        var lost = (int)summary["lost"]!;
+        var duplicates = (int)summary["duplicates"]!;
         var delivered = recipients - lost;
         var rate = delivered / elapsed.TotalSeconds;
-        var calls = teams.Accepted / elapsed.TotalSeconds;
+        var calls = (long)summary["accepted"]! / elapsed.TotalSeconds;
         var shares = string.Join('/', dispatchers.Select(d => d.Delivered));
         // A joining instance that finds others holds its sends for one heartbeat (docs/operations.md, section 12); the
         // rate from the first message on shows the steady state without that start-up wait.
@@ -168,18 +158,17 @@ public static class FanoutBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ceiling {ceiling}/s (fake connector), Delivery:TenantRatePerSecond {ceiling * 0.96:0.#} shared by {instances} instance(s) with {concurrency} workers each; expansion {expanded.TotalSeconds:0.0} s, sending {elapsed.TotalSeconds:0.0} s, first message after {((firstSent ?? expanded) - expanded).TotalSeconds:0.0} s, {steady:0.0} msg/s from the first message on"));
         var contactText = firstContact
-            ? string.Create(CultureInfo.InvariantCulture, $"first contact ({withoutApp}% without the app: {graph!.TeamsApps.Installs.Count} Graph installs at most {graphLimit}/s, {graph.TeamsApps.Throttled} Graph 429s), ")
+            ? string.Create(CultureInfo.InvariantCulture, $"first contact ({withoutApp}% without the app: {(int)summary["installs"]!} Graph installs at most {graphLimit}/s, {(long)summary["graphThrottled"]!} Graph 429s), ")
             : "";
         var instanceText = azure ? $"{instances} instance{(instances == 1 ? "" : "s")} on AzureStorage (Azurite), delivered per instance {shares}, " : "";
         var azuriteText = azuriteSampler is null ? "" : string.Create(CultureInfo.InvariantCulture, $", Azurite peak MB {azuriteSampler.PeakMegabytes:0}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fanout: {recipients} recipients, {contactText}{instanceText}{rate:0.0} msg/s, {calls:0.0} calls/s, {calls / ceiling * 100:0.0}% of ceiling, 429s {teams.Throttled}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}{azuriteText}"));
+            $"fanout: {recipients} recipients, {contactText}{instanceText}{rate:0.0} msg/s, {calls:0.0} calls/s, {calls / ceiling * 100:0.0}% of ceiling, 429s {(long)summary["throttled"]!}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}, fakes' process peak MB {fakesSampler.PeakMegabytes:0}{azuriteText}"));
         foreach (var host in hosts)
         {
             await host.StopAsync();
             host.Dispose();
         }
-        await teams.DisposeAsync();
         try
         {
             Directory.Delete(root, recursive: true);
@@ -192,7 +181,7 @@ public static class FanoutBenchmark
     }
 
     /// <summary>One bot instance: its own folder (SQLite file) and, with <paramref name="azure"/>, the shared storage account.</summary>
-    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared, string? graph)
+    private static IHost BuildHost(string folder, string serviceUrl, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared, string? graph)
     {
         Directory.CreateDirectory(folder);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
@@ -207,7 +196,7 @@ public static class FanoutBenchmark
             // With several instances each takes its share of this (the instance registry in the storage account).
             ["Delivery:TenantRatePerSecond"] = (ceiling * 0.96).ToString(CultureInfo.InvariantCulture),
             ["Delivery:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
-            ["Delivery:DefaultServiceUrl"] = teams.ServiceUrl,
+            ["Delivery:DefaultServiceUrl"] = serviceUrl,
             ["Delivery:PollInterval"] = "00:00:00.050",
             ["Rollout:PlanPath"] = SamplePlanPath(),
         };
@@ -264,6 +253,8 @@ public static class FanoutBenchmark
         }
         await tx.CommitAsync();
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The repository's sample plan (the benchmark sends its enrollment card).</summary>
     internal static string SamplePlanPath()
