@@ -197,7 +197,7 @@ public sealed partial class LeadMessenger(
         return told || leads.Count == 0;
     }
 
-    /// <summary>The removed-from-the-plan report in <paramref name="language"/>: counts, then the messages (with their wave) and departments.</summary>
+    /// <summary>The removed-from-the-plan report in <paramref name="language"/>: counts, then the messages (with their wave) and departments, each sorted.</summary>
     public static string RemovedText(IReadOnlyList<(PlannedSend Send, int Jobs)> cancelled, string language)
     {
         var culture = CultureOf(language);
@@ -205,8 +205,8 @@ public sealed partial class LeadMessenger(
         {
             ["sends"] = cancelled.Count.ToString("N0", culture),
             ["recipients"] = cancelled.Sum(c => c.Jobs).ToString("N0", culture),
-            ["messages"] = string.Join(", ", cancelled.Select(c => $"{c.Send.MessageId} ({c.Send.WaveId})").Distinct(StringComparer.Ordinal)),
-            ["departments"] = string.Join(", ", cancelled.Select(c => c.Send.DepartmentId).Distinct(StringComparer.Ordinal)),
+            ["messages"] = string.Join(", ", cancelled.Select(c => $"{c.Send.MessageId} ({c.Send.WaveId})").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            ["departments"] = string.Join(", ", cancelled.Select(c => c.Send.DepartmentId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
         });
     }
 

@@ -173,10 +173,10 @@ public sealed class PlanEditTests
         var english = bot.Teams.LastBody[EnglishLeadChat];
         Assert.Contains("Removed from the plan: 2 planned send(s) cancelled, 5 queued recipient(s) not sent", english, StringComparison.Ordinal);
         Assert.Contains("Messages: pre-1 (wave-1).", english, StringComparison.Ordinal);
-        Assert.Contains("Departments: hr, finance.", english, StringComparison.Ordinal);
+        Assert.Contains("Departments: finance, hr.", english, StringComparison.Ordinal);
         var dutch = bot.Teams.LastBody[DutchLeadChat];
         Assert.Contains("Verwijderd uit het plan: 2 geplande verzending(en) geannuleerd, 5 ontvanger(s)", dutch, StringComparison.Ordinal);
-        Assert.Contains("Afdelingen: hr, finance.", dutch, StringComparison.Ordinal);
+        Assert.Contains("Afdelingen: finance, hr.", dutch, StringComparison.Ordinal);
 
         var audit = await bot.Services.GetRequiredService<IAuditLog>().LatestAsync(20, Ct);
         var entry = Assert.Single(audit, a => a.Command == RemovedSendCanceller.AuditCommand);
