@@ -284,6 +284,10 @@ public static class Migrations
                 SELECT reply_id, 'thread-reply:' || reply_id, updated_at, updated_at FROM thread_replies WHERE deleted_at IS NULL;
             UPDATE feedback_sync SET synced_version = 0 WHERE item_id IS NOT NULL;
             """),
+            // Issue 18 (editing a running plan): the message content a send's first recipient got, so its fan-out stays one content.
+        new(100, "delivery: the content a planned send started with", """
+            ALTER TABLE planned_sends ADD COLUMN content TEXT;
+            """),
             // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
         new(120, "conversations: replies that failed inside the inbound request, retried durably", """
             CREATE TABLE reply_outbox (
