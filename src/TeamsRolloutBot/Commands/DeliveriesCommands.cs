@@ -318,7 +318,7 @@ public sealed partial class DeliveriesCommands(
             var target = new DepartmentTarget(d.Id, d.Name.Get(plan.DefaultLanguage, plan.DefaultLanguage), d.TeamId, d.ChannelId, d.Members?.GroupId, d.Members?.Users ?? [], d.Language);
             try
             {
-                await foreach (var person in recipients.ResolveAsync(target, needMail: false, cancellationToken))
+                await foreach (var person in recipients.ResolveAsync(target, needMail: true, cancellationToken))
                 {
                     people.Add(person);
                 }
