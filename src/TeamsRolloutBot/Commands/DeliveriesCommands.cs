@@ -182,8 +182,10 @@ public sealed partial class DeliveriesCommands(
             JobState.Skipped => texts.Get(language, "deliveries.state.skipped"),
             _ => withReason ? texts.Format(language, "deliveries.state.failed", Reason(language, entry.Outcome)) : "",
         };
-        var detail = string.IsNullOrEmpty(entry.Detail) || entry.State == JobState.Delivered ? "" : $" ({Truncate(entry.Detail, 120)})";
-        var parts = new[] { $"**{who}**", Route(language, entry.Kind), $"`{entry.MessageId}`", outcome + detail, Time(Local(plan, entry.UpdatedUtc)) }
+        // The failures card groups by reason already: there a line shows only the detail Teams or Graph gave.
+        var detail = string.IsNullOrEmpty(entry.Detail) || entry.State == JobState.Delivered ? "" : Truncate(entry.Detail, 120);
+        var result = outcome.Length == 0 ? detail : detail.Length == 0 ? outcome : $"{outcome} ({detail})";
+        var parts = new[] { $"**{who}**", Route(language, entry.Kind), $"`{entry.MessageId}`", result, Time(Local(plan, entry.UpdatedUtc)) }
             .Where(p => p.Trim().Length > 0);
         return CommandCards.Text(string.Join(" · ", parts));
     }

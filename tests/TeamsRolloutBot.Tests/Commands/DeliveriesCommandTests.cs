@@ -167,7 +167,7 @@ public sealed class DeliveriesCommandTests(DeliveriesHarness bot) : IClassFixtur
         var (status, body) = await bot.InvokeAsync(bot.CardAction(DeliveriesCommands.RetryVerb,
             new JsonObject { ["scope"] = "autumn", ["retryId"] = "forged" }, CommandsHarness.MemberId));
         Assert.Equal(200, status);
-        Assert.Contains("only available to the rollout's project leads", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("only available to the rollout", body!.ToJsonString(), StringComparison.Ordinal);
         var eva = Assert.Single(await bot.Services.GetRequiredService<IDeliveryStore>().GetDeliveryLogAsync(DeliveriesHarness.Eva, TestContext.Current.CancellationToken));
         Assert.Equal(JobState.Failed, eva.State);
     }

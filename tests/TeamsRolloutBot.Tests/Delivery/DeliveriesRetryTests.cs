@@ -60,7 +60,7 @@ public sealed class DeliveriesRetryTests
     {
         var before = bot.Teams.Calls.Count;
         Assert.Equal(200, (await bot.PostAsync(Personal(bot, text))).Status);
-        return new Reply(Assert.Single(bot.CallsSince(before), c => c.Path.Contains("a:personal-" + CommandsHarness.LeadId, StringComparison.Ordinal)));
+        return new Reply(Assert.Single(bot.CallsSince(before), c => c.Path.Contains("personal-" + CommandsHarness.LeadId, StringComparison.Ordinal)));
     }
 
     private static async Task SendEnrollToSmallAsync(TestBot bot)
