@@ -81,8 +81,11 @@ public sealed partial class DeliveriesCommands(
             else
             {
                 var queued = await store.RequeueFailedAsync([.. retryable.Select(e => e.Key)], deliveryTime.GetUtcNow(), cancellationToken);
-                await audit.WriteAsync(context, command, AuditResults.Done, $"{queued} recipient(s) queued again", cancellationToken);
-                LogRetried(logger, scope.Command, queued, context.UserId);
+                if (queued > 0)
+                {
+                    await audit.WriteAsync(context, command, AuditResults.Done, $"{queued} recipient(s) queued again", cancellationToken);
+                    LogRetried(logger, scope.Command, queued, context.UserId);
+                }
                 result = queued == 0 ? texts.Get(language, "deliveries.retry.nothing") : texts.Format(language, "deliveries.retry.done", queued);
             }
         }
