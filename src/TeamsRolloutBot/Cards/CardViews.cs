@@ -287,8 +287,9 @@ internal static class CardViews
     {
         long Count(string key) => (long)(Number(p[key]) ?? 0);
         long total = Count("total"), sent = Count("sent"), delivered = Count("delivered"), failed = Count("failed"), pending = Count("pending");
-        var paused = p["paused"] is JsonValue pv && pv.TryGetValue<bool>(out var isPaused) && isPaused;
-        var completed = !paused && pending == 0 && total > 0;
+        var cancelled = p["cancelled"] is JsonValue cv && cv.TryGetValue<bool>(out var isCancelled) && isCancelled;
+        var paused = !cancelled && p["paused"] is JsonValue pv && pv.TryGetValue<bool>(out var isPaused) && isPaused;
+        var completed = !paused && !cancelled && pending == 0 && total > 0;
         var percent = total > 0 ? (int)Math.Round(100.0 * Math.Min(delivered + failed, total) / total) : 0;
         var waveName = Str(p["waveName"]) ?? Str(root["wave"]?["name"]) ?? "";
         var fill = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -297,8 +298,8 @@ internal static class CardViews
             ["percent"] = percent.ToString(culture),
         };
         view["title"] = CardStrings.Fill(S(strings, "status.title"), fill);
-        view["stateText"] = S(strings, paused ? "status.paused" : completed ? "status.completed" : "status.running");
-        view["stateColor"] = paused ? "Warning" : completed ? "Good" : "Default";
+        view["stateText"] = S(strings, cancelled ? "status.cancelled" : paused ? "status.paused" : completed ? "status.completed" : "status.running");
+        view["stateColor"] = cancelled ? "Attention" : paused ? "Warning" : completed ? "Good" : "Default";
         var filled = percent / 10;
         view["progressBar"] = new string('█', filled) + new string('░', 10 - filled);
         view["progressText"] = CardStrings.Fill(S(strings, "status.progress"), fill);
@@ -313,7 +314,7 @@ internal static class CardViews
             (S(strings, "status.pending"), pending.ToString("N0", culture), "Default"),
             (S(strings, "status.rate"), CardStrings.Fill(S(strings, "status.ratePerMinute"),
                 new Dictionary<string, string> { ["rate"] = rate.ToString("0.#", culture) }), "Default"),
-            (S(strings, "status.eta"), completed ? S(strings, "status.completed")
+            (S(strings, "status.eta"), completed ? S(strings, "status.completed") : cancelled ? "—"
                 : eta is null ? S(strings, "status.etaUnknown") : FormatDate(eta, strings, culture, "status", "eta", root), "Default"),
         };
         view["rows"] = new JsonArray([.. rows.Select(x => (JsonNode?)new JsonObject { ["label"] = x.Label, ["value"] = x.Value, ["color"] = x.Color })]);
@@ -321,7 +322,7 @@ internal static class CardViews
         view["updatedText"] = updated is null ? "" : CardStrings.Fill(S(strings, "status.updated"),
             new Dictionary<string, string> { ["updatedAt"] = FormatDate(updated, strings, culture, "status", "updatedAt", root) });
         view["paused"] = paused;
-        view["canPause"] = !paused && !completed;
+        view["canPause"] = !paused && !completed && !cancelled;
         view["hasFailures"] = failed > 0;
         var data = new JsonObject { ["waveId"] = Str(p["waveId"]) ?? Str(root["wave"]?["id"]) ?? "" };
         view["actionData"] = data;

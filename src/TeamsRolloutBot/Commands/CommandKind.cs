@@ -18,4 +18,6 @@ public enum CommandKind
     Feedback,
     FeedbackSetupList,
     Export,
+    Deliveries,
+    DeliveriesRetry,
 }

@@ -22,6 +22,7 @@ public static class CommandParser
         ["status"] = "status",
         ["feedback"] = "feedback",
         ["export"] = "export", ["exporteer"] = "export", ["exporteren"] = "export",
+        ["deliveries"] = "deliveries", ["delivery"] = "deliveries", ["bezorgingen"] = "deliveries", ["afleveringen"] = "deliveries", ["leveringen"] = "deliveries",
     };
 
     private static readonly Dictionary<string, CommandKind> WaveActions = new(StringComparer.OrdinalIgnoreCase)
@@ -41,6 +42,8 @@ public static class CommandParser
     private static readonly HashSet<string> SetupListWords = new(StringComparer.OrdinalIgnoreCase) { "setup-list", "lijst-instellen", "lijst" };
     private static readonly HashSet<string> NowWords = new(StringComparer.OrdinalIgnoreCase) { "now", "nu" };
     private static readonly HashSet<string> ToWords = new(StringComparer.OrdinalIgnoreCase) { "to", "naar", "aan" };
+    private static readonly HashSet<string> FailedWords = new(StringComparer.OrdinalIgnoreCase) { "failed", "failures", "mislukt", "mislukte" };
+    private static readonly HashSet<string> RetryWords = new(StringComparer.OrdinalIgnoreCase) { "retry", "opnieuw" };
     private static readonly HashSet<string> ReloadWords = new(StringComparer.OrdinalIgnoreCase) { "reload", "herlaad", "herladen" };
 
     /// <summary>Every command word in both languages (for "did you mean").</summary>
@@ -83,6 +86,7 @@ public static class CommandParser
             "export" => rest.Count > 0 && ExportKinds.TryGetValue(rest[0], out var kind)
                 ? Ok(CommandKind.Export, [kind])
                 : new ParseResult(null, CommandKind.Export),
+            "deliveries" => ParseDeliveries(rest),
             _ => throw new InvalidOperationException(verb),
         };
     }
@@ -105,6 +109,8 @@ public static class CommandParser
         CommandKind.Feedback => "feedback",
         CommandKind.FeedbackSetupList => "feedback setup-list",
         CommandKind.Export => "export",
+        CommandKind.Deliveries => "deliveries",
+        CommandKind.DeliveriesRetry => "deliveries retry",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
@@ -156,6 +162,24 @@ public static class CommandParser
             return new ParseResult(null, CommandKind.WaveStart, Problem: rest[2]);
         }
         return Ok(action, [rest[1], date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"]);
+    }
+
+    /// <summary><c>deliveries ‹target› [failed]</c> or <c>deliveries retry ‹target›</c>; a target may be several words (a name).</summary>
+    private static ParseResult ParseDeliveries(List<string> rest)
+    {
+        var retry = rest.Count > 0 && RetryWords.Contains(rest[0]);
+        var words = retry ? rest.Skip(1).ToList() : rest;
+        var failed = !retry && words.Count > 1 && FailedWords.Contains(words[^1]);
+        if (failed)
+        {
+            words = words[..^1];
+        }
+        if (words.Count == 0)
+        {
+            return new ParseResult(null, CommandKind.Deliveries);
+        }
+        var target = string.Join(' ', words);
+        return retry ? Ok(CommandKind.DeliveriesRetry, [target]) : Ok(CommandKind.Deliveries, failed ? [target, "failed"] : [target]);
     }
 
     private static ParseResult ParseSend(List<string> rest)

@@ -40,6 +40,7 @@ public sealed class CommandTexts(PlanProvider plans)
         {
             CommandKind.Send when command.Args.Count == 3 => [command.Args[0], W("to"), command.Args[1], W("now")],
             CommandKind.Export => command.Args.Select(W),
+            CommandKind.Deliveries => command.Args.Select((a, i) => i == 1 ? W(a) : a),
             CommandKind.WaveStart => command.Args.Select((a, i) => i == 1 ? W(a) : a),
             _ => command.Args,
         };

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TeamsRolloutBot.Cards;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Feedback;
 using TeamsRolloutBot.Plan;
@@ -33,7 +34,8 @@ public sealed class ExportService(
     public const string UploadClient = "TeamsFileUpload";
 
     public static IReadOnlyList<string> DeliveryHeaders { get; } =
-        ["wave", "message", "department", "audience", "planned_local", "planned_utc", "wave_state", "delivery_state", "detail"];
+        ["wave", "message", "department", "audience", "planned_local", "planned_utc", "wave_state", "delivery_state", "detail",
+            "route", "recipient", "outcome", "reason", "attempts", "queued_utc", "updated_utc", "in_plan"];
 
     /// <summary><c>export feedback|deliveries</c>: a file consent card in personal chat; in a channel a pointer to the personal chat.</summary>
     public async Task<CommandReply> RequestAsync(CommandContext context, RolloutPlan plan, string kind, CancellationToken cancellationToken)
@@ -165,25 +167,67 @@ public sealed class ExportService(
         {
             statuses[wave.Id] = await waves.GetStatusAsync(wave, cancellationToken);
         }
-        // The delivery engine's record of each planned send (same key).
+        // One row per recipient and route from the delivery log; a planned send without jobs yet is one row of its own.
+        var jobs = (await deliveries.GetDeliveriesAsync(null, cancellationToken)).ToLookup(j => j.SendKey, StringComparer.Ordinal);
         var rows = new List<IReadOnlyList<string?>>();
+        var inPlan = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in PlanLookup.Effective(plan, statuses))
         {
+            inPlan.Add(s.Key);
+            var planned = new PlannedColumns(s.WaveId, s.MessageId, s.DepartmentId, s.Audience, s.Local, s.Utc, statuses[s.WaveId].State.ToString().ToLowerInvariant(), s.TimeAdjustment, "yes");
+            if (jobs[s.Key].Any())
+            {
+                rows.AddRange(jobs[s.Key].Select(j => JobRow(planned, j)));
+                continue;
+            }
             var record = await deliveries.FindSendAsync(s.Key, cancellationToken);
             var deliveryState = record is null ? "not registered yet"
                 : record.State == PlannedSendState.Expanded ? $"expanded ({record.JobCount} job(s))"
                 : record.State.ToString().ToLowerInvariant();
-            rows.Add(
-            [
-                s.WaveId, s.MessageId, s.DepartmentId, s.Audience.ToString().ToLowerInvariant(),
-                s.Local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                s.Utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                statuses[s.WaveId].State.ToString().ToLowerInvariant(), deliveryState,
-                string.Join("; ", new[] { record?.Detail, s.TimeAdjustment }.Where(d => !string.IsNullOrEmpty(d))),
-            ]);
+            rows.Add(Row(planned, null, deliveryState, null, string.Join("; ", new[] { record?.Detail, s.TimeAdjustment }.Where(d => !string.IsNullOrEmpty(d)))));
+        }
+        // Sent jobs of sends the plan no longer has (a removed message, wave or department) and of "send … now" requests.
+        foreach (var group in jobs.Where(g => !inPlan.Contains(g.Key)))
+        {
+            var record = await deliveries.FindSendAsync(group.Key, cancellationToken);
+            var nowSuffix = group.Key.IndexOf("/now-", StringComparison.Ordinal);
+            var first = group.First();
+            var due = record?.Send.DueUtc;
+            var planned = new PlannedColumns(first.WaveId, first.MessageId, first.DepartmentId, record?.Send.Audience,
+                due is { } utc ? CommandFormat.Local(plan, utc) : null, due, statuses.TryGetValue(first.WaveId, out var status) ? status.State.ToString().ToLowerInvariant() : "not in plan",
+                nowSuffix > 0 ? "send now" : null, nowSuffix > 0 && inPlan.Contains(group.Key[..nowSuffix]) ? "send now" : "no");
+            rows.AddRange(group.Select(j => JobRow(planned, j)));
         }
         return (Csv.Write(DeliveryHeaders, rows), rows.Count);
     }
+
+    /// <summary>What a deliveries row says about the planned send it belongs to.</summary>
+    private sealed record PlannedColumns(string WaveId, string MessageId, string DepartmentId, SendAudience? Audience, DateTimeOffset? Local, DateTimeOffset? Utc,
+        string WaveState, string? TimeAdjustment, string InPlan);
+
+    private static IReadOnlyList<string?> JobRow(PlannedColumns planned, DeliveryLogEntry job) =>
+        Row(planned, job, job.State.ToString().ToLowerInvariant(), job.State is JobState.Failed or JobState.Skipped ? ReasonOf(job.Outcome) : null,
+            string.Join("; ", new[] { job.Detail, planned.TimeAdjustment }.Where(d => !string.IsNullOrEmpty(d))));
+
+    private static IReadOnlyList<string?> Row(PlannedColumns planned, DeliveryLogEntry? job, string deliveryState, string? reason, string detail) =>
+    [
+        planned.WaveId, planned.MessageId, planned.DepartmentId, planned.Audience?.ToString().ToLowerInvariant(),
+        planned.Local?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Utc(planned.Utc), planned.WaveState, deliveryState, detail,
+        job is null ? null : RouteOf(job.Kind), job?.Target, job?.Outcome?.ToString().ToLowerInvariant(), reason,
+        job?.Attempts.ToString(CultureInfo.InvariantCulture), Utc(job?.CreatedUtc), Utc(job?.UpdatedUtc), planned.InPlan,
+    ];
+
+    private static string? Utc(DateTimeOffset? value) => value?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string RouteOf(DeliveryKind kind) => kind switch
+    {
+        DeliveryKind.Channel => "channel",
+        DeliveryKind.Personal => "1:1",
+        _ => "e-mail",
+    };
+
+    /// <summary>The reason of a failed or skipped job, in English like the rest of the file.</summary>
+    private static string ReasonOf(DeliveryOutcome? outcome) => CardStrings.Text("en", "commands.deliveries.reason" + (outcome?.ToString() ?? "Unknown"));
 
     private string FileName(string kind) =>
         $"rollout-{kind}-{time.GetUtcNow().ToString("yyyy-MM-dd-HHmm", CultureInfo.InvariantCulture)}.csv";

@@ -21,6 +21,7 @@ public sealed class LeadCommands(
     StatusCommands status,
     FeedbackCommands feedback,
     ExportService exports,
+    DeliveriesCommands deliveries,
     ConfirmationFlow confirmation,
     CommandTexts texts,
     ILogger<LeadCommands> logger)
@@ -105,6 +106,24 @@ public sealed class LeadCommands(
                         ? sends.RunAsync(context, current, command, confirmationId, ct)
                         : waves.RunAsync(context, current, command, confirmed: true, ct), cancellationToken);
             }
+            case DeliveriesCommands.RetryVerb:
+            {
+                if (!context.Lead.IsLead)
+                {
+                    return await audit.RefuseAsync(context, "deliveries retry", cancellationToken);
+                }
+                var retry = InvokePayload.Read(data, CommandsJsonContext.Default.RetryData);
+                if (retry is not { Scope: { Length: > 0 } scope, RetryId: { Length: > 0 } retryId })
+                {
+                    Log.InvokeRefused(logger, verb, "scope or retryId missing");
+                    return CommandReply.Message(texts.Get(context.Language, "invoke.unknown"));
+                }
+                if (plans.Current is not { } current)
+                {
+                    return CommandReply.Message(texts.Get(context.Language, "noplan"));
+                }
+                return await deliveries.RetryAsync(context, current, scope, retryId, fromCard: true, cancellationToken);
+            }
             case "status.refresh" or "status.failures" or "status.pause" or "status.resume":
             {
                 // The buttons of the delivery progress card (Cards template "status"): data { waveId }.
@@ -113,6 +132,8 @@ public sealed class LeadCommands(
                 {
                     "status.pause" => $"wave pause {wave}",
                     "status.resume" => $"wave resume {wave}",
+                    // "Show failures": the wave's failed recipients, grouped by reason, with Retry for those worth it.
+                    "status.failures" => $"deliveries {wave} failed",
                     _ => $"status {wave}",
                 };
                 return await HandleAsync(context, CommandParser.Parse(command)!, command, cancellationToken);
@@ -176,6 +197,8 @@ public sealed class LeadCommands(
             CommandKind.Feedback => await feedback.SummaryAsync(context, current, command.Arg(0), cancellationToken),
             CommandKind.FeedbackSetupList => await feedback.SetupListAsync(context, command, cancellationToken),
             CommandKind.Export => await exports.RequestAsync(context, current, command.Arg(0)!, cancellationToken),
+            CommandKind.Deliveries => await deliveries.ListAsync(context, current, command.Arg(0)!, failedOnly: command.Arg(1) == "failed", cancellationToken),
+            CommandKind.DeliveriesRetry => await deliveries.RetryAsync(context, current, command.Arg(0)!, retryId: null, fromCard: false, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
     }

@@ -101,7 +101,8 @@ public sealed class DeliveryContent(PlanProvider plans, DeliveryPlanSource sourc
     /// The lead's status card for a wave message from the plan's <c>status</c> template, or null when there is no plan
     /// file (the caller then uses a plain card).
     /// </summary>
-    public Activity? RenderStatus(WaveProgress progress, double? ratePerSecond, TimeSpan? eta, DateTimeOffset now, string language)
+    public Activity? RenderStatus(WaveProgress progress, double? ratePerSecond, TimeSpan? eta, DateTimeOffset now, string language,
+        TeamsRolloutBot.Commands.WaveState state = TeamsRolloutBot.Commands.WaveState.Started)
     {
         if (plans.Current is not { } plan)
         {
@@ -118,7 +119,8 @@ public sealed class DeliveryContent(PlanProvider plans, DeliveryPlanSource sourc
             ["pending"] = progress.Queued,
             ["ratePerMinute"] = Math.Round((ratePerSecond ?? 0) * 60, 1),
             ["updatedAt"] = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["paused"] = false,
+            ["paused"] = state == TeamsRolloutBot.Commands.WaveState.Paused,
+            ["cancelled"] = state == TeamsRolloutBot.Commands.WaveState.Cancelled,
         };
         if (eta is { } remaining && progress.Queued > 0)
         {

@@ -1,6 +1,9 @@
 namespace TeamsRolloutBot.Delivery;
 
-/// <summary>One line of the delivery log: what happened to one job.</summary>
+/// <summary>
+/// One line of the delivery log: what happened to one job. <see cref="SendKey"/> names the planned send it came from and
+/// <see cref="CreatedUtc"/> when it was queued (both empty where a store read does not need them).
+/// </summary>
 public sealed record DeliveryLogEntry(
     string Key,
     string WaveId,
@@ -14,4 +17,6 @@ public sealed record DeliveryLogEntry(
     int Attempts,
     string? ConversationId,
     string? ActivityId,
-    DateTimeOffset UpdatedUtc);
+    DateTimeOffset UpdatedUtc,
+    string SendKey = "",
+    DateTimeOffset? CreatedUtc = null);

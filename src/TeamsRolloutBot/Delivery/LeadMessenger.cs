@@ -228,13 +228,16 @@ public sealed partial class LeadMessenger(
     /// The status card of a wave message (Cards template <c>delivery-progress</c>), used when there is no plan file for
     /// the <c>status</c> template.
     /// </summary>
-    public static Activity StatusCard(WaveProgress p, double? ratePerSecond, TimeSpan? eta, bool final, string language)
+    public static Activity StatusCard(WaveProgress p, double? ratePerSecond, TimeSpan? eta, bool final, string language,
+        TeamsRolloutBot.Commands.WaveState state = TeamsRolloutBot.Commands.WaveState.Started)
     {
+        var paused = state == TeamsRolloutBot.Commands.WaveState.Paused;
+        var cancelled = state == TeamsRolloutBot.Commands.WaveState.Cancelled;
         var lang = CardStrings.Normalize(language);
         var culture = CultureOf(lang);
         string T(string key, Dictionary<string, string>? values = null) => CardStrings.Text(lang, "progress." + key, values);
         string N(int value) => value.ToString("N0", culture);
-        var title = T(final ? "titleFinished" : "titleRunning", new() { ["wave"] = p.WaveId, ["message"] = p.MessageId });
+        var title = T(cancelled ? "titleCancelled" : final ? "titleFinished" : "titleRunning", new() { ["wave"] = p.WaveId, ["message"] = p.MessageId });
         var root = new JsonObject
         {
             ["lang"] = lang,
@@ -247,7 +250,12 @@ public sealed partial class LeadMessenger(
                 ["failed"] = N(p.Failed),
                 ["skipped"] = N(p.Skipped),
                 ["pending"] = N(p.Queued),
-                ["running"] = !final,
+                ["running"] = !final && !paused && !cancelled,
+                ["hasState"] = paused || cancelled,
+                ["state"] = cancelled ? T("cancelled") : paused ? T("paused") : "",
+                ["hasFailures"] = p.Failed > 0,
+                ["actionData"] = new JsonObject { ["waveId"] = p.WaveId },
+                ["submitFailures"] = new JsonObject { ["waveId"] = p.WaveId, ["verb"] = "status.failures" },
                 ["rate"] = ratePerSecond is { } r ? T("rateValue", new() { ["rate"] = r.ToString("0.0", culture) }) : T("unknown"),
                 ["eta"] = eta is { } e ? Duration(e, lang, culture) : T("unknown"),
             },

@@ -6,7 +6,9 @@ namespace TeamsRolloutBot.Delivery;
 /// <summary>
 /// While a wave message goes out, keeps one status card per lead up to date in place (sent, delivered, failed,
 /// pending, rate, ETA); when nothing is pending any more the card turns into the final summary and the lead gets a
-/// short summary message (a notification the in-place update does not give).
+/// short summary message (a notification the in-place update does not give). The card says when a lead paused the wave;
+/// a cancelled wave's card says so once and then stays as it is. A finished card comes back to life when jobs of its wave
+/// message are queued again (a lead's retry, a restarted wave).
 /// </summary>
 public sealed partial class ProgressReporter(
     DeliveryPlanSource plans,
@@ -16,7 +18,8 @@ public sealed partial class ProgressReporter(
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<ProgressReporter> logger,
-    ILeadership leadership) : BackgroundService
+    ILeadership leadership,
+    TeamsRolloutBot.Commands.IWaveStateStore waveStates) : BackgroundService
 {
     private readonly Dictionary<(string, string), (int Finished, DateTimeOffset At, double? Rate)> _last = [];
 
@@ -56,20 +59,29 @@ public sealed partial class ProgressReporter(
             return;
         }
         var now = time.GetUtcNow();
+        var states = await waveStates.ReadAllAsync(cancellationToken);
         foreach (var p in await store.GetProgressAsync(now - options.Value.ProgressInterval * 3, cancellationToken))
         {
-            var final = p.Queued == 0;
+            var state = states.TryGetValue(p.WaveId, out var stored) ? stored.State : TeamsRolloutBot.Commands.WaveState.Started;
+            // A cancelled wave's queued jobs are never sent: its card is final as soon as it says so.
+            var cancelled = state == TeamsRolloutBot.Commands.WaveState.Cancelled && p.Queued > 0;
+            var final = p.Queued == 0 || cancelled;
             var rate = Rate(p, now);
             TimeSpan? eta = rate is > 0 ? TimeSpan.FromSeconds(p.Queued / rate.Value) : null;
             foreach (var lead in leadIds)
             {
                 var language = await leads.LanguageOfAsync(plan, lead, cancellationToken);
                 var card = await store.FindProgressCardAsync(p.WaveId, p.MessageId, lead, cancellationToken);
-                if (card is { Final: true })
+                if (card is { Final: true } && (p.Queued == 0 || cancelled))
                 {
                     continue;
                 }
-                var activity = content.RenderStatus(p, rate, eta, now, language) ?? LeadMessenger.StatusCard(p, rate, eta, final, language);
+                if (card is null && cancelled)
+                {
+                    // Cancelled before its first card: there is no progress to report.
+                    continue;
+                }
+                var activity = content.RenderStatus(p, rate, eta, now, language, state) ?? LeadMessenger.StatusCard(p, rate, eta, final, language, state);
                 if (card is null)
                 {
                     if (await leads.SendAsync(lead, activity, cancellationToken) is { } sent)
@@ -83,7 +95,14 @@ public sealed partial class ProgressReporter(
                     if (final)
                     {
                         await store.SaveProgressCardAsync(card with { Final = true }, cancellationToken);
-                        await leads.SendAsync(lead, Protocol.Activity.CreateMessage(LeadMessenger.SummaryText(p, language)), cancellationToken);
+                        if (!cancelled)
+                        {
+                            await leads.SendAsync(lead, Protocol.Activity.CreateMessage(LeadMessenger.SummaryText(p, language)), cancellationToken);
+                        }
+                    }
+                    else if (card.Final)
+                    {
+                        await store.SaveProgressCardAsync(card with { Final = false }, cancellationToken);
                     }
                 }
             }

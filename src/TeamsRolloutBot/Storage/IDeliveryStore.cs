@@ -87,6 +87,19 @@ public interface IDeliveryStore
     /// <summary>Every job for one recipient (Entra object id, mail address or channel id), newest first.</summary>
     Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveryLogAsync(string target, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every job of one wave (of every wave when <paramref name="waveId"/> is null), in the order they were queued: the
+    /// delivery log leads read with <c>deliveries</c> and export, including jobs of messages no longer in the plan.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveriesAsync(string? waveId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues failed jobs again (a lead's retry), due at <paramref name="dueUtc"/> with their attempts reset; a job in any
+    /// other state (queued, delivered, skipped, unknown) is left as it is, so retrying twice queues nothing more.
+    /// Returns how many were queued again.
+    /// </summary>
+    Task<int> RequeueFailedAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken);
+
     /// <summary>The people (Entra object ids) a wave message was delivered to 1:1 in one department, and whether any 1:1 job exists for it.</summary>
     Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken);
 

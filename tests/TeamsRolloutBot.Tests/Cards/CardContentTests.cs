@@ -199,6 +199,30 @@ public sealed class CardContentTests
         Assert.Equal(["status.refresh", "status.resume", "status.failures"], verbs);
     }
 
+    [Theory]
+    [InlineData("en", "Cancelled: nothing more of this wave is sent. This card is no longer updated.")]
+    [InlineData("nl", "Geannuleerd: er wordt niets meer van deze golf verzonden. Deze kaart wordt niet meer bijgewerkt.")]
+    public void Status_card_of_a_cancelled_wave_says_cancelled_and_offers_neither_pause_nor_resume(string lang, string expected)
+    {
+        var data = new CardData
+        {
+            RolloutName = "Intune",
+            WaveId = "retail",
+            WaveName = JsonNode.Parse("""{"nl":"Retail","en":"Retail"}"""),
+            TimeZone = "Europe/Amsterdam",
+            Parameters = JsonNode.Parse("""
+                {"total":100,"sent":40,"delivered":38,"failed":2,"pending":60,"ratePerMinute":0,
+                 "updatedAt":"2027-09-06T07:39:00Z","paused":true,"cancelled":true}
+                """),
+        }.ToJson();
+
+        var card = CardRenderer.Render(CardTemplateIds.Status, data, lang);
+
+        Assert.Contains(expected, Texts(card));
+        var verbs = card["actions"]!.AsArray().Select(a => (string)a!["verb"]!).ToList();
+        Assert.Equal(["status.refresh", "status.failures"], verbs);
+    }
+
     [Fact]
     public void Help_shows_lead_commands_only_to_leads()
     {

@@ -26,6 +26,11 @@ public sealed partial class CommandParserTests
     [InlineData("verstuur enrollment naar hr nu", CommandKind.Send, "enrollment hr now")]
     [InlineData("send enrollment to hr now!", CommandKind.Send, "enrollment hr now")]
     [InlineData("exporteer leveringen", CommandKind.Export, "deliveries")]
+    [InlineData("deliveries it", CommandKind.Deliveries, "it")]
+    [InlineData("afleveringen Klein mislukt", CommandKind.Deliveries, "Klein failed")]
+    [InlineData("bezorgingen Anna de Vries", CommandKind.Deliveries, "Anna de Vries")]
+    [InlineData("deliveries retry it", CommandKind.DeliveriesRetry, "it")]
+    [InlineData("Bezorgingen opnieuw it", CommandKind.DeliveriesRetry, "it")]
     [InlineData("status", CommandKind.Status, "")]
     public void Commands_are_read_in_both_languages_case_insensitively(string text, CommandKind kind, string args)
     {

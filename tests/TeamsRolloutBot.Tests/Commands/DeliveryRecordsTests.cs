@@ -44,7 +44,12 @@ public sealed class DeliveryRecordsTests(CommandsHarness bot) : IClassFixture<Co
         var count = bot.Upload.Puts.Count;
         await bot.InvokeAsync(consent);
         var csv = Encoding.UTF8.GetString(bot.Upload.Puts.Skip(count).Single().Body[3..]);
-        Assert.Contains("main,enroll,big,members,2027-08-09 09:00,2027-08-09T07:00:00Z,scheduled,expanded (4 job(s)),", csv, StringComparison.Ordinal);
+        // One row per recipient of the expanded send, with its outcome.
+        const string planned = "main,enroll,big,members,2027-08-09 09:00,2027-08-09T07:00:00Z,scheduled,";
+        Assert.Contains(planned + "delivered,,1:1,user-1,delivered,,1,", csv, StringComparison.Ordinal);
+        Assert.Contains(planned + "delivered,,1:1,user-2,delivered,,1,", csv, StringComparison.Ordinal);
+        Assert.Contains(planned + "failed,blocked by the user,1:1,user-3,botblocked,the person blocked or removed the bot,1,", csv, StringComparison.Ordinal);
+        Assert.Contains(planned + "queued,,1:1,user-4,,,0,", csv, StringComparison.Ordinal);
         Assert.Contains("main,prepare,big,channel,", csv, StringComparison.Ordinal);
         Assert.Contains(",scheduled,not registered yet,", csv, StringComparison.Ordinal);
     }

@@ -298,4 +298,54 @@ public abstract class DeliveryStoreContract
         Assert.False(found.ContainsKey("aad-3"));
         Assert.Equal("https://smba.trafficmanager.net/amer/", await store.LatestServiceUrlAsync(Ct));
     }
+
+    [Fact]
+    public async Task The_delivery_log_of_a_wave_lists_its_jobs_in_queue_order_with_their_send_and_times()
+    {
+        var store = await CreateStoreAsync();
+        var queuedAt = Time.GetUtcNow();
+        await store.EnqueueAsync([Job("u1")], Ct);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await store.EnqueueAsync([Job("u2"), new OutboxJob("other/pre-1/it/members|personal|u3", "other/pre-1/it/members", "other", "pre-1", "it", DeliveryKind.Personal, "u3", "nl", Time.GetUtcNow())], Ct);
+        var leased = await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await store.CompleteAsync(Job("u1").Key, new DeliveryResult(DeliveryOutcome.BotBlocked, "ConversationBlockedByUser", 403), Ct);
+
+        var wave = await store.GetDeliveriesAsync("it", Ct);
+        Assert.Equal(["u1", "u2"], wave.Select(e => e.Target));
+        Assert.Equal((JobState.Failed, DeliveryOutcome.BotBlocked, "it/pre-1/it/members"), (wave[0].State, wave[0].Outcome, wave[0].SendKey));
+        Assert.Equal(queuedAt, wave[0].CreatedUtc);
+        Assert.Equal(Time.GetUtcNow(), wave[0].UpdatedUtc);
+        Assert.Equal(JobState.Queued, wave[1].State);
+        Assert.Equal(3, leased.Count);
+        Assert.Equal(["u1", "u2", "u3"], (await store.GetDeliveriesAsync(null, Ct)).Select(e => e.Target));
+        Assert.Empty(await store.GetDeliveriesAsync("nowhere", Ct));
+    }
+
+    [Fact]
+    public async Task Requeuing_failed_jobs_queues_each_once_with_its_attempts_reset_and_leaves_other_states_alone()
+    {
+        var store = await CreateStoreAsync();
+        await store.EnqueueAsync([Job("u1"), Job("u2"), Job("u3")], Ct);
+        var leased = await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct);
+        await store.RecordAsync(
+        [
+            new JobUpdate(Job("u1").Key, new DeliveryResult(DeliveryOutcome.Transient, "gave up after 6 attempts: 503", 503)),
+            new JobUpdate(Job("u2").Key, new DeliveryResult(DeliveryOutcome.Delivered, null, 200, "a:u2", "7")),
+            new JobUpdate(Job("u3").Key, new DeliveryResult(DeliveryOutcome.Throttled, "429"), Time.GetUtcNow() + TimeSpan.FromMinutes(5)),
+        ], Ct);
+        Assert.Equal(3, leased.Count);
+
+        var due = Time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        Assert.Equal(1, await store.RequeueFailedAsync([Job("u1").Key, Job("u2").Key, Job("u3").Key, "no-such-job"], due, Ct));
+        // A second retry (a repeated click) finds the job queued, not failed: nothing more.
+        Assert.Equal(0, await store.RequeueFailedAsync([Job("u1").Key], due, Ct));
+
+        var requeued = (await store.FindJobAsync(Job("u1").Key, Ct))!;
+        Assert.Equal((JobState.Queued, 0), (requeued.State, requeued.Attempts));
+        Assert.Equal(JobState.Delivered, (await store.FindJobAsync(Job("u2").Key, Ct))!.State);
+        Assert.Empty(await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+        Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(Job("u1").Key, Assert.Single(await store.LeaseAsync("b", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct)).Job.Key);
+    }
 }

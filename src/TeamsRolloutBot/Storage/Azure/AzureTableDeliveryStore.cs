@@ -421,6 +421,42 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         return [.. list.OrderByDescending(e => e.GetInt64("CreatedAt")).ThenByDescending(e => e.GetInt64("PlannedAt")).Select(ReadLog)];
     }
 
+    public async Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveriesAsync(string? waveId, CancellationToken cancellationToken)
+    {
+        var filter = waveId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {Jobs}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and WaveId eq {waveId}");
+        var list = await QueryAsync(_jobs, filter, cancellationToken);
+        return [.. list.OrderBy(e => e.GetInt64("CreatedAt")).ThenBy(e => e.GetInt64("PlannedAt")).ThenBy(e => e.RowKey, StringComparer.Ordinal).Select(ReadLog)];
+    }
+
+    /// <summary>Each failed job back in the queue with its own conditional update; with the outbox queue it gets a new message.</summary>
+    public async Task<int> RequeueFailedAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken)
+    {
+        var queued = 0;
+        await Parallel.ForEachAsync(jobKeys.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            var changed = await MutateAsync(_jobs, Jobs, Encode(key), e =>
+            {
+                if (e.GetString("State") != nameof(JobState.Failed))
+                {
+                    return false;
+                }
+                e["State"] = nameof(JobState.Queued);
+                e["DueAt"] = Ms(dueUtc);
+                e["Attempts"] = 0;
+                ReleaseLease(e);
+                return true;
+            }, ct);
+            if (changed)
+            {
+                Interlocked.Increment(ref queued);
+                await SignalAsync(Encode(key), dueUtc, ct);
+            }
+        });
+        return queued;
+    }
+
     public async Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
@@ -494,7 +530,8 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         e.GetString("JobKey"), e.GetString("WaveId"), e.GetString("MessageId"), e.GetString("DepartmentId"),
         Enum.Parse<DeliveryKind>(e.GetString("Kind")), e.GetString("Target"), Enum.Parse<JobState>(e.GetString("State")),
         e.GetString("Outcome") is { } outcome ? Enum.Parse<DeliveryOutcome>(outcome) : null, e.GetString("Detail"),
-        e.GetInt32("Attempts") ?? 0, e.GetString("ConversationId"), e.GetString("ActivityId"), FromMs(e.GetInt64("UpdatedAt")!.Value));
+        e.GetInt32("Attempts") ?? 0, e.GetString("ConversationId"), e.GetString("ActivityId"), FromMs(e.GetInt64("UpdatedAt")!.Value),
+        e.GetString("SendKey") ?? "", e.GetInt64("CreatedAt") is { } created ? FromMs(created) : null);
 
     private static JobState StateOf(DeliveryOutcome outcome) => outcome switch
     {

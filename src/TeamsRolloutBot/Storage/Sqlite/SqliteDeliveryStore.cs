@@ -239,6 +239,33 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
     public async Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveryLogAsync(string target, CancellationToken cancellationToken) =>
         await QueryLogAsync("SELECT * FROM outbox WHERE target = $p ORDER BY id DESC", target, cancellationToken);
 
+    public async Task<IReadOnlyList<DeliveryLogEntry>> GetDeliveriesAsync(string? waveId, CancellationToken cancellationToken) =>
+        waveId is null
+            ? await QueryLogAsync("SELECT * FROM outbox WHERE $p = $p ORDER BY id", "", cancellationToken)
+            : await QueryLogAsync("SELECT * FROM outbox WHERE wave_id = $p ORDER BY id", waveId, cancellationToken);
+
+    public async Task<int> RequeueFailedAsync(IReadOnlyCollection<string> jobKeys, DateTimeOffset dueUtc, CancellationToken cancellationToken)
+    {
+        if (jobKeys.Count == 0)
+        {
+            return 0;
+        }
+        var now = Now();
+        return await database.InTransactionAsync(async session =>
+        {
+            var queued = 0;
+            foreach (var jobKey in jobKeys.Distinct(StringComparer.Ordinal))
+            {
+                // The last outcome and detail stay until the next attempt records its own.
+                queued += await session.ExecuteAsync("""
+                    UPDATE outbox SET state = 'Queued', due_at = $due, attempts = 0, lease_owner = NULL, updated_at = $now
+                    WHERE job_key = $key AND state = 'Failed'
+                    """, cancellationToken, ("$due", Ms(dueUtc)), ("$now", now), ("$key", jobKey));
+            }
+            return queued;
+        }, cancellationToken);
+    }
+
     public async Task<(bool HasJobs, IReadOnlyList<string> Delivered)> GetDeliveredPeopleAsync(string waveId, string messageId, string departmentId, CancellationToken cancellationToken)
     {
         var jobs = await database.QueryAsync("""
@@ -309,7 +336,8 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
             reader.GetStringOrNull("outcome") is { } outcome ? Enum.Parse<DeliveryOutcome>(outcome) : null,
             reader.GetStringOrNull("detail"),
             reader.GetInt32(reader.GetOrdinal("attempts")), reader.GetStringOrNull("conversation_id"), reader.GetStringOrNull("activity_id"),
-            FromMs(reader.GetInt64(reader.GetOrdinal("updated_at")))), cancellationToken, ("$p", parameter));
+            FromMs(reader.GetInt64(reader.GetOrdinal("updated_at"))), reader.GetStringOrNull("send_key")!,
+            FromMs(reader.GetInt64(reader.GetOrdinal("created_at")))), cancellationToken, ("$p", parameter));
 
     private Task<int> CompleteAsync(SqliteSession session, string jobKey, DeliveryResult result, CancellationToken cancellationToken) =>
         session.ExecuteAsync("""
