@@ -48,7 +48,7 @@ public sealed class PublishedPlanRestartTests
         Assert.Contains("timeZone", notice, StringComparison.Ordinal);
         Assert.Contains("Europe/Amsterdamm", notice, StringComparison.Ordinal);
         Assert.Contains("versie 1", notice, StringComparison.Ordinal);
-        Assert.Contains($"a:{LeadId}", second.Teams.Calls.Single(c => c.Json?["text"]?.ToString() == notice).Path, StringComparison.Ordinal);
+        Assert.Contains($"a:{LeadId}", Uri.UnescapeDataString(second.Teams.Calls.Single(c => c.Json?["text"]?.ToString() == notice).Path), StringComparison.Ordinal);
         var ready2 = await ReadyAsync(second);
         Assert.Equal(HttpStatusCode.OK, ready2.Status);
         Assert.Equal((1, PlanVersionRecorder.HashOf(sample), "store"), PlanOf(ready2.Body));
