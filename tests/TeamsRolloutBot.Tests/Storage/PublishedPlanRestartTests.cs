@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TeamsRolloutBot.Fakes;
 using TeamsRolloutBot.Plan;
@@ -102,6 +103,20 @@ public sealed class PublishedPlanRestartTests
 
         Assert.Equal(("Intune device enrollment 2027", 3, PlanSource.File), (plans.Current!.Name, plans.Running!.Version, plans.Running.Source));
         Assert.Equal(3, (await bot.Services.GetRequiredService<IPlanVersionStore>().LatestPublishedAsync(Ct))!.Version);
+    }
+
+    [Theory]
+    [InlineData("00:00:01")]
+    [InlineData("02:00:00")]
+    public void A_poll_interval_out_of_range_stops_the_start_naming_the_key(string interval)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Rollout:PublishedPlanPollInterval"] = interval }).Build();
+        using var services = new ServiceCollection().AddRolloutPlan(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PlanOptions>>().Value);
+
+        Assert.Contains("Rollout:PublishedPlanPollInterval must be between 00:00:05 and 01:00:00", error.Message, StringComparison.Ordinal);
     }
 
     internal static async Task<(HttpStatusCode Status, JsonNode? Body)> ReadyAsync(TestBot bot)
