@@ -105,6 +105,8 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
     public Task StopAsync(CancellationToken cancellationToken)
     {
         StopWatching();
+        poll?.Dispose();
+        poll = null;
         return Task.CompletedTask;
     }
 
@@ -122,9 +124,8 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
         if (state.Running is { Version: null, Source: PlanSource.File })
         {
             // Not stored yet (the store was unreachable): decide again for the file as read.
-            var before = state.Running;
             await LoadAsync(force: true, requestedBy: null, cancellationToken).ConfigureAwait(false);
-            return state.Running != before;
+            return state.Running is not { Version: null, Source: PlanSource.File };
         }
         PlanReloadedEventArgs? reported = null;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
