@@ -27,31 +27,53 @@ namespace TeamsRolloutBot.Benchmarks;
 /// </summary>
 public static class FanoutBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly string[] Options = ["--recipients", "--rate", "--concurrency", "--instances", "--storage", "--without-app"];
+    private static readonly string[] Flags = ["--unshared-pacing", "--verbose", "--first-contact"];
+
+    public static async Task<int> RunAsync(string[] arguments)
     {
-        var recipients = Option(args, "--recipients", 3380);
+        if (BenchmarkArgs.Parse(arguments, Options, Flags, out var error) is not { } args)
+        {
+            Console.Error.WriteLine("fanout: " + error);
+            return 2;
+        }
+        var recipients = args.Number("--recipients", 3380);
         // Teams' ceiling is 50/s; at that rate 100,000 messages take 35 minutes, so large runs use a raised ceiling
         // (still enforced by the fake) unless --rate says otherwise.
-        var ceiling = Option(args, "--rate", recipients <= 10_000 ? 50 : 1000);
-        var concurrency = Option(args, "--concurrency", Math.Max(16, ceiling / 25));
-        var instances = Option(args, "--instances", 1);
-        var storage = Text(args, "--storage") ?? (instances > 1 ? "azure" : "sqlite");
+        var ceiling = args.Number("--rate", recipients <= 10_000 ? 50 : 1000);
+        var concurrency = args.Number("--concurrency", Math.Max(16, ceiling / 25));
+        var instances = args.Number("--instances", 1);
+        var storage = args.Text("--storage") ?? (instances > 1 ? "azure" : "sqlite");
         if (instances < 1 || storage is not ("azure" or "sqlite") || (instances > 1 && storage == "sqlite"))
         {
             Console.Error.WriteLine("--instances must be 1 or more; --storage is 'sqlite' (one instance) or 'azure' (Azurite, any number of instances).");
             return 2;
         }
+        // First contact: nobody has a 1:1 chat with the bot yet (create the conversation, then send), and a share of
+        // the people lack the app (the create fails, the bot installs it through Graph, then creates and sends).
+        var firstContact = args.Has("--first-contact");
+        var withoutApp = args.Number("--without-app", firstContact ? 20 : 0);
+        if (withoutApp is < 0 or > 100 || (withoutApp > 0 && !firstContact))
+        {
+            Console.Error.WriteLine("--without-app is a percentage (0-100) of the recipients, with --first-contact.");
+            return 2;
+        }
         var azure = storage == "azure";
         await using var azurite = azure ? await AzuriteEmulator.StartAsync() : null;
-        var teams = await FakeTeams.StartAsync(ceiling);
-        teams.Record = false;
+        // Graph's limit for app installs (Teams service, other calls: 30/s per app per tenant), raised in proportion
+        // with the connector's ceiling so a raised run keeps the real ratio between the two.
+        var graphLimit = Math.Max(1, 30 * ceiling / 50);
+        string[] fakeArgs = firstContact
+            ? ["--rate", Text(ceiling), "--recipients", Text(recipients), "--first-contact", "--without-app", Text(withoutApp), "--graph-limit", Text(graphLimit)]
+            : ["--rate", Text(ceiling), "--recipients", Text(recipients)];
+        await using var fakes = await RemoteFakes.StartAsync(fakeArgs);
         var root = Path.Combine(Path.GetTempPath(), "trb-bench", Guid.NewGuid().ToString("N"));
         var tablePrefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         var hosts = new List<IHost>();
         for (var i = 0; i < instances; i++)
         {
-            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), teams, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
-                unshared: args.Contains("--unshared-pacing")));
+            hosts.Add(BuildHost(Path.Combine(root, $"instance-{i}"), fakes.ServiceUrl, ceiling, concurrency, azure ? (azurite!.ConnectionString, tablePrefix) : null,
+                unshared: args.Has("--unshared-pacing"), fakes.GraphBaseUrl));
         }
         // Starts what each instance runs at start-up (for AzureStorage: creating its tables and queues); the
         // scheduler and dispatcher are off (Delivery:Enabled=false) and driven below.
@@ -61,23 +83,32 @@ public static class FanoutBenchmark
         }
         var first = hosts[0].Services;
 
-        var users = Enumerable.Range(0, recipients).Select(i => $"00000000-0000-4000-8000-{i:x12}").ToList();
-        if (azure)
+        var users = Enumerable.Range(0, recipients).Select(BenchUsers.Id).ToList();
+        if (firstContact)
         {
-            await SaveConversationsAsync(first.GetRequiredService<IDeliveryStore>(), users, teams.ServiceUrl);
+            // Nobody has a chat with the bot yet; the fakes' process knows who has the app.
+        }
+        else if (azure)
+        {
+            await SaveConversationsAsync(first.GetRequiredService<IDeliveryStore>(), users, fakes.ServiceUrl);
         }
         else
         {
-            await SeedConversationsAsync(first.GetRequiredService<SqliteDatabase>(), users, teams.ServiceUrl);
+            await SeedConversationsAsync(first.GetRequiredService<SqliteDatabase>(), users, fakes.ServiceUrl);
         }
-        var send = new PlannedSend("bench/message/all/members", "bench", "message", "all", SendAudience.Members, DateTimeOffset.UtcNow, "enrollment", "Enrollment");
-        var plan = new DeliveryPlan("bench", [send], new Dictionary<string, DepartmentTarget> { ["all"] = new("all", "All", null, null, null, users) }, []);
+        // The sample plan's enrollment message to the members 1:1: the card people get, rendered per recipient.
+        var samplePlan = first.GetRequiredService<PlanProvider>().Current ?? throw new InvalidOperationException("the sample plan did not load");
+        var enrollment = DeliveryPlanSource.Convert(samplePlan, 1, null).Sends.First(s => s.MessageId == "enrollment" && s.Audience == SendAudience.Members);
+        var send = enrollment with { DueUtc = DateTimeOffset.UtcNow };
+        var department = new DepartmentTarget(send.DepartmentId, "Bench", null, null, null, users);
+        var plan = new DeliveryPlan("bench", [send], new Dictionary<string, DepartmentTarget> { [send.DepartmentId] = department }, []);
         foreach (var host in hosts)
         {
             host.Services.GetRequiredService<DeliveryPlanSource>().Override = plan;
         }
 
         using var sampler = new PeakMemorySampler(Environment.ProcessId);
+        using var fakesSampler = new PeakMemorySampler(fakes.ProcessId);
         using var azuriteSampler = azurite is null ? null : new PeakMemorySampler(azurite.Process.Id);
         var dispatchers = hosts.Select(h => h.Services.GetRequiredService<DeliveryDispatcher>()).ToList();
         var store = first.GetRequiredService<IDeliveryStore>();
@@ -85,15 +116,17 @@ public static class FanoutBenchmark
         await first.GetRequiredService<DeliveryScheduler>().RunOnceAsync(CancellationToken.None);
         var expanded = clock.Elapsed;
         await Task.WhenAll(dispatchers.Select(d => d.StartAsync(CancellationToken.None)));
-        var timeout = TimeSpan.FromSeconds(recipients / (ceiling * 0.5) + 120);
-        var verbose = args.Contains("--verbose");
+        var callsPerRecipient = firstContact ? 2 + withoutApp / 100.0 : 1;
+        var timeout = TimeSpan.FromSeconds(recipients * callsPerRecipient / (ceiling * 0.5) + 120);
+        var verbose = args.Has("--verbose");
         var pacers = hosts.Select(h => h.Services.GetRequiredService<TenantPacer>()).ToList();
         var (lastAccepted, lastThrottled, lastReport) = (0L, 0L, clock.Elapsed);
         TimeSpan? firstSent = null;
         while (clock.Elapsed < timeout)
         {
             await Task.Delay(100);
-            if (firstSent is null && teams.Accepted > 0)
+            var (accepted, throttled) = await fakes.ProgressAsync();
+            if (firstSent is null && accepted > 0)
             {
                 firstSent = clock.Elapsed;
             }
@@ -101,8 +134,8 @@ public static class FanoutBenchmark
             {
                 // One line a second: calls the fake accepted and throttled, and each instance's pacing share.
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  t={clock.Elapsed.TotalSeconds,5:0.0}s accepted {teams.Accepted - lastAccepted,3} 429s {teams.Throttled - lastThrottled,2} rates {string.Join('/', pacers.Select(p => p.RatePerSecond.ToString("0.#", CultureInfo.InvariantCulture)))}"));
-                (lastAccepted, lastThrottled, lastReport) = (teams.Accepted, teams.Throttled, clock.Elapsed);
+                    $"  t={clock.Elapsed.TotalSeconds,5:0.0}s accepted {accepted - lastAccepted,3} 429s {throttled - lastThrottled,2} rates {string.Join('/', pacers.Select(p => p.RatePerSecond.ToString("0.#", CultureInfo.InvariantCulture)))}"));
+                (lastAccepted, lastThrottled, lastReport) = (accepted, throttled, clock.Elapsed);
             }
             if (dispatchers.Sum(d => d.Finished) >= recipients && await store.NextDueAsync(CancellationToken.None) is null)
             {
@@ -112,26 +145,30 @@ public static class FanoutBenchmark
         var elapsed = clock.Elapsed - expanded;
         await Task.WhenAll(dispatchers.Select(d => d.StopAsync(CancellationToken.None)));
 
-        var lost = users.Count(u => teams.MessagesTo(u) == 0);
-        var duplicates = users.Sum(u => Math.Max(0, teams.MessagesTo(u) - 1));
+        var summary = await fakes.SummaryAsync();
+        var lost = (int)summary["lost"]!;
+        var duplicates = (int)summary["duplicates"]!;
         var delivered = recipients - lost;
         var rate = delivered / elapsed.TotalSeconds;
+        var calls = (long)summary["accepted"]! / elapsed.TotalSeconds;
         var shares = string.Join('/', dispatchers.Select(d => d.Delivered));
         // A joining instance that finds others holds its sends for one heartbeat (docs/operations.md, section 12); the
         // rate from the first message on shows the steady state without that start-up wait.
         var steady = delivered / (clock.Elapsed - (firstSent ?? expanded)).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ceiling {ceiling}/s (fake connector), Delivery:TenantRatePerSecond {ceiling * 0.96:0.#} shared by {instances} instance(s) with {concurrency} workers each; expansion {expanded.TotalSeconds:0.0} s, sending {elapsed.TotalSeconds:0.0} s, first message after {((firstSent ?? expanded) - expanded).TotalSeconds:0.0} s, {steady:0.0} msg/s from the first message on"));
+        var contactText = firstContact
+            ? string.Create(CultureInfo.InvariantCulture, $"first contact ({withoutApp}% without the app: {(int)summary["installs"]!} Graph installs at most {graphLimit}/s, {(long)summary["graphThrottled"]!} Graph 429s), ")
+            : "";
         var instanceText = azure ? $"{instances} instance{(instances == 1 ? "" : "s")} on AzureStorage (Azurite), delivered per instance {shares}, " : "";
         var azuriteText = azuriteSampler is null ? "" : string.Create(CultureInfo.InvariantCulture, $", Azurite peak MB {azuriteSampler.PeakMegabytes:0}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fanout: {recipients} recipients, {instanceText}{rate:0.0} msg/s, {rate / ceiling * 100:0.0}% of ceiling, 429s {teams.Throttled}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}{azuriteText}"));
+            $"fanout: {recipients} recipients, {contactText}{instanceText}{rate:0.0} msg/s, {calls:0.0} calls/s, {calls / ceiling * 100:0.0}% of ceiling, 429s {(long)summary["throttled"]!}, lost {lost}, duplicates {duplicates}, peak MB {sampler.PeakMegabytes:0}, fakes' process peak MB {fakesSampler.PeakMegabytes:0}{azuriteText}"));
         foreach (var host in hosts)
         {
             await host.StopAsync();
             host.Dispose();
         }
-        await teams.DisposeAsync();
         try
         {
             Directory.Delete(root, recursive: true);
@@ -144,7 +181,7 @@ public static class FanoutBenchmark
     }
 
     /// <summary>One bot instance: its own folder (SQLite file) and, with <paramref name="azure"/>, the shared storage account.</summary>
-    private static IHost BuildHost(string folder, FakeTeams teams, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared)
+    private static IHost BuildHost(string folder, string serviceUrl, int ceiling, int concurrency, (string ConnectionString, string Prefix)? azure, bool unshared, string? graph)
     {
         Directory.CreateDirectory(folder);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", ContentRootPath = folder });
@@ -159,9 +196,17 @@ public static class FanoutBenchmark
             // With several instances each takes its share of this (the instance registry in the storage account).
             ["Delivery:TenantRatePerSecond"] = (ceiling * 0.96).ToString(CultureInfo.InvariantCulture),
             ["Delivery:MaxConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
-            ["Delivery:DefaultServiceUrl"] = teams.ServiceUrl,
+            ["Delivery:DefaultServiceUrl"] = serviceUrl,
             ["Delivery:PollInterval"] = "00:00:00.050",
+            ["Rollout:PlanPath"] = SamplePlanPath(),
         };
+        if (graph is not null)
+        {
+            // Graph on (installs); the fixed token stands in for Entra, which local mode does not have.
+            settings["Graph:Enabled"] = "true";
+            settings["Graph:BaseUrl"] = graph;
+            settings["Graph:TeamsAppCatalogId"] = "bench-app";
+        }
         if (azure is { } account)
         {
             settings["Storage:Provider"] = "AzureStorage";
@@ -171,6 +216,7 @@ public static class FanoutBenchmark
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddRolloutBot(builder.Configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<Azure.Core.TokenCredential>(new FixedTokenCredential()));
         if (unshared)
         {
             // For comparison only: without the instance registry every instance paces at the whole tenant rate.
@@ -208,51 +254,19 @@ public static class FanoutBenchmark
         await tx.CommitAsync();
     }
 
-    private static string? Text(string[] args, string name)
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The repository's sample plan (the benchmark sends its enrollment card).</summary>
+    internal static string SamplePlanPath()
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1].ToLowerInvariant() : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
-}
-
-/// <summary>Samples a process's working set every 50 ms and keeps the peak.</summary>
-public sealed class PeakMemorySampler : IDisposable
-{
-    private readonly Timer _timer;
-    private readonly int _processId;
-    private long _peak;
-
-    public PeakMemorySampler(int processId)
-    {
-        _processId = processId;
-        _timer = new Timer(_ => Sample(), null, 0, 50);
-    }
-
-    public double PeakMegabytes { get { Sample(); return Interlocked.Read(ref _peak) / (1024.0 * 1024.0); } }
-
-    private void Sample()
-    {
-        long current;
-        try
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            using var process = Process.GetProcessById(_processId);
-            current = process.WorkingSet64;
+            var path = Path.Combine(dir.FullName, "samples", "intune-rollout.yaml");
+            if (File.Exists(path) && File.Exists(Path.Combine(dir.FullName, "TeamsRolloutBot.sln")))
+            {
+                return path;
+            }
         }
-        catch (ArgumentException)
-        {
-            return; // The process has exited.
-        }
-        long seen;
-        while (current > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, current, seen) != seen)
-        {
-        }
+        throw new InvalidOperationException("run the benchmark from the repository (samples/intune-rollout.yaml not found above " + AppContext.BaseDirectory + ")");
     }
-
-    public void Dispose() => _timer.Dispose();
 }

@@ -27,8 +27,6 @@ public sealed class FakeTeams : LoopbackServer
     private static readonly (int Count, TimeSpan Window)[] ConversationWindows =
         [(7, TimeSpan.FromSeconds(1)), (8, TimeSpan.FromSeconds(2)), (60, TimeSpan.FromSeconds(30)), (1800, TimeSpan.FromHours(1))];
 
-    private readonly Queue<long> _tenantWindow = new();
-    private readonly Lock _tenantGate = new();
     private readonly ConcurrentDictionary<string, Queue<long>> _conversationWindows = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(int Status, string Body, string? RetryAfter, TimeSpan Hang)> _scripted = new();
     private long _activityIds;
@@ -36,7 +34,13 @@ public sealed class FakeTeams : LoopbackServer
     private long _accepted;
     private long _requests;
 
-    private FakeTeams(int? tenantLimit) => TenantLimit = tenantLimit;
+    private readonly RateWindow? _tenant;
+
+    private FakeTeams(int? tenantLimit)
+    {
+        TenantLimit = tenantLimit;
+        _tenant = tenantLimit is { } limit ? new RateWindow(limit, TimeSpan.FromSeconds(1)) : null;
+    }
 
     /// <summary>Calls allowed per second for the whole tenant (Teams: about 50); null: no rate limits (functional tests).</summary>
     public int? TenantLimit { get; }
@@ -171,7 +175,7 @@ public sealed class FakeTeams : LoopbackServer
             return;
         }
         var conversationKey = segments.Length > 0 ? segments[0] : "create";
-        if (TenantLimit is { } limit && (!TryTenantSlot(limit) || (segments.Length > 0 && !TryConversationSlot(conversationKey))))
+        if (_tenant is not null && (!_tenant.TryTake() || (segments.Length > 0 && !TryConversationSlot(conversationKey))))
         {
             Interlocked.Increment(ref _throttled);
             await WriteAsync(context, 429, """{"error":{"code":"Throttled","message":"Too many requests"}}""", "1");
@@ -248,25 +252,6 @@ public sealed class FakeTeams : LoopbackServer
             result["continuationToken"] = (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         await WriteJsonAsync(context, result);
-    }
-
-    private bool TryTenantSlot(int limit)
-    {
-        var now = Stopwatch.GetTimestamp();
-        var horizon = now - Stopwatch.Frequency;
-        lock (_tenantGate)
-        {
-            while (_tenantWindow.Count > 0 && _tenantWindow.Peek() <= horizon)
-            {
-                _tenantWindow.Dequeue();
-            }
-            if (_tenantWindow.Count >= limit)
-            {
-                return false;
-            }
-            _tenantWindow.Enqueue(now);
-            return true;
-        }
     }
 
     private bool TryConversationSlot(string conversationId)

@@ -11,20 +11,23 @@ namespace TeamsRolloutBot.Delivery;
 /// Turns the plan's due sends into outbox jobs, once: every send is registered by its stable key, and when it is due
 /// its recipients are resolved and enqueued under the idempotency key (send key = wave, message, department, audience;
 /// plus the recipient). A send that is more than <c>Delivery:GraceWindow</c> late (the bot was down) is not sent; it is
-/// recorded as missed and reported to the leads.
+/// recorded as missed and reported to the leads. A send whose wave, message or department left the plan file is
+/// cancelled (<see cref="RemovedSendCanceller"/>), never sent.
 /// </summary>
 public sealed partial class DeliveryScheduler(
     DeliveryPlanSource plans,
     IDeliveryStore store,
     RecipientResolver recipients,
     DeliverySender sender,
+    DeliveryContent content,
     DeliveryDispatcher dispatcher,
     LeadMessenger leads,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryScheduler> logger,
     ILeadership leadership,
-    IWaveLocks waveLocks) : BackgroundService
+    IWaveLocks waveLocks,
+    RemovedSendCanceller removed) : BackgroundService
 {
     private const int BatchSize = 1000;
     private readonly DeliveryOptions _options = options.Value;
@@ -73,7 +76,10 @@ public sealed partial class DeliveryScheduler(
             return null;
         }
         sender.Departments = plan.Departments;
-        await store.RegisterSendsAsync(plan.Sends, cancellationToken);
+        // What a plan edit removed is cancelled first (also done on the reload itself); a send of an older snapshot of the
+        // plan that the file no longer has is not registered again.
+        await removed.CancelRemovedAsync(cancellationToken);
+        await store.RegisterSendsAsync([.. plan.Sends.Where(s => !content.IsRemoved(s.Key))], cancellationToken);
         var inPlan = plan.Sends.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow();
         foreach (var record in await store.GetDueSendsAsync(now, cancellationToken))

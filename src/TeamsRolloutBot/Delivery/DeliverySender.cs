@@ -25,6 +25,7 @@ public sealed class DeliverySender(
     ThreadRootRecorder? threads = null)
 {
     private readonly ConcurrentDictionary<string, PlannedSend?> _sends = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _frozen = new(StringComparer.Ordinal);
     private readonly DeliveryOptions _options = options.Value;
 
     /// <summary>The plan's department targets, for the team of a channel (set by the scheduler).</summary>
@@ -43,13 +44,24 @@ public sealed class DeliverySender(
         {
             return DeliveryStep.Done(DeliveryOutcome.Permanent, $"planned send '{job.SendKey}' is not in the store");
         }
+        // A job of the plan file whose message, wave or department left the plan is never sent (the scheduler cancels
+        // the rest of its send on the reload; this catches a job leased before that).
+        if (content.IsRemoved(send.Key))
+        {
+            return DeliveryStep.Done(DeliveryOutcome.Skipped, DeliveryContent.RemovedFromPlan);
+        }
+        var frozen = await FrozenAsync(send, stop);
+        if (frozen is null && content.IsRemoved(send.Key))
+        {
+            return DeliveryStep.Done(DeliveryOutcome.Skipped, DeliveryContent.RemovedFromPlan);
+        }
         try
         {
             return job.Kind switch
             {
-                DeliveryKind.Channel => await SendToChannelAsync(leased, send, stop),
-                DeliveryKind.Personal => await SendPersonalAsync(leased, send, prefetched ? personal : await store.FindPersonalConversationAsync(job.Target, stop), stop),
-                DeliveryKind.Email => await SendEmailAsync(leased, send, stop),
+                DeliveryKind.Channel => await SendToChannelAsync(leased, send, frozen, stop),
+                DeliveryKind.Personal => await SendPersonalAsync(leased, send, frozen, prefetched ? personal : await store.FindPersonalConversationAsync(job.Target, stop), stop),
+                DeliveryKind.Email => await SendEmailAsync(leased, send, frozen, stop),
                 _ => DeliveryStep.Done(DeliveryOutcome.Permanent, $"unknown kind {job.Kind}"),
             };
         }
@@ -59,7 +71,7 @@ public sealed class DeliverySender(
         }
     }
 
-    private async Task<DeliveryStep> SendToChannelAsync(LeasedJob leased, PlannedSend send, CancellationToken stop)
+    private async Task<DeliveryStep> SendToChannelAsync(LeasedJob leased, PlannedSend send, string? frozen, CancellationToken stop)
     {
         var channelId = leased.Job.Target;
         var reference = await store.FindConversationAsync(channelId, stop);
@@ -71,7 +83,7 @@ public sealed class DeliverySender(
         var tenantId = reference?.Reference.TenantId ?? bot.Value.MicrosoftAppTenantId ?? "";
         await tenant.WaitAsync(stop);
         await conversations.WaitAsync(channelId, stop);
-        var result = await connector.CreateChannelThreadAsync(serviceUrl, channelId, tenantId, content.RenderTeams(send, leased.Job.Language), CancellationToken.None);
+        var result = await connector.CreateChannelThreadAsync(serviceUrl, channelId, tenantId, content.RenderTeams(send, leased.Job.Language, frozen), CancellationToken.None);
         if (result.IsSuccess)
         {
             if (threads is not null)
@@ -90,7 +102,7 @@ public sealed class DeliverySender(
             : step;
     }
 
-    private async Task<DeliveryStep> SendPersonalAsync(LeasedJob leased, PlannedSend send, StoredConversation? stored, CancellationToken stop)
+    private async Task<DeliveryStep> SendPersonalAsync(LeasedJob leased, PlannedSend send, string? frozen, StoredConversation? stored, CancellationToken stop)
     {
         var userId = leased.Job.Target;
         ConversationReference reference;
@@ -120,7 +132,7 @@ public sealed class DeliverySender(
         }
 
         await tenant.WaitAsync(stop);
-        var result = await connector.SendToConversationAsync(reference.ServiceUrl, reference.ConversationId, content.RenderTeams(send, leased.Job.Language), CancellationToken.None);
+        var result = await connector.SendToConversationAsync(reference.ServiceUrl, reference.ConversationId, content.RenderTeams(send, leased.Job.Language, frozen), CancellationToken.None);
         if (result.IsSuccess)
         {
             return new DeliveryStep(new DeliveryResult(DeliveryOutcome.Delivered, null, (int?)result.StatusCode, reference.ConversationId, result.Value?.Id));
@@ -159,7 +171,7 @@ public sealed class DeliverySender(
         };
     }
 
-    private async Task<DeliveryStep> SendEmailAsync(LeasedJob leased, PlannedSend send, CancellationToken stop)
+    private async Task<DeliveryStep> SendEmailAsync(LeasedJob leased, PlannedSend send, string? frozen, CancellationToken stop)
     {
         if (!graph.IsEnabled)
         {
@@ -173,7 +185,7 @@ public sealed class DeliverySender(
         {
             return DeliveryStep.Done(DeliveryOutcome.Permanent, "the user has no mail address in the directory");
         }
-        var (subject, html) = content.RenderEmail(send, leased.Job.Language);
+        var (subject, html) = content.RenderEmail(send, leased.Job.Language, frozen);
         var result = await graph.SendMailAsync(_options.MailFrom, leased.Job.Target, subject, html, stop);
         return result.Outcome switch
         {
@@ -232,6 +244,29 @@ public sealed class DeliverySender(
             _sends[sendKey] = record.Send;
         }
         return record?.Send;
+    }
+
+    /// <summary>
+    /// The content the send's fan-out renders from: the one stored with the send when its first job was attempted, or
+    /// else the current plan's, stored now (the first instance to store it wins). Null when the plan file does not have
+    /// the send (removed, or a plan given in code).
+    /// </summary>
+    private async ValueTask<string?> FrozenAsync(PlannedSend send, CancellationToken cancellationToken)
+    {
+        if (_frozen.TryGetValue(send.Key, out var cached))
+        {
+            return cached;
+        }
+        var stored = (await store.FindSendAsync(send.Key, cancellationToken))?.Content;
+        if (stored is null && content.Capture(send) is { } current)
+        {
+            stored = await store.FreezeContentAsync(send.Key, current, cancellationToken);
+        }
+        if (stored is not null)
+        {
+            _frozen[send.Key] = stored;
+        }
+        return stored;
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliveryDispatcher>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<ProgressReporter>();
+        // Sends a plan edit removed are cancelled on every reload, with or without Delivery:Enabled (nothing queued may go out later).
+        services.AddSingleton<RemovedSendCanceller>();
+        services.AddHostedService(sp => sp.GetRequiredService<RemovedSendCanceller>());
         // Survey response rates count the people the survey was delivered to (Feedback reads this).
         services.AddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
         if (configuration.GetValue("Delivery:Enabled", true))

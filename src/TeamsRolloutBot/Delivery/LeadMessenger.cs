@@ -180,6 +180,36 @@ public sealed partial class LeadMessenger(
         });
     }
 
+    /// <summary>
+    /// Tells every lead once, in their language, which sends were cancelled because their message, wave or department
+    /// left the plan (<paramref name="cancelled"/>: each send with its number of queued jobs skipped); true when at
+    /// least one lead was told or there are none.
+    /// </summary>
+    public async Task<bool> ReportRemovedAsync(DeliveryPlan plan, IReadOnlyList<(PlannedSend Send, int Jobs)> cancelled, CancellationToken cancellationToken)
+    {
+        var told = false;
+        var leads = await LeadsAsync(plan, cancellationToken);
+        foreach (var lead in leads)
+        {
+            var text = RemovedText(cancelled, await LanguageOfAsync(plan, lead, cancellationToken));
+            told |= await SendAsync(lead, Activity.CreateMessage(text), cancellationToken) is not null;
+        }
+        return told || leads.Count == 0;
+    }
+
+    /// <summary>The removed-from-the-plan report in <paramref name="language"/>: counts, then the messages (with their wave) and departments, each sorted.</summary>
+    public static string RemovedText(IReadOnlyList<(PlannedSend Send, int Jobs)> cancelled, string language)
+    {
+        var culture = CultureOf(language);
+        return CardStrings.Text(language, "delivery.removed", new Dictionary<string, string>
+        {
+            ["sends"] = cancelled.Count.ToString("N0", culture),
+            ["recipients"] = cancelled.Sum(c => c.Jobs).ToString("N0", culture),
+            ["messages"] = string.Join(", ", cancelled.Select(c => $"{c.Send.MessageId} ({c.Send.WaveId})").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            ["departments"] = string.Join(", ", cancelled.Select(c => c.Send.DepartmentId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+        });
+    }
+
     /// <summary>The short message a lead gets when a wave message has gone out to everyone.</summary>
     public static string SummaryText(WaveProgress p, string language)
     {

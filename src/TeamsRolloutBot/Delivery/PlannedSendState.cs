@@ -6,4 +6,6 @@ public enum PlannedSendState
     Pending,
     Expanded,
     Missed,
+    /// <summary>Its message, wave or department was removed from the plan before it finished: not sent (further).</summary>
+    Cancelled,
 }

@@ -11,7 +11,10 @@ namespace TeamsRolloutBot.Storage;
 /// </summary>
 public interface IDeliveryStore
 {
-    /// <summary>Records planned sends not seen before (by key); known ones keep their state. Returns how many were new.</summary>
+    /// <summary>
+    /// Records planned sends not seen before (by key); known ones keep their state, except a Cancelled one (its message
+    /// is back in the plan), which is Pending again. A pending one takes the new due time and template. Returns how many were new.
+    /// </summary>
     Task<int> RegisterSendsAsync(IReadOnlyCollection<PlannedSend> sends, CancellationToken cancellationToken);
 
     /// <summary>Pending sends due at or before <paramref name="nowUtc"/>, oldest first.</summary>
@@ -28,6 +31,25 @@ public interface IDeliveryStore
 
     /// <summary>Records that the leads were told about a missed send.</summary>
     Task MarkMissedReportedAsync(string sendKey, DateTimeOffset atUtc, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The sends that may still send something: pending ones, and expanded ones with queued jobs, each with its number
+    /// of queued jobs.
+    /// </summary>
+    Task<IReadOnlyList<(PlannedSendRecord Send, int QueuedJobs)>> GetOpenSendsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cancels a send that is still open (see <see cref="GetOpenSendsAsync"/>): its state becomes Cancelled with
+    /// <paramref name="reason"/>, and each of its queued jobs ends Skipped with that reason. Returns how many jobs it
+    /// skipped, or null when the send was not open (already finished, cancelled or unknown).
+    /// </summary>
+    Task<int?> CancelSendAsync(string sendKey, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps <paramref name="content"/> as the content of a send unless it already has one (the first writer wins,
+    /// across instances); returns the content the send has now, or null when the send is unknown.
+    /// </summary>
+    Task<string?> FreezeContentAsync(string sendKey, string content, CancellationToken cancellationToken);
 
     /// <summary>Adds jobs whose key is new; a known key is left as it is. Returns how many were added.</summary>
     Task<int> EnqueueAsync(IReadOnlyCollection<OutboxJob> jobs, CancellationToken cancellationToken);

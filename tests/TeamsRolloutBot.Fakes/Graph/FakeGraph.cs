@@ -30,6 +30,9 @@ public sealed class FakeGraph : LoopbackServer
     /// <summary>Every call received, in order, faults and unknown routes included.</summary>
     public ConcurrentQueue<GraphCall> Calls { get; } = new();
 
+    /// <summary>False: calls are not kept in <see cref="Calls"/> (benchmarks, where they would only cost memory).</summary>
+    public bool Record { get; set; } = true;
+
     /// <summary>Scripted failures, slow and lost answers, and outages.</summary>
     public GraphFaults Faults { get; } = new();
 
@@ -70,7 +73,10 @@ public sealed class FakeGraph : LoopbackServer
         var body = await reader.ReadToEndAsync();
         var path = request.Path.Value ?? "";
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        Calls.Enqueue(new GraphCall(request.Method, path, Uri.UnescapeDataString(request.QueryString.Value ?? ""), request.Headers.Authorization.FirstOrDefault(), body, headers));
+        if (Record)
+        {
+            Calls.Enqueue(new GraphCall(request.Method, path, Uri.UnescapeDataString(request.QueryString.Value ?? ""), request.Headers.Authorization.FirstOrDefault(), body, headers));
+        }
 
         var fault = Faults.Take(request.Method, path);
         if (fault is { AfterHandling: false })

@@ -23,8 +23,17 @@ public sealed class ReplyOutboxTests
         return builder.StartAsync();
     }
 
+    // The old path held the request ~12 s (resilience retries) on a failing connector, or for as long as it hung. The
+    // bounds below sit far under that and far over the 1 s inline limit, so a busy machine does not fail them.
+    private static readonly TimeSpan HeldAtMost = TimeSpan.FromSeconds(6);
+
     private static async Task<(HttpStatusCode Status, TimeSpan Took)> AskAsync(TestBot bot, string text)
     {
+        // The first request of a new app pays for start-up (JIT, plan, store); a typing activity takes that cost first.
+        var typing = TestActivities.PersonalMessage(bot.Teams.ServiceUrl, "");
+        typing["type"] = "typing";
+        typing.Remove("text");
+        Assert.Equal(HttpStatusCode.OK, (await bot.PostAsync(typing)).StatusCode);
         var watch = Stopwatch.StartNew();
         var response = await bot.PostAsync(TestActivities.PersonalMessage(bot.Teams.ServiceUrl, text));
         return (response.StatusCode, watch.Elapsed);
@@ -48,7 +57,7 @@ public sealed class ReplyOutboxTests
         bot.Teams.Enqueue(502, count: 3);
         var (status, took) = await AskAsync(bot, "help");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.True(took < TimeSpan.FromSeconds(2.5), $"the request was held {took.TotalSeconds:0.0} s");
+        Assert.True(took < HeldAtMost, $"the request was held {took.TotalSeconds:0.0} s");
         Assert.Equal(1, await bot.Services.GetRequiredService<IReplyOutbox>().CountAsync(CancellationToken.None));
 
         // The reply reaches the person once the connector recovers, exactly once, and the outbox empties.
@@ -63,10 +72,10 @@ public sealed class ReplyOutboxTests
     public async Task A_connector_that_hangs_is_given_up_inside_the_request_within_the_inline_time_limit()
     {
         await using var bot = await StartAsync();
-        bot.Teams.EnqueueHang(TimeSpan.FromSeconds(8));
+        bot.Teams.EnqueueHang(TimeSpan.FromSeconds(10));
         var (status, took) = await AskAsync(bot, "whoami");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.True(took < TimeSpan.FromSeconds(3), $"the request was held {took.TotalSeconds:0.0} s");
+        Assert.True(took < HeldAtMost, $"the request was held {took.TotalSeconds:0.0} s");
         await WaitForAsync(async () => await bot.Services.GetRequiredService<IReplyOutbox>().CountAsync(CancellationToken.None) == 0);
     }
 
@@ -76,7 +85,7 @@ public sealed class ReplyOutboxTests
         await using var bot = await StartAsync(b => b.WithServices(s => s.AddSingleton<TokenCredential>(new FailingCredential())));
         var (status, took) = await AskAsync(bot, "help");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.True(took < TimeSpan.FromSeconds(2.5), $"the request was held {took.TotalSeconds:0.0} s");
+        Assert.True(took < HeldAtMost, $"the request was held {took.TotalSeconds:0.0} s");
         var outbox = bot.Services.GetRequiredService<IReplyOutbox>();
         Assert.Equal(1, await outbox.CountAsync(CancellationToken.None));
         Assert.DoesNotContain(bot.Teams.Calls, c => c.Path.Contains("/activities", StringComparison.Ordinal));

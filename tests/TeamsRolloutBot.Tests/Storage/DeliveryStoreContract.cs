@@ -165,6 +165,69 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
+    public async Task Open_sends_are_the_pending_ones_and_the_expanded_ones_with_queued_jobs()
+    {
+        var store = await CreateStoreAsync();
+        await store.RegisterSendsAsync([Send("pending", TimeSpan.FromDays(1)), Send("running"), Send("done")], Ct);
+        await store.MarkSendAsync("running", PlannedSendState.Expanded, 2, null, Ct);
+        await store.MarkSendAsync("done", PlannedSendState.Expanded, 1, null, Ct);
+        await store.EnqueueAsync([Job("u1", send: "running"), Job("u2", send: "running"), Job("u3", send: "done")], Ct);
+        await store.CompleteAsync("running|personal|u1", new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await store.CompleteAsync("done|personal|u3", new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+
+        var open = await store.GetOpenSendsAsync(Ct);
+        Assert.Equal([("pending", 0), ("running", 1)], open.Select(o => (o.Send.Send.Key, o.QueuedJobs)).OrderBy(o => o.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_send_skips_its_queued_jobs_with_the_reason_and_keeps_what_was_delivered()
+    {
+        var store = await CreateStoreAsync();
+        await store.RegisterSendsAsync([Send("running"), Send("pending", TimeSpan.FromDays(1)), Send("done")], Ct);
+        await store.MarkSendAsync("running", PlannedSendState.Expanded, 3, null, Ct);
+        await store.MarkSendAsync("done", PlannedSendState.Expanded, 1, null, Ct);
+        await store.EnqueueAsync([Job("u1", send: "running"), Job("u2", send: "running"), Job("u3", send: "running"), Job("u4", send: "done")], Ct);
+        await store.CompleteAsync("running|personal|u1", new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+        await store.CompleteAsync("done|personal|u4", new DeliveryResult(DeliveryOutcome.Delivered), Ct);
+
+        Assert.Equal(2, await store.CancelSendAsync("running", "removed from the plan", Ct));
+        Assert.Equal(0, await store.CancelSendAsync("pending", "removed from the plan", Ct));
+        // Not open (finished, already cancelled, unknown): nothing changes, nothing to report again.
+        Assert.Null(await store.CancelSendAsync("done", "removed from the plan", Ct));
+        Assert.Null(await store.CancelSendAsync("running", "removed from the plan", Ct));
+        Assert.Null(await store.CancelSendAsync("unknown", "removed from the plan", Ct));
+
+        Assert.Equal((PlannedSendState.Cancelled, "removed from the plan"), ((await store.FindSendAsync("running", Ct))!.State, (await store.FindSendAsync("running", Ct))!.Detail));
+        Assert.Equal(PlannedSendState.Cancelled, (await store.FindSendAsync("pending", Ct))!.State);
+        Assert.Equal(PlannedSendState.Expanded, (await store.FindSendAsync("done", Ct))!.State);
+        var skipped = (await store.FindJobAsync("running|personal|u2", Ct))!;
+        Assert.Equal((JobState.Skipped, DeliveryOutcome.Skipped, "removed from the plan"), (skipped.State, skipped.Outcome, skipped.Detail));
+        Assert.Equal(JobState.Delivered, (await store.FindJobAsync("running|personal|u1", Ct))!.State);
+        Assert.Empty(await store.GetOpenSendsAsync(Ct));
+        Assert.Empty(await store.LeaseAsync("a", 10, Time.GetUtcNow(), TimeSpan.FromMinutes(1), Ct));
+        Assert.Empty(await store.GetDueSendsAsync(Time.GetUtcNow() + TimeSpan.FromDays(2), Ct));
+
+        // Put back in the plan: pending again.
+        await store.RegisterSendsAsync([Send("pending", TimeSpan.FromDays(1))], Ct);
+        var back = (await store.FindSendAsync("pending", Ct))!;
+        Assert.Equal((PlannedSendState.Pending, null), (back.State, back.Detail));
+    }
+
+    [Fact]
+    public async Task The_first_content_frozen_for_a_send_is_kept()
+    {
+        var store = await CreateStoreAsync();
+        await store.RegisterSendsAsync([Send("a")], Ct);
+        Assert.Null((await store.FindSendAsync("a", Ct))!.Content);
+
+        Assert.Equal("""{"v":1}""", await store.FreezeContentAsync("a", """{"v":1}""", Ct));
+        Assert.Equal("""{"v":1}""", await store.FreezeContentAsync("a", """{"v":2}""", Ct));
+        await store.RegisterSendsAsync([Send("a", TimeSpan.FromHours(1))], Ct);
+        Assert.Equal("""{"v":1}""", (await store.FindSendAsync("a", Ct))!.Content);
+        Assert.Null(await store.FreezeContentAsync("unknown", """{"v":1}""", Ct));
+    }
+
+    [Fact]
     public async Task Missed_sends_are_listed_until_reported()
     {
         var store = await CreateStoreAsync();

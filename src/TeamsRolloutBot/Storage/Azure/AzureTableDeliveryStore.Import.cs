@@ -30,7 +30,7 @@ public sealed partial class AzureTableDeliveryStore
             ["SendKey"] = Str(r, "send_key"), ["WaveId"] = Str(r, "wave_id"), ["MessageId"] = Str(r, "message_id"),
             ["DepartmentId"] = Str(r, "department_id"), ["Audience"] = Str(r, "audience"), ["DueAt"] = Long(r, "due_at"),
             ["Template"] = Str(r, "template"), ["Phase"] = Str(r, "phase"), ["Subject"] = Str(r, "subject"), ["State"] = Str(r, "state"),
-            ["JobCount"] = (int)(Long(r, "job_count") ?? 0), ["Detail"] = Str(r, "detail"), ["ReportedAt"] = Long(r, "reported_at"),
+            ["JobCount"] = (int)(Long(r, "job_count") ?? 0), ["Detail"] = Str(r, "detail"), ["ReportedAt"] = Long(r, "reported_at"), ["Content"] = Str(r, "content"),
             ["UpdatedAt"] = Long(r, "updated_at"),
         }, cancellationToken);
         var jobs = await CopyAsync(database, _jobs, "SELECT * FROM outbox", r => new TableEntity(Jobs, Encode(Str(r, "job_key")!))

@@ -71,7 +71,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         }
     }
 
-    /// <summary>Records planned sends not seen before; a pending one takes the plan's new due time and template.</summary>
+    /// <summary>Records planned sends not seen before; a pending one takes the plan's new due time and template; a cancelled one is pending again.</summary>
     public async Task<int> RegisterSendsAsync(IReadOnlyCollection<PlannedSend> sends, CancellationToken cancellationToken)
     {
         var added = 0;
@@ -90,7 +90,14 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
             }
             await MutateAsync(_sends, Sends, Encode(send.Key), e =>
             {
-                if (e.GetString("State") != nameof(PlannedSendState.Pending)
+                var state = e.GetString("State");
+                if (state == nameof(PlannedSendState.Cancelled))
+                {
+                    // Back in the plan after a plan edit had removed it: pending again.
+                    e["State"] = nameof(PlannedSendState.Pending);
+                    e["Detail"] = null;
+                }
+                else if (state != nameof(PlannedSendState.Pending)
                     || (e.GetInt64("DueAt") == Ms(send.DueUtc) && e.GetString("Template") == send.Template
                         && e.GetString("Phase") == send.Phase && (e.GetString("Subject") ?? "") == (send.Subject ?? "")))
                 {
@@ -140,6 +147,79 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
             e["ReportedAt"] = Ms(atUtc);
             return true;
         }, cancellationToken);
+
+    public async Task<IReadOnlyList<(PlannedSendRecord Send, int QueuedJobs)>> GetOpenSendsAsync(CancellationToken cancellationToken)
+    {
+        var queued = (await QueryAsync(_jobs, TableClient.CreateQueryFilter($"PartitionKey eq {Jobs} and State eq {nameof(JobState.Queued)}"), cancellationToken, ["SendKey"]))
+            .GroupBy(e => e.GetString("SendKey"), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Sends} and (State eq {nameof(PlannedSendState.Pending)} or State eq {nameof(PlannedSendState.Expanded)})");
+        return [.. (await QueryAsync(_sends, filter, cancellationToken)).Select(ReadSend)
+            .Select(s => (Send: s, QueuedJobs: queued.GetValueOrDefault(s.Send.Key)))
+            .Where(s => s.Send.State == PlannedSendState.Pending || s.QueuedJobs > 0)
+            .OrderBy(s => s.Send.Send.DueUtc).ThenBy(s => s.Send.Send.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The send first (If-Match), then each queued job (If-Match): a job a dispatcher finished meanwhile keeps its outcome.</summary>
+    public async Task<int?> CancelSendAsync(string sendKey, string reason, CancellationToken cancellationToken)
+    {
+        var jobs = await QueryAsync(_jobs, TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Jobs} and SendKey eq {sendKey} and State eq {nameof(JobState.Queued)}"), cancellationToken, ["RowKey"]);
+        var cancelled = await MutateAsync(_sends, Sends, Encode(sendKey), e =>
+        {
+            var state = e.GetString("State");
+            if (state != nameof(PlannedSendState.Pending) && !(state == nameof(PlannedSendState.Expanded) && jobs.Count > 0))
+            {
+                return false;
+            }
+            e["State"] = nameof(PlannedSendState.Cancelled);
+            e["Detail"] = reason;
+            e["UpdatedAt"] = Now();
+            return true;
+        }, cancellationToken);
+        if (!cancelled)
+        {
+            return null;
+        }
+        var skipped = 0;
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (job, ct) =>
+        {
+            var changed = await MutateAsync(_jobs, Jobs, job.RowKey, e =>
+            {
+                if (e.GetString("State") != nameof(JobState.Queued))
+                {
+                    return false;
+                }
+                e["State"] = nameof(JobState.Skipped);
+                e["Outcome"] = nameof(DeliveryOutcome.Skipped);
+                e["Detail"] = reason;
+                e["StatusCode"] = null;
+                ReleaseLease(e);
+                return true;
+            }, ct);
+            if (changed)
+            {
+                // Its queue message, if any, is dropped when a dispatcher next receives it and finds the job finished.
+                Interlocked.Increment(ref skipped);
+            }
+        });
+        return skipped;
+    }
+
+    public async Task<string?> FreezeContentAsync(string sendKey, string content, CancellationToken cancellationToken)
+    {
+        await MutateAsync(_sends, Sends, Encode(sendKey), e =>
+        {
+            if (e.GetString("Content") is not null)
+            {
+                return false;
+            }
+            e["Content"] = content;
+            return true;
+        }, cancellationToken);
+        return (await GetAsync(_sends, Sends, Encode(sendKey), cancellationToken))?.GetString("Content");
+    }
 
     /// <summary>Adds each job whose key is new (an insert, refused with 409 when the key exists: idempotent across instances).</summary>
     public async Task<int> EnqueueAsync(IReadOnlyCollection<OutboxJob> jobs, CancellationToken cancellationToken)
@@ -403,7 +483,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
             Enum.Parse<SendAudience>(e.GetString("Audience")), FromMs(e.GetInt64("DueAt")!.Value), e.GetString("Template"),
             e.GetString("Phase") ?? "", e.GetString("Subject"));
         return new PlannedSendRecord(send, Enum.Parse<PlannedSendState>(e.GetString("State")), e.GetInt32("JobCount") ?? 0, e.GetString("Detail"),
-            e.GetInt64("ReportedAt") is { } reported ? FromMs(reported) : null);
+            e.GetInt64("ReportedAt") is { } reported ? FromMs(reported) : null, e.GetString("Content"));
     }
 
     private static OutboxJob ReadJob(TableEntity e) => new(

@@ -284,6 +284,10 @@ public static class Migrations
                 SELECT reply_id, 'thread-reply:' || reply_id, updated_at, updated_at FROM thread_replies WHERE deleted_at IS NULL;
             UPDATE feedback_sync SET synced_version = 0 WHERE item_id IS NOT NULL;
             """),
+            // Issue 18 (editing a running plan): the message content a send's first recipient got, so its fan-out stays one content.
+        new(100, "delivery: the content a planned send started with", """
+            ALTER TABLE planned_sends ADD COLUMN content TEXT;
+            """),
         // Issue 18 (several instances run one plan): the valid plan texts, numbered; the newest runs after a restart
         // whose plan file is invalid. The version is the primary key, so two writers never both become version N.
         new(102, "plan: published valid plan versions (text, hash, when, by which instance)", """

@@ -31,9 +31,10 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
                     INSERT INTO planned_sends (send_key, wave_id, message_id, department_id, audience, due_at, template, phase, subject, state, updated_at)
                     VALUES ($key, $wave, $message, $department, $audience, $due, $template, $phase, $subject, 'Pending', $now)
                     ON CONFLICT (send_key) DO UPDATE SET due_at = excluded.due_at, template = excluded.template, phase = excluded.phase,
-                        subject = excluded.subject, updated_at = excluded.updated_at
-                    WHERE state = 'Pending' AND (due_at <> excluded.due_at OR template <> excluded.template OR phase <> excluded.phase
-                        OR IFNULL(subject, '') <> IFNULL(excluded.subject, ''))
+                        subject = excluded.subject, updated_at = excluded.updated_at, state = 'Pending',
+                        detail = CASE WHEN planned_sends.state = 'Cancelled' THEN NULL ELSE planned_sends.detail END
+                    WHERE state = 'Cancelled' OR (state = 'Pending' AND (due_at <> excluded.due_at OR template <> excluded.template OR phase <> excluded.phase
+                        OR IFNULL(subject, '') <> IFNULL(excluded.subject, '')))
                     """, cancellationToken,
                     ("$key", send.Key), ("$wave", send.WaveId), ("$message", send.MessageId), ("$department", send.DepartmentId),
                     ("$audience", send.Audience.ToString()), ("$due", Ms(send.DueUtc)), ("$template", send.Template), ("$phase", send.Phase),
@@ -58,6 +59,44 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
 
     public Task MarkMissedReportedAsync(string sendKey, DateTimeOffset atUtc, CancellationToken cancellationToken) =>
         database.ExecuteAsync("UPDATE planned_sends SET reported_at = $at WHERE send_key = $key", cancellationToken, ("$at", Ms(atUtc)), ("$key", sendKey));
+
+    public async Task<IReadOnlyList<(PlannedSendRecord Send, int QueuedJobs)>> GetOpenSendsAsync(CancellationToken cancellationToken)
+    {
+        var queued = await database.QueryAsync("""
+            SELECT send_key, COUNT(*) FROM outbox WHERE state = 'Queued' GROUP BY send_key
+            """, reader => (Key: reader.GetString(0), Count: reader.GetInt32(1)), cancellationToken);
+        var counts = queued.ToDictionary(q => q.Key, q => q.Count, StringComparer.Ordinal);
+        var sends = await QuerySendsAsync("SELECT * FROM planned_sends WHERE state IN ('Pending', 'Expanded') AND $p = $p ORDER BY due_at, send_key", 0, cancellationToken);
+        return [.. sends
+            .Select(s => (Send: s, QueuedJobs: counts.GetValueOrDefault(s.Send.Key)))
+            .Where(s => s.Send.State == PlannedSendState.Pending || s.QueuedJobs > 0)];
+    }
+
+    public async Task<int?> CancelSendAsync(string sendKey, string reason, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        return await database.InTransactionAsync<int?>(async session =>
+        {
+            var open = await session.ExecuteAsync("""
+                UPDATE planned_sends SET state = 'Cancelled', detail = $reason, updated_at = $now
+                WHERE send_key = $key AND (state = 'Pending'
+                    OR (state = 'Expanded' AND EXISTS (SELECT 1 FROM outbox WHERE send_key = $key AND state = 'Queued')))
+                """, cancellationToken, ("$reason", reason), ("$now", now), ("$key", sendKey));
+            if (open == 0)
+            {
+                return null;
+            }
+            return await session.ExecuteAsync("""
+                UPDATE outbox SET state = 'Skipped', outcome = 'Skipped', detail = $reason, status_code = NULL, lease_owner = NULL, updated_at = $now
+                WHERE send_key = $key AND state = 'Queued'
+                """, cancellationToken, ("$reason", reason), ("$now", now), ("$key", sendKey));
+        }, cancellationToken);
+    }
+
+    public Task<string?> FreezeContentAsync(string sendKey, string content, CancellationToken cancellationToken) =>
+        database.ScalarAsync<string>(
+            "UPDATE planned_sends SET content = $c WHERE send_key = $k AND content IS NULL; SELECT content FROM planned_sends WHERE send_key = $k",
+            cancellationToken, ("$k", sendKey), ("$c", content));
 
     public async Task<int> EnqueueAsync(IReadOnlyCollection<OutboxJob> jobs, CancellationToken cancellationToken)
     {
@@ -260,7 +299,7 @@ public sealed class SqliteDeliveryStore(SqliteDatabase database, SqliteConversat
                 reader.GetStringOrNull("template")!, reader.GetStringOrNull("phase")!, reader.GetStringOrNull("subject"));
             var reported = reader.GetOrdinal("reported_at");
             return new PlannedSendRecord(send, Enum.Parse<PlannedSendState>(reader.GetStringOrNull("state")!), reader.GetInt32(reader.GetOrdinal("job_count")),
-                reader.GetStringOrNull("detail"), reader.IsDBNull(reported) ? null : FromMs(reader.GetInt64(reported)));
+                reader.GetStringOrNull("detail"), reader.IsDBNull(reported) ? null : FromMs(reader.GetInt64(reported)), reader.GetStringOrNull("content"));
         }, cancellationToken, ("$p", parameter));
 
     private async Task<IReadOnlyList<DeliveryLogEntry>> QueryLogAsync(string sql, string parameter, CancellationToken cancellationToken) =>

@@ -3,11 +3,10 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using TeamsRolloutBot.Fakes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace TeamsRolloutBot.Tests.Kit;
+namespace TeamsRolloutBot.Fakes;
 
 /// <summary>
 /// Plays login.botframework.com on loopback: OpenID metadata and a JWKS with endorsements, and mints tokens signed
