@@ -29,7 +29,7 @@ try
 
     app.MapBotMessages();
     app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-    app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });
 
     app.Run();
     return 0;

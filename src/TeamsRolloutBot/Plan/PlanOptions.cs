@@ -13,4 +13,10 @@ public sealed class PlanOptions
 
     /// <summary>How long the file must be quiet after a change before it is reloaded (editors write in several steps).</summary>
     public TimeSpan PlanReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// <c>Rollout:PublishedPlanPollInterval</c>: with several instances (AzureStorage), how often each instance looks for
+    /// a newer published plan version and runs it (00:00:05 to 01:00:00).
+    /// </summary>
+    public TimeSpan PublishedPlanPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

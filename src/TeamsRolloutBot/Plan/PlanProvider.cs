@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Options;
+using TeamsRolloutBot.Storage;
 
 namespace TeamsRolloutBot.Plan;
 
 /// <summary>
 /// Holds the running plan. Loads it at start, reloads on file change or on request, and never replaces a valid plan with
-/// an invalid one: the errors are kept in <see cref="LastErrors"/> and reported through <see cref="Reloaded"/>.
+/// an invalid one: the errors are kept in <see cref="LastErrors"/> and reported through <see cref="Reloaded"/>. With a
+/// <see cref="PlanPublisher"/> every valid plan is kept in the store as a numbered version; an invalid file at start runs
+/// the last stored version, and with several instances every instance runs the newest published version (polled every
+/// <see cref="PlanOptions.PublishedPlanPollInterval"/>).
 /// </summary>
 public sealed partial class PlanProvider : IHostedService, IDisposable
 {
@@ -12,14 +16,19 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
     private readonly TimeProvider time;
     private readonly IMessageTemplateRules templates;
     private readonly ILogger<PlanProvider> logger;
+    private readonly PlanPublisher? publisher;
     private readonly SemaphoreSlim gate = new(1, 1);
     private FileSystemWatcher? watcher;
     private ITimer? debounce;
+    private ITimer? poll;
     private string? lastText;
-    private volatile State state = new(null, [], [], null);
+    private string? lastHash;
+    private volatile State state = new(null, [], [], null, null);
 
-    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, IMessageTemplateRules templates, ILogger<PlanProvider> logger)
+    public PlanProvider(IOptions<PlanOptions> options, IHostEnvironment environment, TimeProvider time, IMessageTemplateRules templates, ILogger<PlanProvider> logger,
+        PlanPublisher? publisher = null)
     {
+        this.publisher = publisher;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(templates);
@@ -47,6 +56,9 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
 
     /// <summary>When <see cref="Current"/> was loaded.</summary>
     public DateTimeOffset? LoadedAt => state.LoadedAt;
+
+    /// <summary>The version of <see cref="Current"/> (number, hash, source); null when no plan runs.</summary>
+    public RunningPlanVersion? Running => state.Running;
 
     /// <summary>Finds a relative plan path under the content root, its parent folders, or the app folder.</summary>
     public static string ResolvePath(string path, string contentRoot)
@@ -84,23 +96,80 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
         {
             StartWatching();
         }
+        if (publisher is { Shared: true })
+        {
+            poll = time.CreateTimer(_ => _ = PollFromTimerAsync(), null, options.PublishedPlanPollInterval, options.PublishedPlanPollInterval);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         StopWatching();
+        poll?.Dispose();
+        poll = null;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Runs the newest published version when it is newer than the running one (another instance published an edit),
+    /// and publishes the running file when the store could not be reached before. The timer calls this every
+    /// <see cref="PlanOptions.PublishedPlanPollInterval"/> with several instances. True when the running plan changed.
+    /// </summary>
+    public async Task<bool> PollPublishedAsync(CancellationToken cancellationToken = default)
+    {
+        if (publisher is null)
+        {
+            return false;
+        }
+        if (state.Running is { Version: null, Source: PlanSource.File })
+        {
+            // Not stored yet (the store was unreachable): decide again for the file as read.
+            await LoadAsync(force: true, requestedBy: null, cancellationToken).ConfigureAwait(false);
+            return state.Running is not { Version: null, Source: PlanSource.File };
+        }
+        PlanReloadedEventArgs? reported = null;
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = state;
+            if (await publisher.LatestAsync(cancellationToken).ConfigureAwait(false) is not { } latest
+                || (current.Running?.Version is { } running && running >= latest.Version))
+            {
+                return false;
+            }
+            if (current.Running is { } same && same.Hash == latest.Hash)
+            {
+                state = current with { Running = same with { Version = latest.Version } };
+                return false;
+            }
+            var adopted = Adopt(current, latest, latest.Hash == lastHash ? PlanSource.File : PlanSource.Published, current.Errors, current.Warnings);
+            if (adopted is null)
+            {
+                return false;
+            }
+            reported = new PlanReloadedEventArgs(adopted, state.Plan);
+        }
+        finally
+        {
+            gate.Release();
+        }
+        RaiseReloaded(reported);
+        return true;
     }
 
     public void Dispose()
     {
         StopWatching();
+        poll?.Dispose();
+        poll = null;
         gate.Dispose();
     }
 
     private async Task<PlanLoadResult> LoadAsync(bool force, string? requestedBy, CancellationToken cancellationToken)
     {
-        PlanReloadedEventArgs reported;
+        PlanReloadedEventArgs? reported = null;
+        PlanVersionNotice? notice = null;
+        PlanLoadResult result;
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -111,14 +180,37 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
             }
 
             lastText = text;
-            var result = text is null
+            lastHash = text is null ? null : PlanVersionRecorder.HashOf(text);
+            result = text is null
                 ? new PlanLoadResult(null, [new PlanDiagnostic(PlanSeverity.Error, PlanPath, 1, 1, "", "the plan file cannot be read (missing, or locked by another program)", "check that the file exists at this path, or set Rollout:PlanPath")])
                 : PlanLoader.Parse(text, PlanPath, templates);
 
             var current = state;
-            if (result.IsValid)
+            var choice = publisher is null
+                ? (result.IsValid ? PlanPublisher.Choice.File(null) : PlanPublisher.Choice.Keep)
+                : await publisher.ChooseAsync(text, lastHash, result, current.Plan is not null, PlanPath, cancellationToken).ConfigureAwait(false);
+            if (choice.Run is { } stored)
             {
-                state = new State(result.Plan, [], [.. result.Warnings], time.GetUtcNow());
+                notice = choice.Notice;
+                if (current.Running is { } running && running.Version == stored.Version && running.Hash == stored.Hash)
+                {
+                    // Runs that version already: nothing changes.
+                    state = current with { Errors = [.. result.Errors], Warnings = [.. result.Warnings] };
+                    return result;
+                }
+                if (Adopt(current, stored, choice.Source, [.. result.Errors], [.. result.Warnings]) is { } adopted)
+                {
+                    reported = new PlanReloadedEventArgs(adopted, state.Plan, requestedBy);
+                    return result;
+                }
+                // The stored text no longer validates (for example after an upgrade): fall back to the file.
+                choice = result.IsValid ? PlanPublisher.Choice.File(null) : PlanPublisher.Choice.Keep;
+                notice = null;
+            }
+
+            if (choice.RunFile)
+            {
+                state = new State(result.Plan, [], [.. result.Warnings], time.GetUtcNow(), new RunningPlanVersion(choice.FileVersion, lastHash!, PlanSource.File, time.GetUtcNow()));
                 Log.PlanLoaded(logger, PlanPath, state.Plan!.Name, state.Plan.Waves.Count, state.Warnings.Count);
             }
             else
@@ -134,9 +226,38 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
         finally
         {
             gate.Release();
+            RaiseReloaded(reported);
+            if (notice is not null)
+            {
+                publisher!.Raise(notice, lastHash);
+            }
         }
 
-        // Outside the gate, so a handler may itself call ReloadAsync; a failing handler must not undo the reload.
+        return result;
+    }
+
+    /// <summary>Runs a stored version (under the gate): the parsed plan, or null (logged) when its text does not validate.</summary>
+    private PlanLoadResult? Adopt(State current, PublishedPlan stored, PlanSource source, IReadOnlyList<PlanDiagnostic> fileErrors, IReadOnlyList<PlanDiagnostic> fileWarnings)
+    {
+        var parsed = PlanLoader.Parse(stored.Content, PlanPath, templates);
+        if (!parsed.IsValid)
+        {
+            Log.StoredPlanInvalid(logger, stored.Version, parsed.Errors.FirstOrDefault()?.ToString() ?? "");
+            return null;
+        }
+        var now = time.GetUtcNow();
+        state = new State(parsed.Plan, fileErrors, fileWarnings, now, new RunningPlanVersion(stored.Version, stored.Hash, source, now));
+        Log.StoredPlanRuns(logger, stored.Version, source, parsed.Plan!.Name, PlanPath, current.Running?.Version);
+        return parsed;
+    }
+
+    // Outside the gate, so a handler may itself call ReloadAsync; a failing handler must not undo the reload.
+    private void RaiseReloaded(PlanReloadedEventArgs? reported)
+    {
+        if (reported is null)
+        {
+            return;
+        }
         try
         {
             Reloaded?.Invoke(this, reported);
@@ -145,8 +266,18 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
         {
             Log.HandlerFailed(logger, ex);
         }
+    }
 
-        return reported.Result;
+    private async Task PollFromTimerAsync()
+    {
+        try
+        {
+            await PollPublishedAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not ObjectDisposedException)
+        {
+            Log.PollFailed(logger, ex);
+        }
     }
 
     private async Task<string?> ReadAsync(CancellationToken cancellationToken)
@@ -222,7 +353,7 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
         }
     }
 
-    private sealed record State(RolloutPlan? Plan, IReadOnlyList<PlanDiagnostic> Errors, IReadOnlyList<PlanDiagnostic> Warnings, DateTimeOffset? LoadedAt);
+    private sealed record State(RolloutPlan? Plan, IReadOnlyList<PlanDiagnostic> Errors, IReadOnlyList<PlanDiagnostic> Warnings, DateTimeOffset? LoadedAt, RunningPlanVersion? Running);
 
     private static partial class Log
     {
@@ -243,5 +374,14 @@ public sealed partial class PlanProvider : IHostedService, IDisposable
 
         [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Reloading rollout plan {Path} after a file change failed")]
         public static partial void ReloadFailed(ILogger logger, string path, Exception exception);
+
+        [LoggerMessage(EventId = 4040, Level = LogLevel.Warning, Message = "Running stored rollout plan version {Version} ({Source}) '{Name}' instead of the plan file {Path}; version before: {Before}")]
+        public static partial void StoredPlanRuns(ILogger logger, int version, PlanSource source, string name, string path, int? before);
+
+        [LoggerMessage(EventId = 4041, Level = LogLevel.Error, Message = "Stored rollout plan version {Version} does not validate with this version of the bot and is not run: {Error}")]
+        public static partial void StoredPlanInvalid(ILogger logger, int version, string error);
+
+        [LoggerMessage(EventId = 4042, Level = LogLevel.Error, Message = "Checking the store for a newer published rollout plan failed")]
+        public static partial void PollFailed(ILogger logger, Exception exception);
     }
 }

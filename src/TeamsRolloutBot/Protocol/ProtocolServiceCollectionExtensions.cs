@@ -36,6 +36,7 @@ public static class ProtocolServiceCollectionExtensions
 
         services.AddSingleton<RolloutBot>();
         services.AddHostedService<PlanReloadNotifier>();
+        services.AddHostedService<PlanVersionNotifier>();
         return services;
     }
 }

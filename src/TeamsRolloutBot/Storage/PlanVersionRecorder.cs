@@ -51,9 +51,13 @@ public sealed partial class PlanVersionRecorder(IPlanVersionStore store, PlanPro
     /// <summary>The SHA-256 of a plan file, lowercase hex.</summary>
     public static string HashOf(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
+    /// <summary>The SHA-256 of a plan file's text as UTF-8, lowercase hex (the hash of a published version).</summary>
+    public static string HashOf(string text) => HashOf(System.Text.Encoding.UTF8.GetBytes(text));
+
     private void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
-        if (!e.Succeeded || e.Current is not { } plan)
+        // The running plan's text, which is the published version's when the file differs from it.
+        if (!e.Succeeded || e.Current is not { } plan || plans.Running is not { } running)
         {
             return;
         }
@@ -61,8 +65,7 @@ public sealed partial class PlanVersionRecorder(IPlanVersionStore store, PlanPro
         {
             try
             {
-                var hash = HashOf(await File.ReadAllBytesAsync(plans.PlanPath));
-                await RecordAsync(hash, plan, InstanceName, CancellationToken.None);
+                await RecordAsync(running.Hash, plan, InstanceName, CancellationToken.None);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

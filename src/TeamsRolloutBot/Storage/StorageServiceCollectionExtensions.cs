@@ -10,7 +10,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// The SQLite file (always: the AzureStorage provider imports from it once), then exactly one implementation of each
     /// store interface — <see cref="SqliteStorageServiceCollectionExtensions.AddSqliteStorage"/> or
-    /// <see cref="AzureStorageServiceCollectionExtensions.AddAzureStorage"/> — the plan version recorder and the
+    /// <see cref="AzureStorageServiceCollectionExtensions.AddAzureStorage"/> — the plan publisher and version recorder, and the
     /// readiness check. Features register no store of their own.
     /// </summary>
     public static IServiceCollection AddBotStorage(this IServiceCollection services, IConfiguration configuration)
@@ -29,6 +29,8 @@ public static class StorageServiceCollectionExtensions
         {
             services.AddSqliteStorage();
         }
+        services.AddSingleton(sp => new PlanPublisher(sp.GetRequiredService<IPlanVersionStore>(), IsAzureStorage(configuration),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PlanPublisher>>()));
         services.AddHostedService<PlanVersionRecorder>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return services;

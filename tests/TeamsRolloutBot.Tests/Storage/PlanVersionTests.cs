@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -64,6 +65,62 @@ public abstract class PlanVersionStoreContract
         Assert.Contains("web-2", warning.Message, StringComparison.Ordinal);
         Assert.Equal(plan.Waves.Count, (await store.LatestPerInstanceAsync(Ct)).Single(v => v.Instance == "web-2").WaveCount);
     }
+
+    private PublishedPlan Published(int version, string content, string instance = "web-1") =>
+        new(version, PlanVersionRecorder.HashOf(content), content, Time.GetUtcNow().AddMinutes(version), instance, "Uitrol Intune — ‘fase’ 2027");
+
+    [Fact]
+    public async Task Nothing_is_published_in_a_new_store()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Null(await store.LatestPublishedAsync(Ct));
+        Assert.Null(await store.FindPublishedAsync(PlanVersionRecorder.HashOf("rollout: x"), Ct));
+    }
+
+    [Fact]
+    public async Task A_published_plan_comes_back_whole_as_the_latest_and_by_its_hash()
+    {
+        var store = await CreateStoreAsync();
+        var first = Published(1, "rollout: Uitrol — één\r\nwaves: []\n");
+        Assert.True(await store.PublishAsync(first, Ct));
+
+        Assert.Equal(first, await store.LatestPublishedAsync(Ct));
+        Assert.Equal(first, await store.FindPublishedAsync(first.Hash, Ct));
+        Assert.Null(await store.FindPublishedAsync(PlanVersionRecorder.HashOf("rollout: other"), Ct));
+    }
+
+    [Fact]
+    public async Task A_version_is_published_once_and_only_right_after_the_newest()
+    {
+        var store = await CreateStoreAsync();
+        Assert.False(await store.PublishAsync(Published(2, "rollout: two"), Ct));
+        Assert.True(await store.PublishAsync(Published(1, "rollout: one"), Ct));
+        // Another instance that also read "none published" loses: version 1 exists.
+        Assert.False(await store.PublishAsync(Published(1, "rollout: other one", "web-2"), Ct));
+        Assert.False(await store.PublishAsync(Published(3, "rollout: three"), Ct));
+        Assert.True(await store.PublishAsync(Published(2, "rollout: two", "web-2"), Ct));
+        // The same text again later (one instance reverting an edit) is a new version; the hash finds the newest.
+        Assert.True(await store.PublishAsync(Published(3, "rollout: one"), Ct));
+
+        var latest = await store.LatestPublishedAsync(Ct);
+        Assert.Equal((3, "rollout: one"), (latest!.Version, latest.Content));
+        Assert.Equal(3, (await store.FindPublishedAsync(PlanVersionRecorder.HashOf("rollout: one"), Ct))!.Version);
+        var two = await store.FindPublishedAsync(PlanVersionRecorder.HashOf("rollout: two"), Ct);
+        Assert.Equal((2, "web-2", "rollout: two"), (two!.Version, two.Instance, two.Content));
+    }
+
+    [Fact]
+    public async Task Two_instances_publishing_the_same_version_at_once_never_both_become_it()
+    {
+        var store = await CreateStoreAsync();
+        Assert.True(await store.PublishAsync(Published(1, "rollout: one"), Ct));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => store.PublishAsync(Published(2, $"rollout: edit {i}", $"web-{i}"), Ct), Ct)));
+
+        var winner = Assert.Single(results.Select((won, i) => (won, i)), r => r.won);
+        var latest = await store.LatestPublishedAsync(Ct);
+        Assert.Equal((2, $"rollout: edit {winner.i}", $"web-{winner.i}"), (latest!.Version, latest.Content, latest.Instance));
+    }
 }
 
 public sealed class SqlitePlanVersionStoreTests : PlanVersionStoreContract
@@ -76,6 +133,8 @@ public sealed class AzureTablePlanVersionStoreTests(AzuriteFixture azurite) : Pl
     protected override async Task<IPlanVersionStore> CreateStoreAsync()
     {
         var (service, prefix) = await StateStoreFixtures.NewTablesAsync(azurite);
-        return new AzureTablePlanVersionStore(service, prefix);
+        var store = new AzureTablePlanVersionStore(service, prefix, new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(prefix + "-plans"));
+        await store.EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        return store;
     }
 }

@@ -94,7 +94,9 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IInboundActivityLog>(sp => sp.GetRequiredService<AzureTableInboundActivityLog>());
         services.AddSingleton(sp => new AzureTableConversationStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<AzureTableConversationStore>());
-        services.AddSingleton(sp => new AzureTablePlanVersionStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
+        // Published plans: versioned blobs in <prefix>-plans (docs/operations.md, "Published plans").
+        services.AddSingleton(sp => new AzureTablePlanVersionStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp),
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Prefix(sp).ToLowerInvariant() + "-plans")));
         services.AddSingleton<IPlanVersionStore>(sp => sp.GetRequiredService<AzureTablePlanVersionStore>());
         services.AddSingleton(sp => new AzureTableFeedbackStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<AzureTableFeedbackStore>());

@@ -288,6 +288,19 @@ public static class Migrations
         new(100, "delivery: the content a planned send started with", """
             ALTER TABLE planned_sends ADD COLUMN content TEXT;
             """),
+        // Issue 18 (several instances run one plan): the valid plan texts, numbered; the newest runs after a restart
+        // whose plan file is invalid. The version is the primary key, so two writers never both become version N.
+        new(102, "plan: published valid plan versions (text, hash, when, by which instance)", """
+            CREATE TABLE published_plans (
+                version INTEGER NOT NULL PRIMARY KEY,
+                hash TEXT NOT NULL,
+                content TEXT NOT NULL,
+                published_at TEXT NOT NULL,
+                instance TEXT NOT NULL,
+                plan_name TEXT
+            );
+            CREATE INDEX ix_published_plans_hash ON published_plans (hash, version);
+            """),
             // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
         new(120, "conversations: replies that failed inside the inbound request, retried durably", """
             CREATE TABLE reply_outbox (
