@@ -18,4 +18,8 @@ public enum CommandKind
     Feedback,
     FeedbackSetupList,
     Export,
+    /// <summary><c>update &lt;message&gt; [department]</c>: replace the sent cards in place.</summary>
+    Update,
+    /// <summary><c>retract &lt;message&gt; [department]</c>: delete the sent cards.</summary>
+    Retract,
 }

@@ -22,6 +22,8 @@ public static class CommandParser
         ["status"] = "status",
         ["feedback"] = "feedback",
         ["export"] = "export", ["exporteer"] = "export", ["exporteren"] = "export",
+        ["update"] = "update", ["bijwerken"] = "update", ["werkbij"] = "update", ["corrigeer"] = "update",
+        ["retract"] = "retract", ["intrekken"] = "retract", ["trekin"] = "retract", ["terugtrekken"] = "retract",
     };
 
     private static readonly Dictionary<string, CommandKind> WaveActions = new(StringComparer.OrdinalIgnoreCase)
@@ -83,6 +85,8 @@ public static class CommandParser
             "export" => rest.Count > 0 && ExportKinds.TryGetValue(rest[0], out var kind)
                 ? Ok(CommandKind.Export, [kind])
                 : new ParseResult(null, CommandKind.Export),
+            "update" => rest.Count is 1 or 2 ? Ok(CommandKind.Update, rest) : new ParseResult(null, CommandKind.Update),
+            "retract" => rest.Count is 1 or 2 ? Ok(CommandKind.Retract, rest) : new ParseResult(null, CommandKind.Retract),
             _ => throw new InvalidOperationException(verb),
         };
     }
@@ -105,6 +109,8 @@ public static class CommandParser
         CommandKind.Feedback => "feedback",
         CommandKind.FeedbackSetupList => "feedback setup-list",
         CommandKind.Export => "export",
+        CommandKind.Update => "update",
+        CommandKind.Retract => "retract",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -9,5 +9,6 @@ namespace TeamsRolloutBot.Commands;
 [JsonSerializable(typeof(RunData))]
 [JsonSerializable(typeof(ConfirmationData))]
 [JsonSerializable(typeof(WaveButtonData))]
+[JsonSerializable(typeof(CorrectionData))]
 [JsonSerializable(typeof(FileConsentValue))]
 internal sealed partial class CommandsJsonContext : JsonSerializerContext;

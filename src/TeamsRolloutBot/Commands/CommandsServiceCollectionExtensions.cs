@@ -34,6 +34,7 @@ public static class CommandsServiceCollectionExtensions
         services.AddSingleton<WaveCommands>();
         services.AddSingleton<SendCommands>();
         services.AddSingleton<FeedbackCommands>();
+        services.AddSingleton<CorrectionCommands>();
         services.AddSingleton<LeadCommands>();
         return services;
     }

@@ -24,6 +24,9 @@ internal sealed record ConfirmationData(string? ConfirmationId);
 /// <summary>Data of the buttons of the delivery progress card (Cards template <c>status</c>).</summary>
 internal sealed record WaveButtonData(string? WaveId);
 
+/// <summary>The data of the buttons of the leads' "changed after send" card: the message and the notice.</summary>
+internal sealed record CorrectionData(string? MessageId, string? NoticeKey);
+
 /// <summary>
 /// The value of a <c>fileConsent/invoke</c>: <c>{ action: accept|decline, context: { kind }, uploadInfo: { ... } }</c>. Each
 /// field of another JSON type reads as null, so the refusal names that field (<c>value.context.kind</c>), not the whole value.

@@ -22,6 +22,7 @@ public sealed class LeadCommands(
     FeedbackCommands feedback,
     ExportService exports,
     ConfirmationFlow confirmation,
+    CorrectionCommands corrections,
     CommandTexts texts,
     ILogger<LeadCommands> logger)
 {
@@ -101,9 +102,36 @@ public sealed class LeadCommands(
                     return await audit.RefuseAsync(context, verb, cancellationToken);
                 }
                 return await confirmation.DecideAsync(context, id, verb == CommandCards.ConfirmVerb, (current, command, confirmationId, ct) =>
-                    command.Kind == CommandKind.Send
-                        ? sends.RunAsync(context, current, command, confirmationId, ct)
-                        : waves.RunAsync(context, current, command, confirmed: true, ct), cancellationToken);
+                    command.Kind switch
+                    {
+                        CommandKind.Send => sends.RunAsync(context, current, command, confirmationId, ct),
+                        CommandKind.Update or CommandKind.Retract => corrections.RunAsync(context, current, command, confirmationId, ct),
+                        _ => waves.RunAsync(context, current, command, confirmed: true, ct),
+                    }, cancellationToken);
+            }
+            case CorrectionCards.UpdateVerb or CorrectionCards.LeaveVerb:
+            {
+                // The buttons of the leads' "changed after send" card: data { messageId, noticeKey }.
+                var correction = InvokePayload.Read(data, CommandsJsonContext.Default.CorrectionData);
+                var messageId = correction?.MessageId ?? "";
+                if (!context.Lead.IsLead)
+                {
+                    return await audit.RefuseAsync(context, verb, cancellationToken);
+                }
+                if (messageId.Length == 0 || messageId.Contains(' ', StringComparison.Ordinal))
+                {
+                    return CommandReply.Message(texts.Get(context.Language, "invoke.unknown"));
+                }
+                if (verb == CorrectionCards.LeaveVerb)
+                {
+                    return await corrections.LeaveAsync(context, messageId, correction?.NoticeKey ?? "", cancellationToken);
+                }
+                if (await corrections.DecideUpdateAsync(context, messageId, correction?.NoticeKey ?? "", cancellationToken) is { } decided)
+                {
+                    return decided;
+                }
+                var update = "update " + messageId;
+                return await HandleAsync(context, CommandParser.Parse(update)!, update, cancellationToken);
             }
             case "status.refresh" or "status.failures" or "status.pause" or "status.resume":
             {
@@ -176,6 +204,7 @@ public sealed class LeadCommands(
             CommandKind.Feedback => await feedback.SummaryAsync(context, current, command.Arg(0), cancellationToken),
             CommandKind.FeedbackSetupList => await feedback.SetupListAsync(context, command, cancellationToken),
             CommandKind.Export => await exports.RequestAsync(context, current, command.Arg(0)!, cancellationToken),
+            CommandKind.Update or CommandKind.Retract => await corrections.RunAsync(context, current, command, confirmationId: null, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
     }

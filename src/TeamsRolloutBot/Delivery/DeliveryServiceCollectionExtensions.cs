@@ -44,6 +44,10 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliveryDispatcher>();
         services.AddSingleton<DeliveryScheduler>();
         services.AddSingleton<ProgressReporter>();
+        // Corrections of sent cards (lead commands update / retract) run whether or not the scheduler does.
+        services.AddSingleton<SentCardCheck>();
+        services.AddSingleton<CorrectionRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorrectionRunner>());
         // Survey response rates count the people the survey was delivered to (Feedback reads this).
         services.AddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
         if (configuration.GetValue("Delivery:Enabled", true))

@@ -36,6 +36,8 @@ public static class ProtocolServiceCollectionExtensions
 
         services.AddSingleton<RolloutBot>();
         services.AddHostedService<PlanReloadNotifier>();
+        services.AddSingleton<CorrectionNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorrectionNotifier>());
         return services;
     }
 }

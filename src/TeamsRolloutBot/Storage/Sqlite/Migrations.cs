@@ -284,6 +284,37 @@ public static class Migrations
                 SELECT reply_id, 'thread-reply:' || reply_id, updated_at, updated_at FROM thread_replies WHERE deleted_at IS NULL;
             UPDATE feedback_sync SET synced_version = 0 WHERE item_id IS NOT NULL;
             """),
+        // Issue 18.2 (corrections after sending): every card put in Teams, where it is and its fingerprint, and the notices
+        // of messages changed after sending (told once; the lead's decision kept).
+        new(101, "delivery: sent cards with their fingerprints and corrections; notices of messages changed after sending", """
+            CREATE TABLE sent_cards (
+                job_key TEXT NOT NULL PRIMARY KEY,
+                send_key TEXT NOT NULL,
+                wave_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                department_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                target TEXT NOT NULL,
+                language TEXT,
+                service_url TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                sent_at TEXT NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                corrected_at TEXT
+            );
+            CREATE INDEX ix_sent_cards_message ON sent_cards (message_id COLLATE NOCASE);
+            CREATE TABLE correction_notices (
+                notice_key TEXT NOT NULL PRIMARY KEY,
+                message_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                decision TEXT,
+                decided_by TEXT,
+                decided_at TEXT
+            );
+            """),
             // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
         new(120, "conversations: replies that failed inside the inbound request, retried durably", """
             CREATE TABLE reply_outbox (
