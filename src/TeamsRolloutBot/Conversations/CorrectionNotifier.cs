@@ -64,10 +64,8 @@ public sealed partial class CorrectionNotifier(PlanProvider plans, SentCardCheck
             {
                 return 0;
             }
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                LogChangedAfterSend(logger, fresh.Count, string.Join(", ", fresh.Select(f => f.MessageId)));
-            }
+            var names = string.Join(", ", fresh.Select(f => f.MessageId));
+            LogChangedAfterSend(logger, fresh.Count, names);
             var told = 0;
             foreach (var lead in await leads.LeadsAsync(plan, cancellationToken))
             {
