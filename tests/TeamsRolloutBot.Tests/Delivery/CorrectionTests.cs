@@ -21,7 +21,7 @@ public sealed class CorrectionTests
 {
     private const string Lead = CommandsHarness.LeadId;
     private const string OldTitle = "What is Intune?";
-    private const string NewTitle = "What is Intune, in two minutes?";
+    private const string NewTitle = "What is Intune in two minutes?";
     private static readonly string[] Users = [.. Enumerable.Range(1, 3).Select(DeliveryBot.User)];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -55,7 +55,7 @@ public sealed class CorrectionTests
         var beforeUpdate = h.Teams.Calls.Count;
         var (status, body) = await ClickAsync(h, buttons[0]);
         Assert.Equal(200, status);
-        Assert.Contains("Updating the 4 sent card(s) of `prepare`", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Updating the 4 sent card(s) of `prepare`", InvokeText(body), StringComparison.Ordinal);
         var corrected = await WaitForCorrectionsAsync(h, 4);
 
         var puts = h.CallsSince(beforeUpdate).Where(c => c.Method == "PUT" && !c.Path.Contains("personal-", StringComparison.Ordinal)).ToList();
@@ -95,10 +95,10 @@ public sealed class CorrectionTests
 
         var clicked = h.Teams.Calls.Count;
         var (_, body) = await ClickAsync(h, leave);
-        Assert.Contains("Left as sent by Lotte Lead", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Left as sent by Lotte Lead", InvokeText(body), StringComparison.Ordinal);
         // A second click (another lead, or the Update button after all) does not undo the first decision.
         var (_, second) = await ClickAsync(h, Reply.AllActions(Assert.Single(NoticesTo(h, before, "a:personal-" + Lead)))[0]);
-        Assert.Contains("Already decided for `prepare`: left as sent by Lotte Lead", second!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Already decided for `prepare`: left as sent by Lotte Lead", InvokeText(second), StringComparison.Ordinal);
         await ReloadAsync(h);
 
         Assert.DoesNotContain(h.CallsSince(clicked), c => c.Method is "PUT" or "DELETE");
@@ -263,20 +263,35 @@ public sealed class CorrectionTests
     private static async Task<string> SayAsync(TestBot h, string text, string user = Lead, string locale = "en-US")
     {
         var before = h.Teams.Calls.Count;
-        var response = await h.PostAsync(Personal(h, text, user, locale));
+        var activity = Personal(h, text, user, locale);
+        var response = await h.PostAsync(activity);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        var reply = (await h.Teams.WaitForCallsAsync(before + 1)).Skip(before)
-            .First(c => c.Method == "POST" && c.Path.Contains("personal-" + user, StringComparison.Ordinal));
-        return new Reply(reply).Text;
+        return new Reply(await ReplyToAsync(h, before, activity)).Text;
     }
 
     private static async Task<JsonNode> SayCardAsync(TestBot h, string text, string locale)
     {
         var before = h.Teams.Calls.Count;
-        await h.PostAsync(Personal(h, text, Lead, locale));
-        var reply = (await h.Teams.WaitForCallsAsync(before + 1)).Skip(before)
-            .First(c => c.Method == "POST" && c.Path.Contains("personal-" + Lead, StringComparison.Ordinal));
-        return Assert.IsType<JsonObject>(new Reply(reply).Card);
+        var activity = Personal(h, text, Lead, locale);
+        await h.PostAsync(activity);
+        return Assert.IsType<JsonObject>(new Reply(await ReplyToAsync(h, before, activity)).Card);
+    }
+
+    /// <summary>The bot's reply to <paramref name="activity"/> (not the progress messages of a correction in the same chat).</summary>
+    private static async Task<ConnectorCall> ReplyToAsync(TestBot h, int before, JsonObject activity)
+    {
+        var path = "/activities/" + Uri.EscapeDataString(activity["id"]!.GetValue<string>());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (h.CallsSince(before).FirstOrDefault(c => c.Method == "POST" && c.Path.EndsWith(path, StringComparison.Ordinal)) is { } reply)
+            {
+                return reply;
+            }
+            await Task.Delay(20, Ct);
+        }
+        Assert.Fail("no reply to " + activity["text"]);
+        return null!;
     }
 
     /// <summary>Clicks an Action.Execute button as the lead; returns the invoke response.</summary>
@@ -295,6 +310,10 @@ public sealed class CorrectionTests
         var response = await h.PostAsync(activity);
         return (response.Status, response.Body);
     }
+
+    /// <summary>The message an invoke response shows (its value), or the whole body.</summary>
+    private static string InvokeText(JsonNode? body) =>
+        body?["value"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : body?.ToJsonString() ?? "";
 
     /// <summary>Waits (bounded) until <paramref name="count"/> cards of <c>prepare</c> have a correction recorded.</summary>
     private static async Task<IReadOnlyList<SentCard>> WaitForCorrectionsAsync(TestBot h, int count, CorrectionOutcome? outcome = null)
