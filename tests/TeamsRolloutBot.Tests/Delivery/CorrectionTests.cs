@@ -185,12 +185,81 @@ public sealed class CorrectionTests
         Assert.Contains(audit, a => a.Command == "update prepare" && a.Result == AuditResults.Refused);
     }
 
-    private static async Task<TestBot> StartAsync(string confirmAbove = "50")
+    [Fact]
+    public async Task Updating_a_survey_keeps_the_answers_given_and_who_answered_still_sees_their_thanks()
+    {
+        var plan = CommandsHarness.Plan.Replace("""
+              - id: enroll
+            """, """
+              - id: pulse
+                phase: post-enrollment
+                offset: 3w
+                time: "10:00"
+                audience: members
+                template: survey
+                parameters:
+                  survey: pilot-pulse
+              - id: enroll
+            """, StringComparison.Ordinal);
+        await using var h = await StartAsync(planText: plan);
+        await HelloAsync(h, Lead);
+        var current = h.Services.GetRequiredService<PlanProvider>().Current!;
+        var pulse = current.FindWave("pilot")!.EffectiveMessages.Single(m => m.Id == "pulse");
+        Assert.True((await h.Services.GetRequiredService<IWaveControl>().SendNowAsync("seed-pulse", pulse, [current.FindDepartment("small")!], "Lotte Lead", Ct)).Queued);
+        await h.DeliverAsync();
+        var sent = await h.Services.GetRequiredService<ISentCardStore>().GetSentAsync("pulse", Ct);
+        Assert.Equal(3, sent.Count);
+
+        var data = new JsonObject
+        {
+            ["surveyId"] = "pilot-pulse", ["messageId"] = "pulse", ["waveId"] = "pilot", ["departmentId"] = "small",
+            ["rating"] = "3", ["success"] = "yes", ["platform"] = "windows", ["duration"] = "15to30", ["consent"] = "false",
+        };
+        var (status, thanks) = await SurveyInvokeAsync(h, Users[0], TeamsRolloutBot.Feedback.SurveyInvokeHandler.Submit, data);
+        Assert.Equal(200, status);
+        Assert.Contains("Thank you for your feedback!", Reply.Visible(thanks!["value"]!), StringComparison.Ordinal);
+
+        var before = h.Teams.Calls.Count;
+        await EditPlanAsync(h, "name: { nl: Klein, en: Small }", "name: { nl: Klein team, en: Small team }");
+        Assert.Contains(NoticesTo(h, before, "a:personal-" + Lead), n => Reply.Visible(n).Contains("`pulse`: 3 of 3 sent card(s) differ", StringComparison.Ordinal));
+        var update = h.Teams.Calls.Count;
+        Assert.Contains("Updating the 3 sent card(s) of `pulse`", await SayAsync(h, "update pulse"), StringComparison.Ordinal);
+        await WaitForCorrectionsAsync(h, 3, CorrectionOutcome.Updated, "pulse");
+        var puts = h.CallsSince(update).Where(c => c.Method == "PUT" && !c.Path.Contains("personal-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, puts.Count);
+        Assert.All(puts, p => Assert.Contains("Small team", p.Body, StringComparison.Ordinal));
+        // The updated card still refreshes per user: who answered gets the thanks with their answer, the others the survey.
+        Assert.All(puts, p => Assert.Contains(TeamsRolloutBot.Feedback.SurveyInvokeHandler.Refresh, p.Body, StringComparison.Ordinal));
+
+        var (_, answered) = await SurveyInvokeAsync(h, Users[0], TeamsRolloutBot.Feedback.SurveyInvokeHandler.Refresh, data);
+        var (_, other) = await SurveyInvokeAsync(h, Users[1], TeamsRolloutBot.Feedback.SurveyInvokeHandler.Refresh, data);
+        Assert.Contains("Thank you for your feedback!", Reply.Visible(answered!["value"]!), StringComparison.Ordinal);
+        Assert.Contains("3 - Okay", Reply.Visible(answered!["value"]!), StringComparison.Ordinal);
+        Assert.DoesNotContain("Thank you", Reply.Visible(other!["value"]!), StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Status, JsonNode? Body)> SurveyInvokeAsync(TestBot h, string user, string verb, JsonObject data)
+    {
+        var activity = Personal(h, "", user, "en-US");
+        activity.Remove("text");
+        activity["type"] = "invoke";
+        activity["name"] = "adaptiveCard/action";
+        activity["replyToId"] = "survey-card-" + user;
+        activity["value"] = new JsonObject
+        {
+            ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data.DeepClone() },
+            ["trigger"] = verb == TeamsRolloutBot.Feedback.SurveyInvokeHandler.Refresh ? "automatic" : "manual",
+        };
+        var response = await h.PostAsync(activity);
+        return (response.Status, response.Body);
+    }
+
+    private static async Task<TestBot> StartAsync(string confirmAbove = "50", string planText = CommandsHarness.Plan)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var planPath = Path.Combine(folder, "plan.yaml");
-        await File.WriteAllTextAsync(planPath, CommandsHarness.Plan.Replace(
+        await File.WriteAllTextAsync(planPath, planText.Replace(
             "members: { users: [00000000-0000-0000-0000-0000000000c1, 00000000-0000-0000-0000-0000000000c2, 00000000-0000-0000-0000-0000000000c3] }",
             $"members: {{ users: [{string.Join(", ", Users)}] }}", StringComparison.Ordinal), Ct);
         return await DeliveryBot.StartAsync(new Dictionary<string, string?>
@@ -316,14 +385,14 @@ public sealed class CorrectionTests
         body?["value"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : body?.ToJsonString() ?? "";
 
     /// <summary>Waits (bounded) until <paramref name="count"/> cards of <c>prepare</c> have a correction recorded.</summary>
-    private static async Task<IReadOnlyList<SentCard>> WaitForCorrectionsAsync(TestBot h, int count, CorrectionOutcome? outcome = null)
+    private static async Task<IReadOnlyList<SentCard>> WaitForCorrectionsAsync(TestBot h, int count, CorrectionOutcome? outcome = null, string messageId = "prepare")
     {
         var store = h.Services.GetRequiredService<ISentCardStore>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         IReadOnlyList<SentCard> cards;
         do
         {
-            cards = await store.GetSentAsync("prepare", Ct);
+            cards = await store.GetSentAsync(messageId, Ct);
             if (cards.Count(c => outcome is null ? c.State != CorrectionOutcome.Sent : c.State == outcome) >= count)
             {
                 return cards;
