@@ -134,6 +134,10 @@ public sealed class CorrectionTests
         Assert.Contains("`retract prepare small` finished: 0 updated, 2 deleted, 1 gone (404), 1 blocked (403), 0 failed.", outcome, StringComparison.Ordinal);
         Assert.Contains($"{Users[1]}: blocked (403)", outcome, StringComparison.Ordinal);
 
+        // Status counts the retracted cards as retracted, for the wave and in the overview.
+        Assert.Contains("Sent cards corrected: 0 updated, 2 retracted, 1 gone, 1 blocked, 0 failed.", await SayAsync(h, "status pilot"), StringComparison.Ordinal);
+        Assert.Contains("Sent cards corrected: 0 updated, 2 retracted, 1 gone, 1 blocked, 0 failed.", await SayAsync(h, "status"), StringComparison.Ordinal);
+
         // Retracted cards are no longer in Teams: nothing is left to retract or update.
         Assert.Contains("No card of `prepare` is in Teams in Small: nothing to retract.", await SayAsync(h, "retract prepare small"), StringComparison.Ordinal);
         Assert.Contains("No card of `prepare` is in Teams: nothing to update.", await SayAsync(h, "update prepare"), StringComparison.Ordinal);
