@@ -57,7 +57,7 @@ public sealed class FakeTeams : LoopbackServer
     /// <summary>Users who have the app installed (Graph installs add to it).</summary>
     public ConcurrentDictionary<string, bool> Installed { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Users who blocked the bot: sends to their chat fail with 403 ConversationBlockedByUser.</summary>
+    /// <summary>Users who blocked the bot: sends to their chat (and updates and deletes there) fail with 403 ConversationBlockedByUser.</summary>
     public ConcurrentDictionary<string, bool> Blocked { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Messages accepted per conversation id (new channel threads count under the channel id).</summary>
@@ -65,6 +65,12 @@ public sealed class FakeTeams : LoopbackServer
 
     /// <summary>Activities replaced in place (PUT), per conversation.</summary>
     public ConcurrentDictionary<string, int> Updates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Activities deleted (DELETE), per conversation.</summary>
+    public ConcurrentDictionary<string, int> Deletes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Activity ids that no longer exist: PUT and DELETE on them answer 404.</summary>
+    public ConcurrentDictionary<string, bool> Gone { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Keep <see cref="Calls"/> and <see cref="LastBody"/> (tests read them; the benchmark turns it off to measure the bot, not the fake).</summary>
     public bool Record { get; set; } = true;
@@ -202,6 +208,20 @@ public sealed class FakeTeams : LoopbackServer
                 LastBody[conversationId] = body;
             }
             await WriteJsonAsync(context, new JsonObject { ["id"] = NextId() });
+        }
+        else if (segments.Length >= 3 && segments[1] == "activities" && method is "PUT" or "DELETE" && Gone.ContainsKey(segments[2]))
+        {
+            await WriteAsync(context, 404, """{"error":{"code":"NotFound","message":"The activity was not found."}}""", null);
+        }
+        else if (segments.Length >= 3 && segments[1] == "activities" && method is "PUT" or "DELETE"
+                 && segments[0].StartsWith("a:", StringComparison.Ordinal) && Blocked.ContainsKey(segments[0][2..]))
+        {
+            await WriteAsync(context, 403, """{"error":{"code":"ConversationBlockedByUser","message":"User blocked the conversation with the bot."}}""", null);
+        }
+        else if (segments.Length >= 3 && segments[1] == "activities" && method == "DELETE")
+        {
+            Deletes.AddOrUpdate(segments[0], 1, (_, n) => n + 1);
+            context.Response.StatusCode = 200;
         }
         else if (segments.Length >= 3 && segments[1] == "activities" && method == "PUT")
         {

@@ -20,4 +20,8 @@ public enum CommandKind
     Export,
     Deliveries,
     DeliveriesRetry,
+    /// <summary><c>update &lt;message&gt; [department]</c>: replace the sent cards in place.</summary>
+    Update,
+    /// <summary><c>retract &lt;message&gt; [department]</c>: delete the sent cards.</summary>
+    Retract,
 }

@@ -23,6 +23,8 @@ public static class CommandParser
         ["feedback"] = "feedback",
         ["export"] = "export", ["exporteer"] = "export", ["exporteren"] = "export",
         ["deliveries"] = "deliveries", ["delivery"] = "deliveries", ["bezorgingen"] = "deliveries", ["afleveringen"] = "deliveries", ["leveringen"] = "deliveries",
+        ["update"] = "update", ["bijwerken"] = "update", ["werkbij"] = "update", ["corrigeer"] = "update",
+        ["retract"] = "retract", ["intrekken"] = "retract", ["trekin"] = "retract", ["terugtrekken"] = "retract",
     };
 
     private static readonly Dictionary<string, CommandKind> WaveActions = new(StringComparer.OrdinalIgnoreCase)
@@ -87,6 +89,8 @@ public static class CommandParser
                 ? Ok(CommandKind.Export, [kind])
                 : new ParseResult(null, CommandKind.Export),
             "deliveries" => ParseDeliveries(rest),
+            "update" => rest.Count is 1 or 2 ? Ok(CommandKind.Update, rest) : new ParseResult(null, CommandKind.Update),
+            "retract" => rest.Count is 1 or 2 ? Ok(CommandKind.Retract, rest) : new ParseResult(null, CommandKind.Retract),
             _ => throw new InvalidOperationException(verb),
         };
     }
@@ -111,6 +115,8 @@ public static class CommandParser
         CommandKind.Export => "export",
         CommandKind.Deliveries => "deliveries",
         CommandKind.DeliveriesRetry => "deliveries retry",
+        CommandKind.Update => "update",
+        CommandKind.Retract => "retract",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -10,5 +10,6 @@ namespace TeamsRolloutBot.Commands;
 [JsonSerializable(typeof(ConfirmationData))]
 [JsonSerializable(typeof(WaveButtonData))]
 [JsonSerializable(typeof(RetryData))]
+[JsonSerializable(typeof(CorrectionData))]
 [JsonSerializable(typeof(FileConsentValue))]
 internal sealed partial class CommandsJsonContext : JsonSerializerContext;

@@ -35,6 +35,7 @@ public static class CommandsServiceCollectionExtensions
         services.AddSingleton<SendCommands>();
         services.AddSingleton<FeedbackCommands>();
         services.AddSingleton<DeliveriesCommands>();
+        services.AddSingleton<CorrectionCommands>();
         services.AddSingleton<LeadCommands>();
         return services;
     }

@@ -26,6 +26,8 @@ internal sealed record WaveButtonData(string? WaveId);
 
 /// <summary>Data of the Retry button of a failures card: what the card listed and the id of the failures it offered to retry.</summary>
 internal sealed record RetryData(string? Scope, string? RetryId);
+/// <summary>The data of the buttons of the leads' "changed after send" card: the message and the notice.</summary>
+internal sealed record CorrectionData(string? MessageId, string? NoticeKey);
 
 /// <summary>
 /// The value of a <c>fileConsent/invoke</c>: <c>{ action: accept|decline, context: { kind }, uploadInfo: { ... } }</c>. Each

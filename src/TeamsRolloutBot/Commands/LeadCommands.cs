@@ -23,6 +23,7 @@ public sealed class LeadCommands(
     ExportService exports,
     DeliveriesCommands deliveries,
     ConfirmationFlow confirmation,
+    CorrectionCommands corrections,
     CommandTexts texts,
     ILogger<LeadCommands> logger)
 {
@@ -102,9 +103,36 @@ public sealed class LeadCommands(
                     return await audit.RefuseAsync(context, verb, cancellationToken);
                 }
                 return await confirmation.DecideAsync(context, id, verb == CommandCards.ConfirmVerb, (current, command, confirmationId, ct) =>
-                    command.Kind == CommandKind.Send
-                        ? sends.RunAsync(context, current, command, confirmationId, ct)
-                        : waves.RunAsync(context, current, command, confirmed: true, ct), cancellationToken);
+                    command.Kind switch
+                    {
+                        CommandKind.Send => sends.RunAsync(context, current, command, confirmationId, ct),
+                        CommandKind.Update or CommandKind.Retract => corrections.RunAsync(context, current, command, confirmationId, ct),
+                        _ => waves.RunAsync(context, current, command, confirmed: true, ct),
+                    }, cancellationToken);
+            }
+            case CorrectionCards.UpdateVerb or CorrectionCards.LeaveVerb:
+            {
+                // The buttons of the leads' "changed after send" card: data { messageId, noticeKey }.
+                var correction = InvokePayload.Read(data, CommandsJsonContext.Default.CorrectionData);
+                var messageId = correction?.MessageId ?? "";
+                if (!context.Lead.IsLead)
+                {
+                    return await audit.RefuseAsync(context, verb, cancellationToken);
+                }
+                if (messageId.Length == 0 || messageId.Contains(' ', StringComparison.Ordinal))
+                {
+                    return CommandReply.Message(texts.Get(context.Language, "invoke.unknown"));
+                }
+                if (verb == CorrectionCards.LeaveVerb)
+                {
+                    return await corrections.LeaveAsync(context, messageId, correction?.NoticeKey ?? "", cancellationToken);
+                }
+                if (await corrections.DecideUpdateAsync(context, messageId, correction?.NoticeKey ?? "", cancellationToken) is { } decided)
+                {
+                    return decided;
+                }
+                var update = "update " + messageId;
+                return await HandleAsync(context, CommandParser.Parse(update)!, update, cancellationToken);
             }
             case DeliveriesCommands.RetryVerb:
             {
@@ -199,6 +227,7 @@ public sealed class LeadCommands(
             CommandKind.Export => await exports.RequestAsync(context, current, command.Arg(0)!, cancellationToken),
             CommandKind.Deliveries => await deliveries.ListAsync(context, current, command.Arg(0)!, failedOnly: command.Arg(1) == "failed", cancellationToken),
             CommandKind.DeliveriesRetry => await deliveries.RetryAsync(context, current, command.Arg(0)!, retryId: null, fromCard: false, cancellationToken),
+            CommandKind.Update or CommandKind.Retract => await corrections.RunAsync(context, current, command, confirmationId: null, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
     }

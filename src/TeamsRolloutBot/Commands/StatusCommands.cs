@@ -11,7 +11,8 @@ public sealed class StatusCommands(
     IAuditLog audit,
     CommandTexts texts,
     IOptions<CommandsOptions> options,
-    [FromKeyedServices(CommandsClock.Key)] TimeProvider time)
+    [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
+    Storage.ISentCardStore? sentCards = null)
 {
     /// <summary>The lead's status card in Cards/Templates.</summary>
     public const string Template = "lead-status";
@@ -32,6 +33,7 @@ public sealed class StatusCommands(
         };
         var lines = new JsonArray();
         var actions = new JsonArray();
+        var corrections = await CorrectionsAsync(language, cancellationToken);
         if (waveId is not null)
         {
             if (PlanLookup.FindWave(plan, waveId) is not { } wave)
@@ -52,6 +54,10 @@ public sealed class StatusCommands(
             view["deliveries"] = status.Deliveries is { } d
                 ? texts.Format(language, status.State == WaveState.Cancelled ? "status.deliveries.cancelled" : "status.deliveries", d.Delivered, d.Failed, d.Pending, d.Skipped)
                 : texts.Get(language, "status.deliveries.unavailable");
+            if (corrections.TryGetValue(wave.Id, out var corrected))
+            {
+                view["deliveries"] = view["deliveries"]!.GetValue<string>() + " " + corrected;
+            }
             view["changed"] = status.ChangedAt is { } changed
                 ? texts.Format(language, "status.changed", Time(Local(plan, changed)), status.ChangedBy ?? "")
                 : "—";
@@ -81,7 +87,8 @@ public sealed class StatusCommands(
                 lines.Add(new JsonObject
                 {
                     ["line"] = texts.Format(language, "status.wave.line", wave.Name.Get(language, plan.DefaultLanguage), wave.Id,
-                        texts.Get(language, "state." + status.State), Date(status.StartDate), ahead),
+                        texts.Get(language, "state." + status.State), Date(status.StartDate), ahead)
+                        + (corrections.TryGetValue(wave.Id, out var corrected) ? " " + corrected : ""),
                     ["command"] = $"status {wave.Id}",
                 });
             }
@@ -100,6 +107,23 @@ public sealed class StatusCommands(
         // A button that runs a command as the clicking lead; "default" is how a button without a style looks.
         JsonObject Button(string key, string command, string style = "default") =>
             new() { ["title"] = texts.Get(language, key), ["command"] = command, ["style"] = style };
+    }
+
+    /// <summary>Per wave, what the leads' corrections did to the cards already sent (updated, retracted, …); waves without any are absent.</summary>
+    private async Task<Dictionary<string, string>> CorrectionsAsync(string language, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (sentCards is null)
+        {
+            return result;
+        }
+        foreach (var wave in (await sentCards.GetSentAsync(null, cancellationToken)).Where(c => c.State != Delivery.CorrectionOutcome.Sent).GroupBy(c => c.WaveId))
+        {
+            int Count(Delivery.CorrectionOutcome outcome) => wave.Count(c => c.State == outcome);
+            result[wave.Key] = texts.Format(language, "correct.statusLine", Count(Delivery.CorrectionOutcome.Updated), Count(Delivery.CorrectionOutcome.Retracted),
+                Count(Delivery.CorrectionOutcome.Gone), Count(Delivery.CorrectionOutcome.Blocked), Count(Delivery.CorrectionOutcome.Failed));
+        }
+        return result;
     }
 
     /// <summary>The banner text of a status card (the result of a wave action).</summary>

@@ -12,7 +12,7 @@ namespace TeamsRolloutBot.Delivery;
 /// the app through Graph when the user lacks it), or an e-mail through Graph, paced to Teams' limits. Every attempt
 /// ends in one <see cref="DeliveryStep"/>; nothing is dropped silently.
 /// </summary>
-public sealed class DeliverySender(
+public sealed partial class DeliverySender(
     IDeliveryStore store,
     ConnectorClient connector,
     GraphGateway graph,
@@ -22,7 +22,9 @@ public sealed class DeliverySender(
     IOptions<DeliveryOptions> options,
     IOptions<BotOptions> bot,
     TimeProvider time,
-    ThreadRootRecorder? threads = null)
+    ThreadRootRecorder? threads = null,
+    ISentCardStore? sentCards = null,
+    ILogger<DeliverySender>? logger = null)
 {
     private readonly ConcurrentDictionary<string, PlannedSend?> _sends = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _frozen = new(StringComparer.Ordinal);
@@ -83,9 +85,11 @@ public sealed class DeliverySender(
         var tenantId = reference?.Reference.TenantId ?? bot.Value.MicrosoftAppTenantId ?? "";
         await tenant.WaitAsync(stop);
         await conversations.WaitAsync(channelId, stop);
-        var result = await connector.CreateChannelThreadAsync(serviceUrl, channelId, tenantId, content.RenderTeams(send, leased.Job.Language, frozen), CancellationToken.None);
+        var activity = content.RenderTeams(send, leased.Job.Language, frozen);
+        var result = await connector.CreateChannelThreadAsync(serviceUrl, channelId, tenantId, activity, CancellationToken.None);
         if (result.IsSuccess)
         {
+            await RecordSentAsync(leased, send, serviceUrl, result.Value?.Id, result.Value?.ActivityId ?? ThreadReplyHandler.RootOf(result.Value?.Id), activity);
             if (threads is not null)
             {
                 // Post-enrollment posts (and collectReplies messages) are tracked: their thread replies are feedback.
@@ -132,9 +136,11 @@ public sealed class DeliverySender(
         }
 
         await tenant.WaitAsync(stop);
-        var result = await connector.SendToConversationAsync(reference.ServiceUrl, reference.ConversationId, content.RenderTeams(send, leased.Job.Language, frozen), CancellationToken.None);
+        var card = content.RenderTeams(send, leased.Job.Language, frozen);
+        var result = await connector.SendToConversationAsync(reference.ServiceUrl, reference.ConversationId, card, CancellationToken.None);
         if (result.IsSuccess)
         {
+            await RecordSentAsync(leased, send, reference.ServiceUrl, reference.ConversationId, result.Value?.Id, card);
             return new DeliveryStep(new DeliveryResult(DeliveryOutcome.Delivered, null, (int?)result.StatusCode, reference.ConversationId, result.Value?.Id));
         }
         if (result.Outcome == ConnectorOutcome.RecipientGone && stored is { Installed: true } && leased.Attempts + 1 < _options.MaxAttempts)
@@ -146,6 +152,34 @@ public sealed class DeliverySender(
         }
         return FromConnector(leased, result.Outcome, result.StatusCode, result.ErrorCode, result.RetryAfter);
     }
+
+    /// <summary>
+    /// Keeps where the card went and its fingerprint, so a lead can update or retract it later. A failure here is logged,
+    /// never turned into a failed send: the card is in Teams and must not be sent twice.
+    /// </summary>
+    private async Task RecordSentAsync(LeasedJob leased, PlannedSend send, string serviceUrl, string? conversationId, string? activityId, Protocol.Activity activity)
+    {
+        if (sentCards is null || string.IsNullOrEmpty(conversationId) || string.IsNullOrEmpty(activityId))
+        {
+            return;
+        }
+        var job = leased.Job;
+        try
+        {
+            await sentCards.RecordSentAsync(new SentCard(job.Key, job.SendKey, job.WaveId, job.MessageId, job.DepartmentId, job.Kind, job.Target,
+                job.Language, serviceUrl, conversationId, activityId, CardFingerprint.Of(activity), time.GetUtcNow()), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (logger is not null)
+            {
+                LogSentCardNotRecorded(logger, ex, job.Key);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 6180, Level = LogLevel.Warning, Message = "Job {Job} was delivered but its sent card could not be recorded; it cannot be updated or retracted.")]
+    private static partial void LogSentCardNotRecorded(ILogger logger, Exception ex, string job);
 
     private async Task<DeliveryStep> InstallAsync(LeasedJob leased, string why, CancellationToken stop)
     {

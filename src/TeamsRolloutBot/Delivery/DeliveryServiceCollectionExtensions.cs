@@ -47,6 +47,10 @@ public static class DeliveryServiceCollectionExtensions
         // Sends a plan edit removed are cancelled on every reload, with or without Delivery:Enabled (nothing queued may go out later).
         services.AddSingleton<RemovedSendCanceller>();
         services.AddHostedService(sp => sp.GetRequiredService<RemovedSendCanceller>());
+        // Corrections of sent cards (lead commands update / retract) run whether or not the scheduler does.
+        services.AddSingleton<SentCardCheck>();
+        services.AddSingleton<CorrectionRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorrectionRunner>());
         // Survey response rates count the people the survey was delivered to (Feedback reads this).
         services.AddSingleton<Feedback.ISurveyAudience, DeliveredSurveyAudience>();
         if (configuration.GetValue("Delivery:Enabled", true))

@@ -37,6 +37,8 @@ public static class ProtocolServiceCollectionExtensions
         services.AddSingleton<RolloutBot>();
         services.AddHostedService<PlanReloadNotifier>();
         services.AddHostedService<PlanVersionNotifier>();
+        services.AddSingleton<CorrectionNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorrectionNotifier>());
         return services;
     }
 }

@@ -104,6 +104,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<AzureTableThreadReplyStore>());
         services.AddSingleton(sp => new AzureTableReplyOutbox(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
         services.AddSingleton<IReplyOutbox>(sp => sp.GetRequiredService<AzureTableReplyOutbox>());
+        services.AddSingleton(sp => new AzureTableSentCardStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
+        services.AddSingleton<ISentCardStore>(sp => sp.GetRequiredService<AzureTableSentCardStore>());
         services.AddHostedService<AzureStateTablesInitializer>();
         return services;
     }

@@ -288,6 +288,37 @@ public static class Migrations
         new(100, "delivery: the content a planned send started with", """
             ALTER TABLE planned_sends ADD COLUMN content TEXT;
             """),
+        // Issue 18.2 (corrections after sending): every card put in Teams, where it is and its fingerprint, and the notices
+        // of messages changed after sending (told once; the lead's decision kept).
+        new(101, "delivery: sent cards with their fingerprints and corrections; notices of messages changed after sending", """
+            CREATE TABLE sent_cards (
+                job_key TEXT NOT NULL PRIMARY KEY,
+                send_key TEXT NOT NULL,
+                wave_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                department_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                target TEXT NOT NULL,
+                language TEXT,
+                service_url TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                sent_at TEXT NOT NULL,
+                state TEXT NOT NULL,
+                detail TEXT,
+                corrected_at TEXT
+            );
+            CREATE INDEX ix_sent_cards_message ON sent_cards (message_id COLLATE NOCASE);
+            CREATE TABLE correction_notices (
+                notice_key TEXT NOT NULL PRIMARY KEY,
+                message_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                decision TEXT,
+                decided_by TEXT,
+                decided_at TEXT
+            );
+            """),
         // Issue 18 (several instances run one plan): the valid plan texts, numbered; the newest runs after a restart
         // whose plan file is invalid. The version is the primary key, so two writers never both become version N.
         new(102, "plan: published valid plan versions (text, hash, when, by which instance)", """

@@ -27,6 +27,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<SqliteThreadReplyStore>();
         services.AddSingleton<IThreadReplyStore>(sp => sp.GetRequiredService<SqliteThreadReplyStore>());
         services.AddSingleton<IReplyOutbox, SqliteReplyOutbox>();
+        services.AddSingleton<ISentCardStore, SqliteSentCardStore>();
         services.AddSingleton<ILeadership, SingleInstanceLeadership>();
         services.AddSingleton<IWaveLocks, LocalWaveLocks>();
         return services;
