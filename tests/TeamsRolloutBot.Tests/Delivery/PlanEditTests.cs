@@ -245,7 +245,12 @@ public sealed class PlanEditTests
         Assert.All(Hr, u => Assert.Equal(1, bot.Teams.MessagesTo(u)));
         Assert.All(Hr, u => Assert.Contains("Coming soon v1", CardTo(bot, u), StringComparison.Ordinal));
         Assert.All(Hr, u => Assert.DoesNotContain("Coming soon v2", CardTo(bot, u), StringComparison.Ordinal));
-        Assert.Equal(0, bot.Teams.Messages.GetValueOrDefault(EnglishLeadChat));
+        // Nothing was removed, so no removal notice; the lead hears once that sent cards now differ from the plan
+        // (docs/plan-format.md, "Correcting sent cards"), and may update them.
+        await WaitForLeadMessagesAsync(bot, EnglishLeadChat, 1);
+        Assert.Equal(1, bot.Teams.Messages[EnglishLeadChat]);
+        Assert.Contains("Sent cards differ from the plan", bot.Teams.LastBody[EnglishLeadChat], StringComparison.Ordinal);
+        Assert.DoesNotContain("removed from the plan", bot.Teams.LastBody[EnglishLeadChat], StringComparison.Ordinal);
     }
 
     [Fact]
