@@ -284,6 +284,22 @@ public static class Migrations
                 SELECT reply_id, 'thread-reply:' || reply_id, updated_at, updated_at FROM thread_replies WHERE deleted_at IS NULL;
             UPDATE feedback_sync SET synced_version = 0 WHERE item_id IS NOT NULL;
             """),
+        // Issue 18.7 (approval when a plan asks for it): one row per wave whose first send waits for a lead's approval.
+        new(104, "lead commands: approvals of a wave's first send", """
+            CREATE TABLE wave_approvals (
+                wave_id TEXT NOT NULL PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                state TEXT NOT NULL,
+                cards_sent_at TEXT,
+                cards TEXT,
+                decided_by TEXT,
+                decided_by_name TEXT,
+                decided_at TEXT,
+                reminded_at TEXT,
+                reminders INTEGER NOT NULL DEFAULT 0,
+                version INTEGER NOT NULL
+            );
+            """),
             // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
         new(120, "conversations: replies that failed inside the inbound request, retried durably", """
             CREATE TABLE reply_outbox (
