@@ -18,4 +18,5 @@ public enum CommandKind
     Feedback,
     FeedbackSetupList,
     Export,
+    Approve,
 }

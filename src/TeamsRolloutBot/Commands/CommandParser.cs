@@ -22,6 +22,7 @@ public static class CommandParser
         ["status"] = "status",
         ["feedback"] = "feedback",
         ["export"] = "export", ["exporteer"] = "export", ["exporteren"] = "export",
+        ["approve"] = "approve", ["goedkeuren"] = "approve", ["keur"] = "approve",
     };
 
     private static readonly Dictionary<string, CommandKind> WaveActions = new(StringComparer.OrdinalIgnoreCase)
@@ -83,6 +84,8 @@ public static class CommandParser
             "export" => rest.Count > 0 && ExportKinds.TryGetValue(rest[0], out var kind)
                 ? Ok(CommandKind.Export, [kind])
                 : new ParseResult(null, CommandKind.Export),
+            // "keur pilot goed" is how Dutch says it too.
+            "approve" => rest.Count > 0 ? Ok(CommandKind.Approve, rest.Take(1)) : new ParseResult(null, CommandKind.Approve),
             _ => throw new InvalidOperationException(verb),
         };
     }
@@ -105,6 +108,7 @@ public static class CommandParser
         CommandKind.Feedback => "feedback",
         CommandKind.FeedbackSetupList => "feedback setup-list",
         CommandKind.Export => "export",
+        CommandKind.Approve => "approve",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

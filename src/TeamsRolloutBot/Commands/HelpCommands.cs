@@ -23,7 +23,7 @@ public sealed class HelpCommands(PlanProvider plans, CommandTexts texts)
         {
             parameters["leadCommands"] = new JsonArray(
                 Command("plan"), Command("reload"), Command("schedule"), Command("wavestart"), Command("wavecontrol"),
-                Command("send"), Command("feedback"), Command("setuplist"), Command("export"));
+                Command("send"), Command("approve"), Command("feedback"), Command("setuplist"), Command("export"));
         }
         var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = CardStrings.Text(language, "common.defaultRollout") }) with { Parameters = parameters };
         var card = CardRenderer.Render(CardTemplateIds.Help, data.ToJson(), language);

@@ -22,6 +22,7 @@ public sealed class LeadCommands(
     FeedbackCommands feedback,
     ExportService exports,
     ConfirmationFlow confirmation,
+    WaveApprovals approvals,
     CommandTexts texts,
     ILogger<LeadCommands> logger)
 {
@@ -105,6 +106,20 @@ public sealed class LeadCommands(
                         ? sends.RunAsync(context, current, command, confirmationId, ct)
                         : waves.RunAsync(context, current, command, confirmed: true, ct), cancellationToken);
             }
+            case WaveApprovals.ApproveVerb or WaveApprovals.HoldVerb:
+            {
+                // The approval card's buttons (Cards template lead-approval): data { waveId }.
+                var wave = InvokePayload.Read(data, CommandsJsonContext.Default.WaveButtonData)?.WaveId ?? "";
+                if (!context.Lead.IsLead)
+                {
+                    return await audit.RefuseAsync(context, (verb == WaveApprovals.ApproveVerb ? "approve " : "hold ") + wave, cancellationToken);
+                }
+                if (plans.Current is not { } current)
+                {
+                    return CommandReply.Message(texts.Get(context.Language, "noplan"));
+                }
+                return await approvals.DecideAsync(context, current, wave, verb == WaveApprovals.ApproveVerb, fromCard: true, cancellationToken);
+            }
             case "status.refresh" or "status.failures" or "status.pause" or "status.resume":
             {
                 // The buttons of the delivery progress card (Cards template "status"): data { waveId }.
@@ -176,6 +191,7 @@ public sealed class LeadCommands(
             CommandKind.Feedback => await feedback.SummaryAsync(context, current, command.Arg(0), cancellationToken),
             CommandKind.FeedbackSetupList => await feedback.SetupListAsync(context, command, cancellationToken),
             CommandKind.Export => await exports.RequestAsync(context, current, command.Arg(0)!, cancellationToken),
+            CommandKind.Approve => await approvals.DecideAsync(context, current, command.Arg(0)!, approve: true, fromCard: false, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
     }

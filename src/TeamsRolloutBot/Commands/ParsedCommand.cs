@@ -16,5 +16,5 @@ public sealed record ParsedCommand(CommandKind Kind, IReadOnlyList<string> Args)
 
     /// <summary>Commands that change state (and are written to the audit log).</summary>
     public bool ChangesState => Kind is CommandKind.PlanReload or CommandKind.WaveStart or CommandKind.WavePause
-        or CommandKind.WaveResume or CommandKind.WaveCancel or CommandKind.Send or CommandKind.Export or CommandKind.FeedbackSetupList;
+        or CommandKind.WaveResume or CommandKind.WaveCancel or CommandKind.Send or CommandKind.Export or CommandKind.FeedbackSetupList or CommandKind.Approve;
 }
