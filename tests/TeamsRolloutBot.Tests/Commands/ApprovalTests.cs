@@ -96,10 +96,10 @@ public sealed class ApprovalTests
             return await task;
         }
 
-        public Task PassAsync() => TickingAsync(() => Bot.Services.GetRequiredService<DeliveryScheduler>().RunOnceAsync(Ct));
+        public Task<DateTimeOffset?> PassAsync() => TickingAsync(() => Bot.Services.GetRequiredService<DeliveryScheduler>().RunOnceAsync(Ct));
 
         /// <summary>A scheduler pass, then the dispatcher until the outbox is empty, on the ticking clock.</summary>
-        public Task DeliverAsync() => TickingAsync(async () =>
+        public Task<int> DeliverAsync() => TickingAsync(async () =>
         {
             await Bot.DeliverAsync(TimeSpan.FromSeconds(20));
             return 0;
