@@ -146,10 +146,10 @@ public sealed class ApprovalTests
             return await PostAsync(activity);
         }
 
-        /// <summary>What the bot posted to the lead's 1:1 chat after call <paramref name="before"/>.</summary>
+        /// <summary>What the bot posted on its own (not as a reply) to the lead's 1:1 chat after call <paramref name="before"/>.</summary>
         public List<ConnectorCall> ToLead(int before) =>
             [.. Bot.CallsSince(before).Where(c => c.Method == "POST" && c.Path.Contains(Lead, StringComparison.Ordinal)
-                && !c.Path.Contains("personal-", StringComparison.Ordinal) && c.Path.EndsWith("/activities", StringComparison.Ordinal))];
+                && c.Path.EndsWith("/activities", StringComparison.Ordinal))];
 
         public async Task<int> AuditCountAsync(string command, string result) =>
             (await Audit.LatestAsync(200, Ct)).Count(e => e.Command == command && e.Result == result);
@@ -280,6 +280,24 @@ public sealed class ApprovalTests
         await restarted.DeliverAsync();
         Assert.All(Members, m => Assert.Equal(1, restarted.Bot.Teams.MessagesTo(m)));
         Assert.Empty(restarted.ToLead(before));
+    }
+
+    [Fact]
+    public async Task An_edit_of_the_first_message_before_it_is_sent_makes_the_approval_lapse_and_sends_a_new_card()
+    {
+        await using var h = await StartAsync();
+        Assert.Contains("is approved", (await h.AskAsync("approve pilot")).Text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(h.Bot.PlanPath!, (await File.ReadAllTextAsync(h.Bot.PlanPath!, Ct)).Replace("platforms: [windows, ios]", "platforms: [windows]", StringComparison.Ordinal), Ct);
+        Assert.Contains("loaded", (await h.AskAsync("plan reload")).Text, StringComparison.Ordinal);
+
+        var before = h.Bot.Teams.Calls.Count;
+        h.Clock.SetUtcNow(h.Due - TimeSpan.FromHours(1));
+        await h.PassAsync();
+        Assert.Contains("Approval needed: wave Pilot wave", new Reply(Assert.Single(h.ToLead(before))).Text, StringComparison.Ordinal);
+        Assert.Equal(1, await h.AuditCountAsync("approval pilot", AuditResults.ApprovalReset));
+        h.Clock.SetUtcNow(h.Due + TimeSpan.FromMinutes(1));
+        await h.PassAsync();
+        Assert.Equal(PlannedSendState.Pending, (await h.Bot.Services.GetRequiredService<IDeliveryStore>().FindSendAsync("pilot/enroll/small/members", Ct))!.State);
     }
 
     [Fact]
