@@ -9,4 +9,9 @@ public static class AuditResults
     public const string AwaitingConfirmation = "awaiting confirmation";
     public const string Confirmed = "confirmed";
     public const string Declined = "declined";
+    public const string Approved = "approved";
+    public const string Held = "held";
+    public const string ApprovalCardSent = "approval card sent";
+    public const string ApprovalReminderSent = "approval reminder sent";
+    public const string ApprovalReset = "approval reset";
 }

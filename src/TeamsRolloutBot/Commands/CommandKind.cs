@@ -24,4 +24,5 @@ public enum CommandKind
     Update,
     /// <summary><c>retract &lt;message&gt; [department]</c>: delete the sent cards.</summary>
     Retract,
+    Approve,
 }

@@ -25,6 +25,7 @@ public static class CommandParser
         ["deliveries"] = "deliveries", ["delivery"] = "deliveries", ["bezorgingen"] = "deliveries", ["afleveringen"] = "deliveries", ["leveringen"] = "deliveries",
         ["update"] = "update", ["bijwerken"] = "update", ["werkbij"] = "update", ["corrigeer"] = "update",
         ["retract"] = "retract", ["intrekken"] = "retract", ["trekin"] = "retract", ["terugtrekken"] = "retract",
+        ["approve"] = "approve", ["goedkeuren"] = "approve", ["keur"] = "approve",
     };
 
     private static readonly Dictionary<string, CommandKind> WaveActions = new(StringComparer.OrdinalIgnoreCase)
@@ -91,6 +92,8 @@ public static class CommandParser
             "deliveries" => ParseDeliveries(rest),
             "update" => rest.Count is 1 or 2 ? Ok(CommandKind.Update, rest) : new ParseResult(null, CommandKind.Update),
             "retract" => rest.Count is 1 or 2 ? Ok(CommandKind.Retract, rest) : new ParseResult(null, CommandKind.Retract),
+            // "keur pilot goed" is how Dutch says it too.
+            "approve" => rest.Count > 0 ? Ok(CommandKind.Approve, rest.Take(1)) : new ParseResult(null, CommandKind.Approve),
             _ => throw new InvalidOperationException(verb),
         };
     }
@@ -117,6 +120,7 @@ public static class CommandParser
         CommandKind.DeliveriesRetry => "deliveries retry",
         CommandKind.Update => "update",
         CommandKind.Retract => "retract",
+        CommandKind.Approve => "approve",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -28,6 +28,7 @@ public static class CommandsServiceCollectionExtensions
         // The router and the handlers of each command family.
         services.AddSingleton<CommandAudit>();
         services.AddSingleton<ConfirmationFlow>();
+        services.AddSingleton<WaveApprovals>();
         services.AddSingleton<HelpCommands>();
         services.AddSingleton<PlanCommands>();
         services.AddSingleton<StatusCommands>();

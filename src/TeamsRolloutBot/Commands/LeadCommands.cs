@@ -24,6 +24,7 @@ public sealed class LeadCommands(
     DeliveriesCommands deliveries,
     ConfirmationFlow confirmation,
     CorrectionCommands corrections,
+    WaveApprovals approvals,
     CommandTexts texts,
     ILogger<LeadCommands> logger)
 {
@@ -152,6 +153,20 @@ public sealed class LeadCommands(
                 }
                 return await deliveries.RetryAsync(context, current, scope, retryId, fromCard: true, cancellationToken);
             }
+            case WaveApprovals.ApproveVerb or WaveApprovals.HoldVerb:
+            {
+                // The approval card's buttons (Cards template lead-approval): data { waveId }.
+                var wave = InvokePayload.Read(data, CommandsJsonContext.Default.WaveButtonData)?.WaveId ?? "";
+                if (!context.Lead.IsLead)
+                {
+                    return await audit.RefuseAsync(context, (verb == WaveApprovals.ApproveVerb ? "approve " : "hold ") + wave, cancellationToken);
+                }
+                if (plans.Current is not { } current)
+                {
+                    return CommandReply.Message(texts.Get(context.Language, "noplan"));
+                }
+                return await approvals.DecideAsync(context, current, wave, verb == WaveApprovals.ApproveVerb, fromCard: true, cancellationToken);
+            }
             case "status.refresh" or "status.failures" or "status.pause" or "status.resume":
             {
                 // The buttons of the delivery progress card (Cards template "status"): data { waveId }.
@@ -228,6 +243,7 @@ public sealed class LeadCommands(
             CommandKind.Deliveries => await deliveries.ListAsync(context, current, command.Arg(0)!, failedOnly: command.Arg(1) == "failed", cancellationToken),
             CommandKind.DeliveriesRetry => await deliveries.RetryAsync(context, current, command.Arg(0)!, retryId: null, fromCard: false, cancellationToken),
             CommandKind.Update or CommandKind.Retract => await corrections.RunAsync(context, current, command, confirmationId: null, cancellationToken),
+            CommandKind.Approve => await approvals.DecideAsync(context, current, command.Arg(0)!, approve: true, fromCard: false, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
     }

@@ -117,7 +117,9 @@ public sealed partial class DeliveryPlanSource(
         var departments = plan.Departments.ToDictionary(d => d.Id, d => new DepartmentTarget(
             d.Id, d.Name.Get(plan.DefaultLanguage, plan.DefaultLanguage), d.TeamId, d.ChannelId, d.Members?.GroupId, d.Members?.Users ?? [], d.Language),
             StringComparer.Ordinal);
-        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage, plan.Leads.GroupId, plan.Languages);
+        var approvals = plan.Waves.Where(w => w.ApprovalRequired).ToDictionary(w => w.Id, w => w.ApprovalAhead, StringComparer.Ordinal);
+        return new DeliveryPlan(plan.Name, sends, departments, plan.Leads.Users, plan.DefaultLanguage, plan.Leads.GroupId, plan.Languages,
+            approvals.Count > 0 ? approvals : null);
     }
 
     /// <summary>anchor + (due − first) / scale.</summary>

@@ -27,7 +27,8 @@ public sealed partial class DeliveryScheduler(
     ILogger<DeliveryScheduler> logger,
     ILeadership leadership,
     IWaveLocks waveLocks,
-    RemovedSendCanceller removed) : BackgroundService
+    RemovedSendCanceller removed,
+    Commands.WaveApprovals approvals) : BackgroundService
 {
     private const int BatchSize = 1000;
     private readonly DeliveryOptions _options = options.Value;
@@ -82,6 +83,8 @@ public sealed partial class DeliveryScheduler(
         await store.RegisterSendsAsync([.. plan.Sends.Where(s => !content.IsRemoved(s.Key))], cancellationToken);
         var inPlan = plan.Sends.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var now = time.GetUtcNow();
+        // approval: required (Commands/WaveApprovals): cards ahead, reminders, and the waves whose sends wait.
+        var verdicts = await approvals.PassAsync(plan, now, cancellationToken);
         foreach (var record in await store.GetDueSendsAsync(now, cancellationToken))
         {
             var send = record.Send;
@@ -89,7 +92,14 @@ public sealed partial class DeliveryScheduler(
             {
                 continue;
             }
-            var late = now - send.DueUtc;
+            var sendNow = send.Key.Contains("/now-", StringComparison.Ordinal);
+            if (!sendNow && verdicts.Waiting.Contains(send.WaveId))
+            {
+                // Not approved yet: it stays pending (never missed for waiting) and goes out, late, once approved.
+                continue;
+            }
+            // A send held for approval is late from the approval on, not from its planned time.
+            var late = now - (!sendNow && verdicts.ApprovedAt.TryGetValue(send.WaveId, out var approvedAt) && approvedAt > send.DueUtc ? approvedAt : send.DueUtc);
             if (late > _options.GraceWindow)
             {
                 await store.MarkSendAsync(send.Key, PlannedSendState.Missed, 0,

@@ -12,8 +12,11 @@ public static class PlanLoader
 {
     public const int DefaultWaveDurationDays = 28;
 
+    /// <summary>How long before a wave's first send the approval card goes out when the plan does not say (<c>approvalAhead:</c>).</summary>
+    public static readonly TimeSpan DefaultApprovalAhead = TimeSpan.FromHours(24);
+
     private static readonly string[] TopLevelKeys =
-        ["rollout", "timeZone", "defaultLanguage", "languages", "businessHours", "weekendSends", "holidays", "leads", "contact", "departments", "waves", "messages"];
+        ["rollout", "timeZone", "defaultLanguage", "languages", "businessHours", "weekendSends", "holidays", "leads", "contact", "departments", "waves", "messages", "approval", "approvalAhead"];
 
     public static PlanLoadResult LoadFile(string path, IMessageTemplateRules templates)
     {
@@ -63,6 +66,7 @@ public static class PlanLoader
         var holidays = settings.ReadHolidays(root);
         var leads = new LeadRules(r).ReadLeads(root);
         var contact = settings.ReadContact(root);
+        var (planApproval, planAhead) = new ApprovalRules(r).Read(root);
         var departments = r.ReadList(root, "departments", departmentRules.ReadDepartment);
         var shared = root.Has("messages") ? r.ReadList(root, "messages", messageRules.ReadMessage) : [];
         var waves = r.ReadList(root, "waves", (item, path) => waveRules.ReadWave(item, path, departments));
@@ -70,7 +74,12 @@ public static class PlanLoader
         checks.CheckDuplicates(departments, d => d.Id, d => d.Location, "departments", "department");
         checks.CheckDuplicates(waves, w => w.Id, w => w.Location, "waves", "wave");
         checks.CheckDuplicates(shared, m => m.Id, m => m.Location, "messages", "message");
-        waves = waves.Select(w => w with { EffectiveMessages = w.OwnMessages ?? shared }).ToList();
+        waves = waves.Select(w => w with
+        {
+            EffectiveMessages = w.OwnMessages ?? shared,
+            ApprovalRequired = w.OwnApproval ?? planApproval ?? false,
+            ApprovalAhead = w.OwnApprovalAhead ?? planAhead ?? DefaultApprovalAhead,
+        }).ToList();
         foreach (var wave in waves)
         {
             if (wave.OwnMessages is { } own)

@@ -6,7 +6,7 @@ namespace TeamsRolloutBot.Plan.Rules;
 /// <summary>One entry of <c>waves:</c>: id, name, departments, start, duration and the wave's own messages.</summary>
 internal sealed class WaveRules(PlanNodeReader r, MessageRules messages)
 {
-    private static readonly string[] WaveKeys = ["id", "name", "departments", "start", "duration", "messages"];
+    private static readonly string[] WaveKeys = ["id", "name", "departments", "start", "duration", "messages", "approval", "approvalAhead"];
 
     public Wave? ReadWave(YamlNode node, string path, List<Department> departments)
     {
@@ -81,8 +81,9 @@ internal sealed class WaveRules(PlanNodeReader r, MessageRules messages)
             own = r.ReadList(fields, "messages", messages.ReadMessage);
         }
 
+        var (approval, ahead) = new ApprovalRules(r).Read(fields);
         return id is null || start is null
             ? null
-            : new Wave(id, name ?? r.Same(id), all, ids, start.Value, duration, own, Loc(node));
+            : new Wave(id, name ?? r.Same(id), all, ids, start.Value, duration, own, Loc(node)) { OwnApproval = approval, OwnApprovalAhead = ahead };
     }
 }

@@ -88,6 +88,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IWaveStateStore>(sp => sp.GetRequiredService<AzureTableWaveStateStore>());
         services.AddSingleton(sp => new AzureTableConfirmationStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), CommandsTime(sp)));
         services.AddSingleton<IConfirmationStore>(sp => sp.GetRequiredService<AzureTableConfirmationStore>());
+        services.AddSingleton(sp => new AzureTableApprovalStore(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
+        services.AddSingleton<IApprovalStore>(sp => sp.GetRequiredService<AzureTableApprovalStore>());
         services.AddSingleton(sp => new AzureTableAuditLog(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), CommandsTime(sp)));
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AzureTableAuditLog>());
         services.AddSingleton(sp => new AzureTableInboundActivityLog(sp.GetRequiredService<TableServiceClient>(), Prefix(sp), sp.GetRequiredService<TimeProvider>()));

@@ -8,7 +8,7 @@ public sealed class AzureStorageTables(TableServiceClient service, string tableP
     /// <summary>The table names without prefix.</summary>
     public static readonly IReadOnlyList<string> Suffixes =
         ["Sends", "Jobs", "Cards", "Settings", "Conversations", "Waves", "Confirmations", "Audit", "Inbound", "PlanVersions",
-            "Feedback", "FeedbackCards", "FeedbackNotices", "ThreadReplies", "Instances", "Replies", "SentCards"];
+            "Feedback", "FeedbackCards", "FeedbackNotices", "ThreadReplies", "Instances", "Replies", "SentCards", "Approvals"];
 
     /// <summary>The full table names.</summary>
     public IReadOnlyList<string> Names { get; } = [.. Suffixes.Select(s => tablePrefix + s)];

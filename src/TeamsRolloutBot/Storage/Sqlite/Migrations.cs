@@ -332,6 +332,22 @@ public static class Migrations
             );
             CREATE INDEX ix_published_plans_hash ON published_plans (hash, version);
             """),
+        // Issue 18.7 (approval when a plan asks for it): one row per wave whose first send waits for a lead's approval.
+        new(104, "lead commands: approvals of a wave's first send", """
+            CREATE TABLE wave_approvals (
+                wave_id TEXT NOT NULL PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                state TEXT NOT NULL,
+                cards_sent_at TEXT,
+                cards TEXT,
+                decided_by TEXT,
+                decided_by_name TEXT,
+                decided_at TEXT,
+                reminded_at TEXT,
+                reminders INTEGER NOT NULL DEFAULT 0,
+                version INTEGER NOT NULL
+            );
+            """),
             // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
         new(120, "conversations: replies that failed inside the inbound request, retried durably", """
             CREATE TABLE reply_outbox (

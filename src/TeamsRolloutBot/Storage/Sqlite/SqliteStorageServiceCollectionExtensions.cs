@@ -21,6 +21,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         services.AddSingleton<IWaveStateStore, SqliteWaveStateStore>();
         services.AddSingleton<IConfirmationStore, SqliteConfirmationStore>();
+        services.AddSingleton<IApprovalStore, SqliteApprovalStore>();
         services.AddSingleton<IAuditLog, SqliteAuditLog>();
         services.AddSingleton<SqliteFeedbackStore>();
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<SqliteFeedbackStore>());
