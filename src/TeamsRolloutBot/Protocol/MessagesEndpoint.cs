@@ -78,7 +78,8 @@ public static class MessagesEndpoint
         // Invokes are not deduplicated here: the caller waits for their body, and their handlers are idempotent
         // (a survey answer, a confirmation flip), so a repeated invoke gets the same card instead of an empty answer.
         // Edits and deletions carry the id of the message they change (every edit the same id): their handler is idempotent.
-        var dedupe = activity.Id is { Length: > 0 } id && activity.Type is not (ActivityTypes.Invoke or "messageUpdate" or "messageDelete")
+        // A typing indicator changes nothing, so a redelivered one needs no claim (and costs the store no write).
+        var dedupe = activity.Id is { Length: > 0 } id && activity.Type is not (ActivityTypes.Invoke or ActivityTypes.Typing or "messageUpdate" or "messageDelete")
             ? (activity.ChannelId!, activity.Conversation!.Id!, id)
             : default;
         if (dedupe != default && !await inbound.TryClaimAsync(dedupe.Item1, dedupe.Item2, dedupe.Item3, cancellationToken))

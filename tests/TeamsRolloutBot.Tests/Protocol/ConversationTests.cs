@@ -88,6 +88,22 @@ public sealed class ConversationTests(BotFixture fixture) : IClassFixture<BotFix
     }
 
     [Fact]
+    public async Task A_typing_indicator_is_answered_without_a_reply_and_without_claiming_its_id()
+    {
+        var before = Bot.Teams.Calls.Count;
+        var typing = TestActivities.PersonalMessage(Bot.Teams.ServiceUrl, "");
+        typing["type"] = "typing";
+        typing.Remove("text");
+        var id = (string)typing["id"]!;
+        Assert.Equal(HttpStatusCode.OK, (await Bot.PostAsync(typing)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Bot.PostAsync(typing)).StatusCode);
+        Assert.Empty(Bot.CallsSince(before));
+        // Nothing to deduplicate: the id was never claimed in the inbound activity log.
+        var log = Bot.Services.GetRequiredService<IInboundActivityLog>();
+        Assert.True(await log.TryClaimAsync("msteams", "a:personal-1", id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Installing_in_a_team_stores_the_reference_and_welcomes_once()
     {
         var before = Bot.Teams.Calls.Count;
