@@ -131,6 +131,14 @@ public sealed class ApprovalTests
             return new Reply(Assert.Single(Bot.CallsSince(before)));
         }
 
+        /// <summary>Says <paramref name="text"/> and returns the bot's reply, the last of its posts (a decision also updates the approval cards).</summary>
+        public async Task<Reply> AskLastAsync(string text, string user = Lead, string locale = "en-US")
+        {
+            var before = Bot.Teams.Calls.Count;
+            Assert.Equal(200, (await PostAsync(Personal(text, user, locale))).Status);
+            return new Reply(Bot.CallsSince(before).Last(c => c.Method == "POST"));
+        }
+
         public async Task<TestResponse> ClickAsync(string verb, string waveId, string user = Lead)
         {
             var activity = Personal("", user);
@@ -340,7 +348,7 @@ public sealed class ApprovalTests
         Assert.Equal(1, await h.AuditCountAsync("hold pilot", AuditResults.Refused));
 
         // A lead holds by command, as the Hold button does: audited, status shows who and when, nothing is sent at the due time.
-        Assert.Contains("Wave **Pilot wave** is on hold", (await h.AskAsync("hold pilot")).Text, StringComparison.Ordinal);
+        Assert.Contains("Wave **Pilot wave** is on hold", (await h.AskLastAsync("hold pilot")).Text, StringComparison.Ordinal);
         Assert.Equal(1, await h.AuditCountAsync("hold pilot", AuditResults.Held));
         Assert.Contains("held by Lotte Lead on", (await h.AskAsync("status pilot")).Text, StringComparison.Ordinal);
         Assert.Contains("held by Lotte Lead on", (await h.AskAsync("status")).Text, StringComparison.Ordinal);
@@ -350,13 +358,13 @@ public sealed class ApprovalTests
 
         // Dutch: both word orders hold a wave; status in Dutch.
         Assert.Contains("Golf **Later** is aangehouden", (await h.AskAsync("houd later aan", locale: "nl-NL")).Text, StringComparison.Ordinal);
-        Assert.Contains("Golf **Proefgolf** is aangehouden", (await h.AskAsync("aanhouden pilot", locale: "nl-NL")).Text, StringComparison.Ordinal);
+        Assert.Contains("Golf **Proefgolf** is aangehouden", (await h.AskLastAsync("aanhouden pilot", locale: "nl-NL")).Text, StringComparison.Ordinal);
         Assert.Equal(2, await h.AuditCountAsync("hold pilot", AuditResults.Held));
         Assert.Equal(1, await h.AuditCountAsync("hold later", AuditResults.Held));
         Assert.Contains("aangehouden door Lotte Lead op", (await h.AskAsync("status pilot", locale: "nl-NL")).Text, StringComparison.Ordinal);
 
         // Approved: status says by whom, in both languages.
-        Assert.Contains("is approved", (await h.AskAsync("approve pilot")).Text, StringComparison.Ordinal);
+        Assert.Contains("is approved", (await h.AskLastAsync("approve pilot")).Text, StringComparison.Ordinal);
         Assert.Contains("approved by Lotte Lead on", (await h.AskAsync("status pilot")).Text, StringComparison.Ordinal);
         Assert.Contains("goedgekeurd door Lotte Lead op", (await h.AskAsync("status", locale: "nl-NL")).Text, StringComparison.Ordinal);
 
@@ -388,16 +396,16 @@ public sealed class ApprovalTests
     }
 
     [Fact]
-    public async Task A_bad_reminder_interval_fails_start_up_naming_the_key()
+    public void A_bad_reminder_interval_fails_start_up_naming_the_key()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var (yaml, _) = PlanOf(clock.GetUtcNow());
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var bot = await TestBot.Create().WithPlan(yaml).WithClock(clock).WithManualDelivery()
-                .WithSetting("Commands:ApprovalReminderInterval", "00:00:10").StartAsync();
-        });
-        Assert.Contains("Commands:ApprovalReminderInterval must be between", error.ToString(), StringComparison.Ordinal);
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Commands:ApprovalReminderInterval"] = "00:00:10" }).Build();
+        using var services = new ServiceCollection().AddLeadCommands(configuration).BuildServiceProvider();
+
+        // What the host runs at start (ValidateOnStart).
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains("Commands:ApprovalReminderInterval must be between 00:05:00 and 14.00:00:00; got 00:00:10", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
