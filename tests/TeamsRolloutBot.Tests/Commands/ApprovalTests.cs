@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
@@ -398,7 +399,7 @@ public sealed class ApprovalTests
     [Fact]
     public void A_bad_reminder_interval_fails_start_up_naming_the_key()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Commands:ApprovalReminderInterval"] = "00:00:10" }).Build();
         using var services = new ServiceCollection().AddLeadCommands(configuration).BuildServiceProvider();
 
