@@ -25,4 +25,6 @@ public enum CommandKind
     /// <summary><c>retract &lt;message&gt; [department]</c>: delete the sent cards.</summary>
     Retract,
     Approve,
+    /// <summary><c>hold &lt;wave&gt;</c>: what the approval card's Hold button does.</summary>
+    Hold,
 }

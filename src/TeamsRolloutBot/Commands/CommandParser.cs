@@ -26,6 +26,7 @@ public static class CommandParser
         ["update"] = "update", ["bijwerken"] = "update", ["werkbij"] = "update", ["corrigeer"] = "update",
         ["retract"] = "retract", ["intrekken"] = "retract", ["trekin"] = "retract", ["terugtrekken"] = "retract",
         ["approve"] = "approve", ["goedkeuren"] = "approve", ["keur"] = "approve",
+        ["hold"] = "hold", ["aanhouden"] = "hold", ["houd"] = "hold",
     };
 
     private static readonly Dictionary<string, CommandKind> WaveActions = new(StringComparer.OrdinalIgnoreCase)
@@ -94,6 +95,8 @@ public static class CommandParser
             "retract" => rest.Count is 1 or 2 ? Ok(CommandKind.Retract, rest) : new ParseResult(null, CommandKind.Retract),
             // "keur pilot goed" is how Dutch says it too.
             "approve" => rest.Count > 0 ? Ok(CommandKind.Approve, rest.Take(1)) : new ParseResult(null, CommandKind.Approve),
+            // "houd pilot aan" likewise.
+            "hold" => rest.Count > 0 ? Ok(CommandKind.Hold, rest.Take(1)) : new ParseResult(null, CommandKind.Hold),
             _ => throw new InvalidOperationException(verb),
         };
     }
@@ -121,6 +124,7 @@ public static class CommandParser
         CommandKind.Update => "update",
         CommandKind.Retract => "retract",
         CommandKind.Approve => "approve",
+        CommandKind.Hold => "hold",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -16,4 +16,7 @@ public sealed class CommandsOptions
 
     /// <summary><c>Commands:AuditEntriesShown</c>: how many audit entries <c>status</c> shows.</summary>
     public int AuditEntriesShown { get; set; } = 10;
+
+    /// <summary><c>Commands:ApprovalReminderInterval</c>: how often leads are reminded of a wave that waits for approval after its due time.</summary>
+    public TimeSpan ApprovalReminderInterval { get; set; } = TimeSpan.FromDays(1);
 }

@@ -24,6 +24,10 @@ public sealed class CommandsOptionsValidator : IValidateOptions<CommandsOptions>
         {
             errors.Add($"Commands:AuditEntriesShown must be between 1 and 50; got {options.AuditEntriesShown}.");
         }
+        if (options.ApprovalReminderInterval < TimeSpan.FromMinutes(5) || options.ApprovalReminderInterval > TimeSpan.FromDays(14))
+        {
+            errors.Add($"Commands:ApprovalReminderInterval must be between 00:05:00 and 14.00:00:00; got {options.ApprovalReminderInterval}.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -23,7 +23,7 @@ public sealed class HelpCommands(PlanProvider plans, CommandTexts texts)
         {
             parameters["leadCommands"] = new JsonArray(
                 Command("plan"), Command("reload"), Command("schedule"), Command("wavestart"), Command("wavecontrol"),
-                Command("send"), Command("approve"), Command("update"), Command("retract"), Command("feedback"), Command("setuplist"), Command("export"),
+                Command("send"), Command("approve"), Command("hold"), Command("update"), Command("retract"), Command("feedback"), Command("setuplist"), Command("export"),
                 Command("deliveries"), Command("deliveriesretry"));
         }
         var data = (plans.Current is { } plan ? PlanCards.Base(plan) : new CardData { RolloutName = CardStrings.Text(language, "common.defaultRollout") }) with { Parameters = parameters };

@@ -244,6 +244,7 @@ public sealed class LeadCommands(
             CommandKind.DeliveriesRetry => await deliveries.RetryAsync(context, current, command.Arg(0)!, retryId: null, fromCard: false, cancellationToken),
             CommandKind.Update or CommandKind.Retract => await corrections.RunAsync(context, current, command, confirmationId: null, cancellationToken),
             CommandKind.Approve => await approvals.DecideAsync(context, current, command.Arg(0)!, approve: true, fromCard: false, cancellationToken),
+            CommandKind.Hold => await approvals.DecideAsync(context, current, command.Arg(0)!, approve: false, fromCard: false, cancellationToken),
             _ => throw new InvalidOperationException(command.Kind.ToString()),
         };
     }

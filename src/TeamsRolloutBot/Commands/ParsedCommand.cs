@@ -17,5 +17,5 @@ public sealed record ParsedCommand(CommandKind Kind, IReadOnlyList<string> Args)
     /// <summary>Commands that change state (and are written to the audit log).</summary>
     public bool ChangesState => Kind is CommandKind.PlanReload or CommandKind.WaveStart or CommandKind.WavePause
         or CommandKind.WaveResume or CommandKind.WaveCancel or CommandKind.Send or CommandKind.Export or CommandKind.FeedbackSetupList
-        or CommandKind.DeliveriesRetry or CommandKind.Update or CommandKind.Retract or CommandKind.Approve;
+        or CommandKind.DeliveriesRetry or CommandKind.Update or CommandKind.Retract or CommandKind.Approve or CommandKind.Hold;
 }

@@ -5,14 +5,15 @@ using static TeamsRolloutBot.Commands.CommandFormat;
 
 namespace TeamsRolloutBot.Commands;
 
-/// <summary><c>status [wave]</c>: where the rollout or one wave stands, with the latest lead actions; also the answer to a wave action.</summary>
+/// <summary><c>status [wave]</c>: where the rollout or one wave stands (with its approval when the plan asks for one), with the latest lead actions; also the answer to a wave action.</summary>
 public sealed class StatusCommands(
     IWaveControl waves,
     IAuditLog audit,
     CommandTexts texts,
     IOptions<CommandsOptions> options,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
-    Storage.ISentCardStore? sentCards = null)
+    Storage.ISentCardStore? sentCards = null,
+    IApprovalStore? approvals = null)
 {
     /// <summary>The lead's status card in Cards/Templates.</summary>
     public const string Template = "lead-status";
@@ -34,6 +35,13 @@ public sealed class StatusCommands(
         var lines = new JsonArray();
         var actions = new JsonArray();
         var corrections = await CorrectionsAsync(language, cancellationToken);
+        var approvalOf = approvals is null || !plan.Waves.Any(w => w.ApprovalRequired)
+            ? new Dictionary<string, WaveApproval>(StringComparer.Ordinal)
+            : (await approvals.ReadAllAsync(cancellationToken)).ToDictionary(a => a.WaveId, StringComparer.Ordinal);
+        // The state with the approval when the plan asks for one: "scheduled, waits for approval (card sent …)".
+        string StateOf(Wave wave, WaveState state) =>
+            texts.Get(language, "state." + state)
+            + (WaveApprovals.StateText(texts, language, plan, wave, approvalOf.GetValueOrDefault(wave.Id)) is { } approval ? ", " + approval : "");
         if (waveId is not null)
         {
             if (PlanLookup.FindWave(plan, waveId) is not { } wave)
@@ -44,7 +52,7 @@ public sealed class StatusCommands(
             var sends = schedule.Where(s => s.WaveId == wave.Id).ToList();
             var ahead = sends.Where(s => s.Utc >= now).ToList();
             view["title"] = texts.Format(language, "status.wave.title", wave.Name.Get(language, plan.DefaultLanguage));
-            view["state"] = texts.Get(language, "state." + status.State);
+            view["state"] = StateOf(wave, status.State);
             view["start"] = Date(status.StartDate) + (status.StartDate != wave.Start ? " " + texts.Format(language, "status.moved", Date(wave.Start)) : "");
             view["departments"] = PlanLookup.DepartmentNames(plan, wave, language);
             view["sends"] = texts.Format(language, "status.sends", sends.Count, ahead.Count);
@@ -87,7 +95,7 @@ public sealed class StatusCommands(
                 lines.Add(new JsonObject
                 {
                     ["line"] = texts.Format(language, "status.wave.line", wave.Name.Get(language, plan.DefaultLanguage), wave.Id,
-                        texts.Get(language, "state." + status.State), Date(status.StartDate), ahead)
+                        StateOf(wave, status.State), Date(status.StartDate), ahead)
                         + (corrections.TryGetValue(wave.Id, out var corrected) ? " " + corrected : ""),
                     ["command"] = $"status {wave.Id}",
                 });

@@ -11,7 +11,7 @@ namespace TeamsRolloutBot.Commands;
 /// <summary>
 /// Approval of a wave's first send when the plan says <c>approval: required</c>. Each scheduler pass
 /// (<see cref="PassAsync"/>) sends the leads the approval card <c>approvalAhead</c> before the first send, reminds them
-/// at the due time and daily after while nobody approved, and tells the scheduler which waves wait. A lead approves or
+/// at the due time and every <c>Commands:ApprovalReminderInterval</c> (default a day) after while nobody approved, and tells the scheduler which waves wait. A lead approves or
 /// holds with the card's buttons or <c>approve &lt;wave&gt;</c>; one approval releases the wave and every lead's card
 /// shows who approved and when. The approval is for the first message's content (its fingerprint): an edit of that
 /// message before it is sent makes the approval lapse and sends a new card. Every step is audited.
@@ -28,16 +28,14 @@ public sealed partial class WaveApprovals(
     CommandTexts texts,
     ConnectorClient connector,
     TimeProvider time,
-    ILogger<WaveApprovals> logger)
+    ILogger<WaveApprovals> logger,
+    Microsoft.Extensions.Options.IOptions<CommandsOptions> options)
 {
     /// <summary>The card's template in Cards/Templates.</summary>
     public const string Template = "lead-approval";
 
     public const string ApproveVerb = "approval.approve";
     public const string HoldVerb = "approval.hold";
-
-    /// <summary>How often leads are reminded of a wave that waits for approval after its due time.</summary>
-    public static readonly TimeSpan ReminderInterval = TimeSpan.FromDays(1);
 
     private const string BotActor = "rollout bot";
 
@@ -84,7 +82,7 @@ public sealed partial class WaveApprovals(
                     $"first send due {due:u}; {cardCount} lead card(s)", cancellationToken);
                 LogCardsSent(logger, waveId, cardCount);
             }
-            if (now >= due && (record.RemindedAt is not { } last || now - last >= ReminderInterval))
+            if (now >= due && (record.RemindedAt is not { } last || now - last >= options.Value.ApprovalReminderInterval))
             {
                 var told = await RemindAsync(plan, waveId, due, cancellationToken);
                 if (await approvals.TrySaveAsync(record with { RemindedAt = now, Reminders = record.Reminders + 1 }, record.Version, cancellationToken))
@@ -151,6 +149,27 @@ public sealed partial class WaveApprovals(
                 throw new InvalidOperationException($"The approval of wave {wave.Id} kept changing while it was being saved.");
             }
         }
+    }
+
+    /// <summary>
+    /// Where a wave's approval stands in <paramref name="language"/> ("waits for approval (card sent …)", "held by … on …",
+    /// "approved by … on …"), for <c>status</c> and <c>send … now</c>; null when the plan asks no approval for the wave.
+    /// </summary>
+    public static string? StateText(CommandTexts texts, string language, RolloutPlan plan, Wave wave, WaveApproval? record)
+    {
+        if (!wave.ApprovalRequired)
+        {
+            return null;
+        }
+        var by = record?.DecidedByName ?? record?.DecidedBy ?? "";
+        var at = record?.DecidedAt is { } decided ? Time(Local(plan, decided)) : "";
+        return record?.State switch
+        {
+            WaveApproval.Approved => texts.Format(language, "status.approval.approved", by, at),
+            WaveApproval.Held => texts.Format(language, "status.approval.held", by, at),
+            _ when record?.CardsSentAt is { } sent => texts.Format(language, "status.approval.waiting", Time(Local(plan, sent))),
+            _ => texts.Get(language, "status.approval.waiting.no.card"),
+        };
     }
 
     /// <summary>The wave's stored approval for the current first message; an approval of other content lapses unless the first send already went out.</summary>

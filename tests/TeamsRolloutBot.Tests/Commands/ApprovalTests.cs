@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TeamsRolloutBot.Commands;
@@ -131,6 +132,14 @@ public sealed class ApprovalTests
             return new Reply(Assert.Single(Bot.CallsSince(before)));
         }
 
+        /// <summary>Says <paramref name="text"/> and returns the bot's reply, the last of its posts (a decision also updates the approval cards).</summary>
+        public async Task<Reply> AskLastAsync(string text, string user = Lead, string locale = "en-US")
+        {
+            var before = Bot.Teams.Calls.Count;
+            Assert.Equal(200, (await PostAsync(Personal(text, user, locale))).Status);
+            return new Reply(Bot.CallsSince(before).Last(c => c.Method == "POST"));
+        }
+
         public async Task<TestResponse> ClickAsync(string verb, string waveId, string user = Lead)
         {
             var activity = Personal("", user);
@@ -161,13 +170,18 @@ public sealed class ApprovalTests
         }
     }
 
-    private static async Task<Harness> StartAsync(string? databasePath = null, FakeTimeProvider? clock = null, string planApproval = "approval: required")
+    private static async Task<Harness> StartAsync(string? databasePath = null, FakeTimeProvider? clock = null, string planApproval = "approval: required",
+        Dictionary<string, string>? settings = null)
     {
         clock ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (yaml, due) = PlanOf(clock.GetUtcNow(), planApproval);
         var graph = await FakeGraph.StartAsync();
         var builder = TestBot.Create().WithPlan(yaml).WithGraph(graph.BaseUrl).WithManualDelivery().WithClock(clock)
             .WithSetting("Delivery:PollInterval", "00:00:00.050");
+        foreach (var (key, value) in settings ?? [])
+        {
+            builder.WithSetting(key, value);
+        }
         if (databasePath is not null)
         {
             builder.WithSqlite(databasePath);
@@ -310,5 +324,120 @@ public sealed class ApprovalTests
         // later (approval: none from the plan) is not due yet; pilot and main went out, no lead heard of approval.
         Assert.All(Members.Concat(OtherMembers), m => Assert.Equal(1, h.Bot.Teams.MessagesTo(m)));
         Assert.Empty(h.ToLead(before));
+    }
+
+    [Fact]
+    public async Task Status_shows_where_the_approval_stands_and_hold_works_by_command_in_English_and_Dutch()
+    {
+        await using var h = await StartAsync();
+
+        // Before the card: the wave waits, the card is not out yet; the wave without approval says nothing of it.
+        var first = await h.AskAsync("status pilot");
+        Assert.Contains("waits for approval (card not sent yet)", first.Text, StringComparison.Ordinal);
+        var overview = await h.AskAsync("status");
+        Assert.Contains("waits for approval (card not sent yet)", overview.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("approv", (await h.AskAsync("status main")).Text, StringComparison.OrdinalIgnoreCase);
+
+        // The card went out: status says when.
+        h.Clock.SetUtcNow(h.Due - TimeSpan.FromHours(23));
+        await h.PassAsync();
+        var sentAt = TimeZoneInfo.ConvertTime(h.Clock.GetUtcNow(), Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        Assert.Contains("waits for approval (card sent " + sentAt, (await h.AskAsync("status pilot")).Text, StringComparison.Ordinal);
+
+        // A member cannot hold: refused and audited.
+        Assert.DoesNotContain("on hold", (await h.AskAsync("hold pilot", NonLead)).Text, StringComparison.Ordinal);
+        Assert.Equal(1, await h.AuditCountAsync("hold pilot", AuditResults.Refused));
+
+        // A lead holds by command, as the Hold button does: audited, status shows who and when, nothing is sent at the due time.
+        Assert.Contains("Wave **Pilot wave** is on hold", (await h.AskLastAsync("hold pilot")).Text, StringComparison.Ordinal);
+        Assert.Equal(1, await h.AuditCountAsync("hold pilot", AuditResults.Held));
+        Assert.Contains("held by Lotte Lead on", (await h.AskAsync("status pilot")).Text, StringComparison.Ordinal);
+        Assert.Contains("held by Lotte Lead on", (await h.AskAsync("status")).Text, StringComparison.Ordinal);
+        h.Clock.SetUtcNow(h.Due + TimeSpan.FromMinutes(1));
+        await h.PassAsync();
+        Assert.Equal(0, h.Sent(Members));
+
+        // Dutch: both word orders hold a wave; status in Dutch.
+        Assert.Contains("Golf **Later** is aangehouden", (await h.AskAsync("houd later aan", locale: "nl-NL")).Text, StringComparison.Ordinal);
+        Assert.Contains("Golf **Proefgolf** is aangehouden", (await h.AskLastAsync("aanhouden pilot", locale: "nl-NL")).Text, StringComparison.Ordinal);
+        Assert.Equal(2, await h.AuditCountAsync("hold pilot", AuditResults.Held));
+        Assert.Equal(1, await h.AuditCountAsync("hold later", AuditResults.Held));
+        Assert.Contains("aangehouden door Lotte Lead op", (await h.AskAsync("status pilot", locale: "nl-NL")).Text, StringComparison.Ordinal);
+
+        // Approved: status says by whom, in both languages.
+        Assert.Contains("is approved", (await h.AskLastAsync("approve pilot")).Text, StringComparison.Ordinal);
+        Assert.Contains("approved by Lotte Lead on", (await h.AskAsync("status pilot")).Text, StringComparison.Ordinal);
+        Assert.Contains("goedgekeurd door Lotte Lead op", (await h.AskAsync("status", locale: "nl-NL")).Text, StringComparison.Ordinal);
+
+        // The help lists the command.
+        Assert.Contains("hold ‹wave›", (await h.AskAsync("help")).Text, StringComparison.Ordinal);
+        Assert.Contains("aanhouden ‹golf›", (await h.AskAsync("help", locale: "nl-NL")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shorter_reminder_interval_reminds_accordingly()
+    {
+        await using var h = await StartAsync(settings: new() { ["Commands:ApprovalReminderInterval"] = "06:00:00" });
+        h.Clock.SetUtcNow(h.Due + TimeSpan.FromMinutes(1));
+        var atDue = h.Bot.Teams.Calls.Count;
+        await h.PassAsync();
+        Assert.Single(h.ToLead(atDue), c => c.Json?["text"]?.GetValue<string>().Contains("is waiting for approval", StringComparison.Ordinal) == true);
+
+        // Five hours later: not yet; six hours after the first: the second reminder; three more hours: still two.
+        h.Clock.Advance(TimeSpan.FromHours(5));
+        await h.PassAsync();
+        Assert.Equal(1, await h.AuditCountAsync("approval pilot", AuditResults.ApprovalReminderSent));
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        await h.PassAsync();
+        Assert.Equal(2, await h.AuditCountAsync("approval pilot", AuditResults.ApprovalReminderSent));
+        h.Clock.Advance(TimeSpan.FromHours(3));
+        await h.PassAsync();
+        Assert.Equal(2, await h.AuditCountAsync("approval pilot", AuditResults.ApprovalReminderSent));
+        Assert.Equal(2, h.ToLead(atDue).Count(c => c.Json?["text"]?.GetValue<string>().Contains("is waiting for approval", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public void A_bad_reminder_interval_fails_start_up_naming_the_key()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Commands:ApprovalReminderInterval"] = "00:00:10" }).Build();
+        using var services = new ServiceCollection().AddLeadCommands(configuration).BuildServiceProvider();
+
+        // What the host runs at start (ValidateOnStart).
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Contains("Commands:ApprovalReminderInterval must be between 00:05:00 and 14.00:00:00; got 00:00:10", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Send_now_to_a_wave_that_waits_for_approval_goes_out_and_says_it_is_not_approved_in_English_and_Dutch()
+    {
+        await using var h = await StartAsync();
+
+        var english = await h.AskAsync("send enroll to pilot now");
+        Assert.Contains("Sending `enroll`", english.Text, StringComparison.Ordinal);
+        Assert.Contains("wave **Pilot wave** is not approved yet (waits for approval (card not sent yet)). This send goes out anyway", english.Text, StringComparison.Ordinal);
+        var dutch = await h.AskAsync("verstuur enroll naar small nu", locale: "nl-NL");
+        Assert.Contains("golf **Proefgolf** is nog niet goedgekeurd", dutch.Text, StringComparison.Ordinal);
+        Assert.Contains("Deze verzending gaat toch uit", dutch.Text, StringComparison.Ordinal);
+        // A wave without approval: no such note.
+        Assert.DoesNotContain("approved", (await h.AskAsync("send enroll to main now")).Text, StringComparison.Ordinal);
+
+        // The send went out although the wave is not approved; the wave itself still waits.
+        await h.DeliverAsync();
+        Assert.All(Members, m => Assert.True(h.Bot.Teams.MessagesTo(m) >= 1));
+        Assert.Equal(PlannedSendState.Pending, (await h.Bot.Services.GetRequiredService<IDeliveryStore>().FindSendAsync("pilot/enroll/small/members", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task The_confirmation_of_a_send_now_to_an_unapproved_wave_says_so()
+    {
+        await using var h = await StartAsync(settings: new() { ["Commands:ConfirmAbove"] = "0" });
+        var card = await h.AskAsync("send enroll to pilot now");
+        Assert.Contains("Send `enroll` to Pilot wave now? Note: wave **Pilot wave** is not approved yet", card.Text, StringComparison.Ordinal);
+        var dutch = await h.AskAsync("verstuur enroll naar pilot nu", locale: "nl-NL");
+        Assert.Contains("is nog niet goedgekeurd", dutch.Text, StringComparison.Ordinal);
+        Assert.Contains("is approved", (await h.AskAsync("approve pilot")).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("not approved", (await h.AskAsync("send enroll to pilot now")).Text, StringComparison.Ordinal);
     }
 }
