@@ -208,4 +208,34 @@ public sealed class AzureQueueOutboxTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(1, await MessagesAsync(queue));
         Assert.Equal("u1", Assert.Single(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct)).Job.Target);
     }
+
+    [Fact]
+    public async Task A_cancelled_waves_messages_are_deleted_in_one_pass_and_come_back_when_it_is_started_again()
+    {
+        var prefix = "o" + Guid.NewGuid().ToString("N")[..12];
+        var queue = new QueueServiceClient(azurite.ConnectionString).GetQueueClient(prefix + "outbox");
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var cancelled = new HashSet<string>(StringComparer.Ordinal);
+        var store = new AzureTableDeliveryStore(new TableServiceClient(azurite.ConnectionString), prefix, TimeProvider.System,
+            _ => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(held)), queue, new OutboxQueueOptions { HeldRecheck = TimeSpan.FromMinutes(1) },
+            _ => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(cancelled)));
+        await store.EnsureCreatedAsync(Ct);
+        var paused = new OutboxJob("hr/pre-1/hr/members|personal|p1", "hr/pre-1/hr/members", "hr", "pre-1", "hr", DeliveryKind.Personal, "p1", "nl", DateTimeOffset.UtcNow);
+        await store.EnqueueAsync([Job("u1", DateTimeOffset.UtcNow), Job("u2", DateTimeOffset.UtcNow), Job("u3", DateTimeOffset.UtcNow), paused], Ct);
+        held.UnionWith(["it", "hr"]);
+        cancelled.Add("it");
+
+        // One dispatcher pass: the cancelled wave's messages are gone, the paused wave's message is only hidden.
+        Assert.Empty(await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct));
+        Assert.Equal(1, await MessagesAsync(queue));
+        Assert.Equal(3, (await store.GetDeliveriesAsync("it", Ct)).Count(d => d.State == JobState.Queued));
+        // While the wave stays cancelled the sweep sends nothing for it.
+        Assert.Equal(0, await store.SweepAsync(Ct));
+
+        // Started again: the next sweep gives its jobs a message at once, without waiting the grace.
+        held.Remove("it");
+        cancelled.Remove("it");
+        Assert.Equal(3, await store.SweepAsync(Ct));
+        Assert.Equal(["u1", "u2", "u3"], (await store.LeaseAsync("a", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), Ct)).Select(j => j.Job.Target).Order());
+    }
 }

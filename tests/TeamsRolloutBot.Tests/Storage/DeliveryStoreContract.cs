@@ -37,6 +37,20 @@ public abstract class DeliveryStoreContract
     }
 
     [Fact]
+    public async Task An_expansion_interrupted_halfway_and_run_again_stores_each_job_once()
+    {
+        var store = await CreateStoreAsync();
+        var jobs = Enumerable.Range(0, 250).Select(i => Job($"u{i:D3}")).ToList();
+        // The first run stopped after 150 of the send's 250 jobs (more than one batch in, one batch part way).
+        Assert.Equal(150, await store.EnqueueAsync(jobs[..150], Ct));
+
+        Assert.Equal(100, await store.EnqueueAsync(jobs, Ct));
+        var stored = await store.GetDeliveriesAsync("it", Ct);
+        Assert.Equal(jobs.Select(j => j.Target), stored.Select(d => d.Target).Order(StringComparer.Ordinal));
+        Assert.All(stored, d => Assert.Equal(JobState.Queued, d.State));
+    }
+
+    [Fact]
     public async Task A_leased_job_is_not_handed_out_again_until_its_lease_expires()
     {
         var store = await CreateStoreAsync();

@@ -73,7 +73,8 @@ public static class AzureStorageServiceCollectionExtensions
             return new AzureTableDeliveryStore(sp.GetRequiredService<TableServiceClient>(), options.TablePrefix, sp.GetRequiredService<TimeProvider>(),
                 async ct => WaveStates.Held(await waves.ReadAllAsync(ct)),
                 sp.GetRequiredService<QueueServiceClient>().GetQueueClient(options.TablePrefix.ToLowerInvariant() + "outbox"),
-                new OutboxQueueOptions { SweepGrace = options.OutboxSweepGrace });
+                new OutboxQueueOptions { SweepGrace = options.OutboxSweepGrace },
+                async ct => (await waves.ReadAllAsync(ct)).Where(w => w.Value.State == WaveState.Cancelled).Select(w => w.Key).ToHashSet(StringComparer.Ordinal));
         });
         services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<AzureTableDeliveryStore>());
         services.AddSingleton<Delivery.IInstanceRegistry>(sp => new AzureTableInstanceRegistry(sp.GetRequiredService<TableServiceClient>(),

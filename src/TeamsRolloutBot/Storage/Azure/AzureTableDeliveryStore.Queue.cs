@@ -27,6 +27,9 @@ public sealed partial class AzureTableDeliveryStore
     private async Task<IReadOnlyList<LeasedJob>> LeaseFromQueueAsync(string owner, int max, DateTimeOffset nowUtc, TimeSpan leaseFor, CancellationToken cancellationToken)
     {
         var held = await HeldAsync(cancellationToken);
+        // Read only when a held wave's message shows up (a paused wave's once a recheck, a cancelled wave's once).
+        var cancelled = new Lazy<Task<IReadOnlySet<string>>>(() => _cancelledWaves is null
+            ? Task.FromResult<IReadOnlySet<string>>(new HashSet<string>()) : _cancelledWaves(cancellationToken));
         var hide = Hide(leaseFor);
         var until = nowUtc + leaseFor;
         var leased = new ConcurrentBag<LeasedJob>();
@@ -40,7 +43,7 @@ public sealed partial class AzureTableDeliveryStore
             }
             await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (message, ct) =>
             {
-                if (await ClaimAsync(message, owner, nowUtc, until, hide, held, ct) is { } job)
+                if (await ClaimAsync(message, owner, nowUtc, until, hide, held, cancelled, ct) is { } job)
                 {
                     leased.Add(job);
                 }
@@ -50,7 +53,7 @@ public sealed partial class AzureTableDeliveryStore
     }
 
     private async Task<LeasedJob?> ClaimAsync(QueueMessage message, string owner, DateTimeOffset nowUtc, DateTimeOffset until, TimeSpan hide,
-        IReadOnlySet<string> held, CancellationToken cancellationToken)
+        IReadOnlySet<string> held, Lazy<Task<IReadOnlySet<string>>> cancelled, CancellationToken cancellationToken)
     {
         var entity = await GetAsync(_jobs, Jobs, message.Body.ToString(), cancellationToken);
         if (entity is null || entity.GetString("State") != nameof(JobState.Queued))
@@ -68,6 +71,11 @@ public sealed partial class AzureTableDeliveryStore
         }
         if (held.Contains(entity.GetString("WaveId")))
         {
+            if ((await cancelled.Value).Contains(entity.GetString("WaveId")))
+            {
+                await DropCancelledSignalAsync(entity, message, cancellationToken);
+                return null;
+            }
             await HideMessageAsync(message.MessageId, message.PopReceipt, Hide(_queueOptions.HeldRecheck), cancellationToken);
             return null;
         }
@@ -89,6 +97,23 @@ public sealed partial class AzureTableDeliveryStore
         var job = ReadJob(entity);
         _receipts[job.Key] = (message.MessageId, receipt);
         return new LeasedJob(job, (int)entity.GetInt32("Attempts")!, entity.GetBoolean("InstallRequested") == true, until);
+    }
+
+    /// <summary>
+    /// A cancelled wave's job keeps its place in the table (Queued, so the wave's status still counts it) but loses its
+    /// message, so it costs no more queue operations: re-hiding it every <see cref="OutboxQueueOptions.HeldRecheck"/>
+    /// would go on for as long as the wave stays cancelled. The job is marked as having no message first (no
+    /// <c>SignalAt</c>), so that the sweep sends a new one without waiting the grace if a lead starts the wave again.
+    /// </summary>
+    private async Task DropCancelledSignalAsync(TableEntity entity, QueueMessage message, CancellationToken cancellationToken)
+    {
+        entity["SignalAt"] = null;
+        if (!await TryReplaceAsync(_jobs, entity, cancellationToken))
+        {
+            // Changed meanwhile (finished, leased, or started again): the message stays hidden for a lease and is checked again.
+            return;
+        }
+        await DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
     }
 
     /// <summary>After an outcome is stored: a finished job's message is deleted, a retried job's message moves to its new due time.</summary>

@@ -1,5 +1,6 @@
 // Over 400 lines on purpose: the IDeliveryStore contract on Table Storage (sends, jobs, cards, settings; the queue part is
 // in AzureTableDeliveryStore.Queue.cs); the entity mappings and conditional writes must agree on one set of columns.
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using TeamsRolloutBot.Delivery;
 using TeamsRolloutBot.Plan;
@@ -23,6 +24,12 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     private const string Jobs = "jobs";
     private const string Meta = "meta";
 
+    // An entity group transaction holds at most 100 entities of one partition; a few run at once, and more messages,
+    // which are single small requests. Bounded so that one expansion does not starve the dispatchers' requests.
+    private const int TransactionSize = 100;
+    private const int ParallelTransactions = 8;
+    private const int ParallelMessages = 32;
+
     private readonly TableClient _sends;
     private readonly TableClient _jobs;
     private readonly TableClient _settings;
@@ -30,6 +37,7 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     private readonly TableClient _conversations;
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task<IReadOnlySet<string>>>? _heldWaves;
+    private readonly Func<CancellationToken, Task<IReadOnlySet<string>>>? _cancelledWaves;
     private readonly AzureTableConversationStore _conversationStore;
     private readonly global::Azure.Storage.Queues.QueueClient? _queue;
     private readonly OutboxQueueOptions _queueOptions;
@@ -39,12 +47,15 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
     /// <paramref name="heldWaves"/> names the waves a lead paused or cancelled (their jobs are neither leased nor due);
     /// Conversation references live in the Conversations table that <see cref="AzureTableConversationStore"/> (what the
     /// bot learns from Teams) writes too. With <paramref name="outboxQueue"/> the dispatchers find work through the
-    /// queue's messages; without it they query the Jobs table.
+    /// queue's messages; without it they query the Jobs table. <paramref name="cancelledWaves"/> names the held waves that
+    /// were cancelled: their jobs' messages are deleted rather than hidden again.
     /// </summary>
     public AzureTableDeliveryStore(TableServiceClient service, string tablePrefix, TimeProvider time,
         Func<CancellationToken, Task<IReadOnlySet<string>>>? heldWaves = null,
-        global::Azure.Storage.Queues.QueueClient? outboxQueue = null, OutboxQueueOptions? queueOptions = null)
+        global::Azure.Storage.Queues.QueueClient? outboxQueue = null, OutboxQueueOptions? queueOptions = null,
+        Func<CancellationToken, Task<IReadOnlySet<string>>>? cancelledWaves = null)
     {
+        _cancelledWaves = cancelledWaves;
         _queue = outboxQueue;
         _queueOptions = queueOptions ?? new OutboxQueueOptions();
         ArgumentNullException.ThrowIfNull(service);
@@ -221,28 +232,37 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
         return (await GetAsync(_sends, Sends, Encode(sendKey), cancellationToken))?.GetString("Content");
     }
 
-    /// <summary>Adds each job whose key is new (an insert, refused with 409 when the key exists: idempotent across instances).</summary>
+    /// <summary>
+    /// Adds each job whose key is new. All jobs share one partition, so they go in as entity group transactions of up to
+    /// 100 inserts, a few at a time; a transaction is all or nothing and is refused with 409 when any of its keys exists
+    /// (an expansion that ran before, here or on another instance), and then its jobs are added one by one, each insert
+    /// refused when its key exists: idempotent across instances. The queue messages of the added jobs go out in parallel
+    /// once their transaction is stored.
+    /// </summary>
     public async Task<int> EnqueueAsync(IReadOnlyCollection<OutboxJob> jobs, CancellationToken cancellationToken)
     {
-        var added = 0;
         var now = Now();
-        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (job, ct) =>
+        var entities = jobs.DistinctBy(j => j.Key, StringComparer.Ordinal).Select(j => JobEntity(j, now)).ToList();
+        var added = new ConcurrentBag<TableEntity>();
+        var refused = new ConcurrentBag<TableEntity>();
+        await Parallel.ForEachAsync(entities.Chunk(TransactionSize), new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+            async (chunk, ct) =>
+            {
+                var target = await TryAddAllAsync(chunk, ct) ? added : refused;
+                foreach (var entity in chunk)
+                {
+                    target.Add(entity);
+                }
+            });
+        await Parallel.ForEachAsync(added, new ParallelOptions { MaxDegreeOfParallelism = ParallelMessages, CancellationToken = cancellationToken },
+            async (entity, ct) => await SignalAsync(entity.RowKey, FromMs(entity.GetInt64("DueAt")!.Value), ct));
+        var count = added.Count;
+        await Parallel.ForEachAsync(refused, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
         {
-            var entity = new TableEntity(Jobs, Encode(job.Key))
-            {
-                ["JobKey"] = job.Key, ["SendKey"] = job.SendKey, ["WaveId"] = job.WaveId, ["MessageId"] = job.MessageId,
-                ["DepartmentId"] = job.DepartmentId, ["Kind"] = job.Kind.ToString(), ["Target"] = job.Target, ["Language"] = job.Language,
-                ["PlannedAt"] = Ms(job.DueUtc), ["DueAt"] = Ms(job.DueUtc), ["State"] = nameof(JobState.Queued), ["Attempts"] = 0,
-                ["InstallRequested"] = false, ["CreatedAt"] = now, ["UpdatedAt"] = now,
-            };
-            if (_queue is not null)
-            {
-                entity["SignalAt"] = now;
-            }
             if (await TryAddAsync(_jobs, entity, ct))
             {
-                Interlocked.Increment(ref added);
-                await SignalAsync(entity.RowKey, job.DueUtc, ct);
+                Interlocked.Increment(ref count);
+                await SignalAsync(entity.RowKey, FromMs(entity.GetInt64("DueAt")!.Value), ct);
             }
             else if (_queue is not null && await GetAsync(_jobs, Jobs, entity.RowKey, ct) is { } existing && existing.GetString("State") == nameof(JobState.Queued))
             {
@@ -252,7 +272,37 @@ public sealed partial class AzureTableDeliveryStore : IDeliveryStore
                 await SignalAsync(entity.RowKey, FromMs(existing.GetInt64("DueAt")!.Value), ct);
             }
         });
-        return added;
+        return count;
+    }
+
+    /// <summary>Inserts the entities (one partition, at most 100) in one transaction; false when any of their keys exists.</summary>
+    private async Task<bool> TryAddAllAsync(IReadOnlyCollection<TableEntity> entities, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _jobs.SubmitTransactionAsync([.. entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e))], cancellationToken);
+            return true;
+        }
+        catch (global::Azure.RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    private TableEntity JobEntity(OutboxJob job, long now)
+    {
+        var entity = new TableEntity(Jobs, Encode(job.Key))
+        {
+            ["JobKey"] = job.Key, ["SendKey"] = job.SendKey, ["WaveId"] = job.WaveId, ["MessageId"] = job.MessageId,
+            ["DepartmentId"] = job.DepartmentId, ["Kind"] = job.Kind.ToString(), ["Target"] = job.Target, ["Language"] = job.Language,
+            ["PlannedAt"] = Ms(job.DueUtc), ["DueAt"] = Ms(job.DueUtc), ["State"] = nameof(JobState.Queued), ["Attempts"] = 0,
+            ["InstallRequested"] = false, ["CreatedAt"] = now, ["UpdatedAt"] = now,
+        };
+        if (_queue is not null)
+        {
+            entity["SignalAt"] = now;
+        }
+        return entity;
     }
 
     /// <summary>
