@@ -144,8 +144,8 @@ public sealed partial class PlaygroundTests
             await card.GetByRole(AriaRole.Button, new() { Name = texts["commands.correct.buttonUpdate"], Exact = true }).ClickAsync();
             // One card: no confirmation needed; if the bot asks anyway, confirm as a lead would.
             await ConfirmIfAskedAsync(page, en, nl);
-            await Expect(page.GetByText(new Regex(Regex.Escape(en["commands.correct.done"].Split("{1}")[0].Replace("`{0}`", "pre-rollout-2", StringComparison.Ordinal)))
-                .Or(new Regex(Regex.Escape(nl["commands.correct.done"].Split("{1}")[0].Replace("`{0}`", "pre-rollout-2", StringComparison.Ordinal))))));
+            await Expect(page.GetByText(new Regex(Regex.Escape(en["commands.correct.done"].Split("{1}")[0].Replace("`{0}`", "pre-rollout-2", StringComparison.Ordinal))))
+                .Or(page.GetByText(new Regex(Regex.Escape(nl["commands.correct.done"].Split("{1}")[0].Replace("`{0}`", "pre-rollout-2", StringComparison.Ordinal))))));
 
             // The post in IT's channel now shows the new text, and not the old one.
             await page.GetByText("Intune rollout", new() { Exact = true }).ClickAsync();
