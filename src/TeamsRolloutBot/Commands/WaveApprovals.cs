@@ -68,9 +68,9 @@ public sealed partial class WaveApprovals(
                 continue;
             }
             record ??= new WaveApproval(waveId, fingerprint, WaveApproval.Pending, null, null, null, null, null, null, 0);
-            if (record.CardsSentAt is null)
+            // Not one lead reached (their chat not known yet, Teams not answering): the card is tried again next pass.
+            if (record.CardsSentAt is null && await SendCardsAsync(plan, waveId, due, record, cancellationToken) is { Length: > 0 } cards)
             {
-                var cards = await SendCardsAsync(plan, waveId, due, record, cancellationToken);
                 var sent = record with { CardsSentAt = now, Cards = cards };
                 if (!await approvals.TrySaveAsync(sent, record.Version, cancellationToken))
                 {

@@ -266,6 +266,25 @@ public sealed class ApprovalTests
     }
 
     [Fact]
+    public async Task An_approval_card_no_lead_could_be_reached_with_goes_out_at_a_later_pass()
+    {
+        await using var h = await StartAsync();
+        h.Clock.SetUtcNow(h.Due - TimeSpan.FromHours(23));
+        // The lead's chat cannot be reached at the first pass (here: blocked, as a chat not yet known is): no card.
+        h.Bot.Teams.Blocked[Lead] = true;
+        await h.PassAsync();
+        Assert.Equal(0, h.Bot.Teams.MessagesTo(Lead));
+        Assert.Equal(0, await h.AuditCountAsync("approval pilot", AuditResults.ApprovalCardSent));
+
+        // Reachable again: the next pass sends the card, once.
+        h.Bot.Teams.Blocked.Clear();
+        await h.PassAsync();
+        await h.PassAsync();
+        Assert.Equal(1, h.Bot.Teams.MessagesTo(Lead));
+        Assert.Equal(1, await h.AuditCountAsync("approval pilot", AuditResults.ApprovalCardSent));
+    }
+
+    [Fact]
     public async Task Leads_approve_by_command_in_English_and_Dutch_and_the_approval_survives_a_restart()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
