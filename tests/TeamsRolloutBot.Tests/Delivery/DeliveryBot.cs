@@ -22,7 +22,8 @@ public static class DeliveryBot
     /// Starts a bot whose fake Teams allows <paramref name="tenantLimit"/> calls per second and whose pacing stays under
     /// it; <paramref name="local"/>: local Playground mode.
     /// </summary>
-    public static async Task<TestBot> StartAsync(Dictionary<string, string?>? overrides = null, int tenantLimit = 500, bool local = false)
+    public static async Task<TestBot> StartAsync(Dictionary<string, string?>? overrides = null, int tenantLimit = 500, bool local = false,
+        Action<TestBotBuilder>? customize = null)
     {
         var builder = TestBot.Create()
             .WithoutPlan()
@@ -46,6 +47,7 @@ public static class DeliveryBot
         {
             builder.LocalPlayground();
         }
+        customize?.Invoke(builder);
         return await builder.StartAsync();
     }
 
