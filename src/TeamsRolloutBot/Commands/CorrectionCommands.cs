@@ -60,8 +60,8 @@ public sealed class CorrectionCommands(
             }
         }
         var inbound = context.Activity;
-        await runner.RequestAsync(new CorrectionRequest(retract, messageId, live, canonical.Canonical, context.UserId, context.UserName, context.ConversationType,
-            inbound.ServiceUrl ?? live[0].ServiceUrl, inbound.Conversation?.Id ?? "", language), cancellationToken);
+        runner.Enqueue(new CorrectionRequest(retract, messageId, live, canonical.Canonical, context.UserId, context.UserName, context.ConversationType,
+            inbound.ServiceUrl ?? live[0].ServiceUrl, inbound.Conversation?.Id ?? "", language));
         await audit.WriteAsync(context, canonical.Canonical, AuditResults.Done, $"{live.Count} card(s) queued: {live.Count - posts} 1:1, {posts} channel post(s)", cancellationToken);
         return CommandReply.Message(texts.Format(language, retract ? "correct.queuedRetract" : "correct.queuedUpdate", live.Count, messageId, where));
     }

@@ -19,7 +19,6 @@ namespace TeamsRolloutBot.Commands;
 /// </summary>
 public sealed partial class DeliveriesCommands(
     IDeliveryStore store,
-    ISentCardStore sentCards,
     GraphGateway graph,
     RecipientResolver recipients,
     CommandAudit audit,
@@ -47,11 +46,7 @@ public sealed partial class DeliveriesCommands(
         {
             return CommandReply.Message(error);
         }
-        if (failedOnly)
-        {
-            return Failures(context.Language, plan, scope, banner: null);
-        }
-        return List(context.Language, plan, scope, await CorrectedAsync(cancellationToken));
+        return failedOnly ? Failures(context.Language, plan, scope, banner: null) : List(context.Language, plan, scope);
     }
 
     /// <summary>
@@ -103,12 +98,7 @@ public sealed partial class DeliveriesCommands(
         return Failures(language, plan, current, banner: result);
     }
 
-    /// <summary>The sent cards a lead corrected (update or retract), by job key.</summary>
-    private async Task<Dictionary<string, SentCard>> CorrectedAsync(CancellationToken cancellationToken) =>
-        (await sentCards.GetSentAsync(null, cancellationToken)).Where(c => c.CorrectedUtc is not null && c.State != CorrectionOutcome.Sent)
-            .ToDictionary(c => c.JobKey, StringComparer.Ordinal);
-
-    private CommandReply List(string language, RolloutPlan plan, Scope scope, Dictionary<string, SentCard> corrected)
+    private CommandReply List(string language, RolloutPlan plan, Scope scope)
     {
         var entries = scope.Entries;
         var body = new List<JsonNode>
@@ -122,7 +112,7 @@ public sealed partial class DeliveriesCommands(
         }
         foreach (var entry in entries.OrderByDescending(e => e.UpdatedUtc).Take(MaxLines))
         {
-            body.Add(Line(language, plan, scope, entry, withReason: true, corrected.GetValueOrDefault(entry.Key)));
+            body.Add(Line(language, plan, scope, entry, withReason: true));
         }
         if (entries.Count > MaxLines)
         {
@@ -183,7 +173,7 @@ public sealed partial class DeliveriesCommands(
     }
 
     /// <summary>One recipient and route: who, how, which message, what happened and why, when.</summary>
-    private JsonObject Line(string language, RolloutPlan plan, Scope scope, DeliveryLogEntry entry, bool withReason, SentCard? corrected = null)
+    private JsonObject Line(string language, RolloutPlan plan, Scope scope, DeliveryLogEntry entry, bool withReason)
     {
         var who = entry.Kind == DeliveryKind.Channel
             ? texts.Format(language, "deliveries.channelOf", plan.FindDepartment(entry.DepartmentId)?.Name.Get(language, plan.DefaultLanguage) ?? entry.DepartmentId)
@@ -198,11 +188,7 @@ public sealed partial class DeliveriesCommands(
         // The failures card groups by reason already: there a line shows only the detail Teams or Graph gave.
         var detail = string.IsNullOrEmpty(entry.Detail) || entry.State == JobState.Delivered ? "" : Truncate(entry.Detail, 120);
         var result = outcome.Length == 0 ? detail : detail.Length == 0 ? outcome : $"{outcome} ({detail})";
-        // A card a lead corrected after sending: the correction's outcome and time beside the original delivery.
-        var correction = corrected is { CorrectedUtc: { } at }
-            ? texts.Format(language, "deliveries.corrected", texts.Get(language, "correct.outcome." + corrected.State), Time(Local(plan, at)))
-            : "";
-        var parts = new[] { $"**{who}**", Route(language, entry.Kind), $"`{entry.MessageId}`", result, Time(Local(plan, entry.UpdatedUtc)), correction }
+        var parts = new[] { $"**{who}**", Route(language, entry.Kind), $"`{entry.MessageId}`", result, Time(Local(plan, entry.UpdatedUtc)) }
             .Where(p => p.Trim().Length > 0);
         return CommandCards.Text(string.Join(" · ", parts));
     }

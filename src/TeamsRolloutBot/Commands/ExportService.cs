@@ -25,7 +25,6 @@ public sealed class ExportService(
     Conversations.ReplySender replies,
     IHttpClientFactory httpClients,
     IDeliveryStore deliveries,
-    ISentCardStore sentCards,
     CommandTexts texts,
     [FromKeyedServices(CommandsClock.Key)] TimeProvider time,
     ILogger<ExportService> logger)
@@ -36,8 +35,7 @@ public sealed class ExportService(
 
     public static IReadOnlyList<string> DeliveryHeaders { get; } =
         ["wave", "message", "department", "audience", "planned_local", "planned_utc", "wave_state", "delivery_state", "detail",
-            "route", "recipient", "outcome", "reason", "attempts", "queued_utc", "updated_utc", "in_plan",
-            "correction", "corrected_utc"];
+            "route", "recipient", "outcome", "reason", "attempts", "queued_utc", "updated_utc", "in_plan"];
 
     /// <summary><c>export feedback|deliveries</c>: a file consent card in personal chat; in a channel a pointer to the personal chat.</summary>
     public async Task<CommandReply> RequestAsync(CommandContext context, RolloutPlan plan, string kind, CancellationToken cancellationToken)
@@ -171,9 +169,6 @@ public sealed class ExportService(
         }
         // One row per recipient and route from the delivery log; a planned send without jobs yet is one row of its own.
         var jobs = (await deliveries.GetDeliveriesAsync(null, cancellationToken)).ToLookup(j => j.SendKey, StringComparer.Ordinal);
-        // A card a lead corrected after sending (update or retract): its outcome and time beside the delivery.
-        var corrected = (await sentCards.GetSentAsync(null, cancellationToken)).Where(c => c.CorrectedUtc is not null && c.State != CorrectionOutcome.Sent)
-            .ToDictionary(c => c.JobKey, StringComparer.Ordinal);
         var rows = new List<IReadOnlyList<string?>>();
         var inPlan = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in PlanLookup.Effective(plan, statuses))
@@ -182,7 +177,7 @@ public sealed class ExportService(
             var planned = new PlannedColumns(s.WaveId, s.MessageId, s.DepartmentId, s.Audience, s.Local, s.Utc, statuses[s.WaveId].State.ToString().ToLowerInvariant(), s.TimeAdjustment, "yes");
             if (jobs[s.Key].Any())
             {
-                rows.AddRange(jobs[s.Key].Select(j => JobRow(planned, j, corrected.GetValueOrDefault(j.Key))));
+                rows.AddRange(jobs[s.Key].Select(j => JobRow(planned, j)));
                 continue;
             }
             var record = await deliveries.FindSendAsync(s.Key, cancellationToken);
@@ -201,7 +196,7 @@ public sealed class ExportService(
             var planned = new PlannedColumns(first.WaveId, first.MessageId, first.DepartmentId, record?.Send.Audience,
                 due is { } utc ? CommandFormat.Local(plan, utc) : null, due, statuses.TryGetValue(first.WaveId, out var status) ? status.State.ToString().ToLowerInvariant() : "not in plan",
                 nowSuffix > 0 ? "send now" : null, nowSuffix > 0 && inPlan.Contains(group.Key[..nowSuffix]) ? "send now" : "no");
-            rows.AddRange(group.Select(j => JobRow(planned, j, corrected.GetValueOrDefault(j.Key))));
+            rows.AddRange(group.Select(j => JobRow(planned, j)));
         }
         return (Csv.Write(DeliveryHeaders, rows), rows.Count);
     }
@@ -210,18 +205,16 @@ public sealed class ExportService(
     private sealed record PlannedColumns(string WaveId, string MessageId, string DepartmentId, SendAudience? Audience, DateTimeOffset? Local, DateTimeOffset? Utc,
         string WaveState, string? TimeAdjustment, string InPlan);
 
-    private static IReadOnlyList<string?> JobRow(PlannedColumns planned, DeliveryLogEntry job, SentCard? corrected) =>
+    private static IReadOnlyList<string?> JobRow(PlannedColumns planned, DeliveryLogEntry job) =>
         Row(planned, job, job.State.ToString().ToLowerInvariant(), job.State is JobState.Failed or JobState.Skipped ? ReasonOf(job.Outcome) : null,
-            string.Join("; ", new[] { job.Detail, planned.TimeAdjustment }.Where(d => !string.IsNullOrEmpty(d))), corrected);
+            string.Join("; ", new[] { job.Detail, planned.TimeAdjustment }.Where(d => !string.IsNullOrEmpty(d))));
 
-    private static IReadOnlyList<string?> Row(PlannedColumns planned, DeliveryLogEntry? job, string deliveryState, string? reason, string detail,
-        SentCard? corrected = null) =>
+    private static IReadOnlyList<string?> Row(PlannedColumns planned, DeliveryLogEntry? job, string deliveryState, string? reason, string detail) =>
     [
         planned.WaveId, planned.MessageId, planned.DepartmentId, planned.Audience?.ToString().ToLowerInvariant(),
         planned.Local?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Utc(planned.Utc), planned.WaveState, deliveryState, detail,
         job is null ? null : RouteOf(job.Kind), job?.Target, job?.Outcome?.ToString().ToLowerInvariant(), reason,
         job?.Attempts.ToString(CultureInfo.InvariantCulture), Utc(job?.CreatedUtc), Utc(job?.UpdatedUtc), planned.InPlan,
-        corrected?.State.ToString().ToLowerInvariant(), Utc(corrected?.CorrectedUtc),
     ];
 
     private static string? Utc(DateTimeOffset? value) => value?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

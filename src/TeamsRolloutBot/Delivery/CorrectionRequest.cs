@@ -1,8 +1,7 @@
 namespace TeamsRolloutBot.Delivery;
 
 /// <summary>
-/// A lead's <c>update</c> or <c>retract</c> of the sent cards of one message, as handed to <see cref="CorrectionRunner.RequestAsync"/>
-/// (which stores it as a <see cref="PendingCorrection"/>):
+/// A lead's <c>update</c> or <c>retract</c> of the sent cards of one message, as queued for <see cref="CorrectionRunner"/>:
 /// the cards, the canonical command (audit), who asked, and the chat the progress and outcome go to.
 /// </summary>
 public sealed record CorrectionRequest(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using TeamsRolloutBot.Commands;
 using TeamsRolloutBot.Protocol;
 using TeamsRolloutBot.Storage;
@@ -11,10 +12,8 @@ namespace TeamsRolloutBot.Delivery;
 /// current plan in the card's language) or deleted (DeleteActivity), paced like a send (<see cref="TenantPacer"/>,
 /// <see cref="ConversationPacer"/>). Every card ends in one <see cref="CorrectionOutcome"/>, recorded in
 /// <see cref="ISentCardStore"/>; the lead sees the progress in one message updated in place, then the outcome per
-/// recipient; the result is audited. Requests are stored (<see cref="ISentCardStore.AddCorrectionAsync"/>): the leader
-/// picks up unfinished ones at start and on its loop, so a restart carries on with the cards not done yet. Survey
-/// answers are not touched: an updated survey card keeps its refresh action, so a person who answered still gets their
-/// thank-you card.
+/// recipient; the result is audited. Survey answers are not touched: an updated survey card keeps its refresh action,
+/// so a person who answered still gets their thank-you card.
 /// </summary>
 public sealed partial class CorrectionRunner(
     ISentCardStore cards,
@@ -25,134 +24,64 @@ public sealed partial class CorrectionRunner(
     ConversationPacer conversations,
     IAuditLog audit,
     CommandTexts texts,
-    ILeadership leadership,
     TimeProvider time,
     ILogger<CorrectionRunner> logger) : BackgroundService
 {
     private const int ProgressEvery = 25;
     private const int MaxLinesShown = 20;
     private const int MaxAttempts = 3;
+    private readonly Channel<CorrectionRequest> _queue = Channel.CreateUnbounded<CorrectionRequest>(new UnboundedChannelOptions { SingleReader = true });
 
-    // A request stored by another instance (or before a restart) is picked up on this poll; one stored here wakes the loop at once.
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMinutes(1);
-    private readonly SemaphoreSlim _wake = new(0);
-
-    /// <summary>
-    /// Stores a correction (the request and, on each card, that it is pending) and wakes the runner; it runs after the
-    /// ones stored before it, and a restart carries on with the cards not done yet.
-    /// </summary>
-    public async Task<PendingCorrection> RequestAsync(CorrectionRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var pending = new PendingCorrection(Guid.NewGuid().ToString("N"), request.Retract, request.MessageId, request.Command, request.UserId,
-            request.UserName, request.ConversationType, request.ReplyServiceUrl, request.ReplyConversationId, request.Language, time.GetUtcNow());
-        await cards.AddCorrectionAsync(pending, [.. request.Cards.Select(c => c.JobKey)], cancellationToken);
-        _wake.Release();
-        return pending;
-    }
+    /// <summary>Queues a correction; it runs after the ones queued before it.</summary>
+    public void Enqueue(CorrectionRequest request) => _queue.Writer.TryWrite(request);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            // One instance corrects: two would PUT or DELETE the same cards.
-            await leadership.WaitForLeadershipAsync(stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
+            await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await RunPendingAsync(stoppingToken);
-                using var poll = new CancellationTokenSource(PollInterval, time);
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, stoppingToken);
                 try
                 {
-                    await _wake.WaitAsync(wait.Token);
+                    await RunAsync(request, stoppingToken);
                 }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The poll interval passed: look for requests stored elsewhere.
+                    LogCorrectionFailed(logger, ex, request.Command);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down; the cards not done stay pending and the next start carries on.
+            // Shutting down; a correction not started is lost with the process (the lead types it again).
         }
     }
 
-    /// <summary>Runs every unfinished correction, oldest first (at start, on a wake-up and on each poll).</summary>
-    internal async Task RunPendingAsync(CancellationToken stop)
+    /// <summary>Runs one correction; returns the outcome counts.</summary>
+    internal async Task<IReadOnlyDictionary<CorrectionOutcome, int>> RunAsync(CorrectionRequest request, CancellationToken stop)
     {
-        IReadOnlyList<PendingCorrection> pending;
-        try
-        {
-            pending = await cards.GetUnfinishedCorrectionsAsync(stop);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogCorrectionFailed(logger, ex, "(reading the pending corrections)");
-            return;
-        }
-        foreach (var request in pending)
-        {
-            if (!leadership.IsLeader)
-            {
-                return;
-            }
-            try
-            {
-                await RunAsync(request, stop);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogCorrectionFailed(logger, ex, request.Command);
-            }
-        }
-    }
-
-    /// <summary>Runs one stored correction over its cards still pending; returns the outcome counts over all its cards.</summary>
-    internal async Task<IReadOnlyDictionary<CorrectionOutcome, int>> RunAsync(PendingCorrection request, CancellationToken stop)
-    {
-        ArgumentNullException.ThrowIfNull(request);
         var language = request.Language;
-        var covered = await cards.GetCorrectionCardsAsync(request.RequestId, stop);
-        var todo = covered.Where(c => c.CorrectionPending).ToList();
-        var progressId = request.ProgressActivityId;
-        var done = covered.Count - todo.Count;
-        if (progressId is null)
-        {
-            var progress = await connector.SendToConversationAsync(request.ReplyServiceUrl, request.ReplyConversationId,
-                Activity.CreateMessage(texts.Format(language, "correct.progress", request.Command, done, covered.Count)), CancellationToken.None);
-            progressId = progress.IsSuccess ? progress.Value?.Id : null;
-            if (progressId is not null)
-            {
-                await cards.SetCorrectionProgressAsync(request.RequestId, progressId, CancellationToken.None);
-            }
-        }
-        else if (done > 0)
-        {
-            LogCorrectionResumed(logger, request.Command, done, covered.Count);
-        }
-        foreach (var card in todo)
+        var counts = new Dictionary<CorrectionOutcome, int>();
+        var lines = new List<string>();
+        var progress = await connector.SendToConversationAsync(request.ReplyServiceUrl, request.ReplyConversationId,
+            Activity.CreateMessage(texts.Format(language, "correct.progress", request.Command, 0, request.Cards.Count)), CancellationToken.None);
+        var progressId = progress.IsSuccess ? progress.Value?.Id : null;
+        var done = 0;
+        foreach (var card in request.Cards)
         {
             var (outcome, fingerprint, detail) = await CorrectAsync(request, card, stop);
             await cards.RecordCorrectionAsync(card, outcome, fingerprint, detail, time.GetUtcNow(), CancellationToken.None);
+            counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
             LogCardCorrected(logger, card.JobKey, outcome, detail ?? "");
+            lines.Add($"- {Recipient(card, language)}: {texts.Get(language, "correct.outcome." + outcome)}{(detail is null || outcome is CorrectionOutcome.Updated or CorrectionOutcome.Retracted ? "" : " (" + detail + ")")}");
             done++;
-            if (progressId is not null && done % ProgressEvery == 0 && done < covered.Count)
+            if (progressId is not null && done % ProgressEvery == 0 && done < request.Cards.Count)
             {
                 await connector.UpdateActivityAsync(request.ReplyServiceUrl, request.ReplyConversationId, progressId,
-                    Activity.CreateMessage(texts.Format(language, "correct.progress", request.Command, done, covered.Count)), CancellationToken.None);
+                    Activity.CreateMessage(texts.Format(language, "correct.progress", request.Command, done, request.Cards.Count)), CancellationToken.None);
             }
         }
 
-        // The outcome covers every card of the request, also those done before a restart.
-        var outcomes = await cards.GetCorrectionCardsAsync(request.RequestId, CancellationToken.None);
-        var counts = new Dictionary<CorrectionOutcome, int>();
-        var lines = new List<string>();
-        foreach (var card in outcomes)
-        {
-            counts[card.State] = counts.GetValueOrDefault(card.State) + 1;
-            lines.Add($"- {Recipient(card, language)}: {texts.Get(language, "correct.outcome." + card.State)}{(card.Detail is null || card.State is CorrectionOutcome.Updated or CorrectionOutcome.Retracted ? "" : " (" + card.Detail + ")")}");
-        }
         var summary = texts.Format(language, "correct.done", request.Command, counts.GetValueOrDefault(CorrectionOutcome.Updated),
             counts.GetValueOrDefault(CorrectionOutcome.Retracted), counts.GetValueOrDefault(CorrectionOutcome.Gone),
             counts.GetValueOrDefault(CorrectionOutcome.Blocked), counts.GetValueOrDefault(CorrectionOutcome.Failed));
@@ -172,7 +101,6 @@ public sealed partial class CorrectionRunner(
         {
             await connector.SendToConversationAsync(request.ReplyServiceUrl, request.ReplyConversationId, Activity.CreateMessage(text.ToString()), CancellationToken.None);
         }
-        await cards.FinishCorrectionAsync(request.RequestId, time.GetUtcNow(), CancellationToken.None);
         var failed = counts.GetValueOrDefault(CorrectionOutcome.Failed) > 0;
         await audit.WriteAsync(request.UserId, request.UserName, request.ConversationType, request.Command, failed ? AuditResults.Failed : AuditResults.Done,
             string.Join(", ", counts.OrderBy(c => c.Key).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"))),
@@ -180,14 +108,9 @@ public sealed partial class CorrectionRunner(
         return counts;
     }
 
-    private async Task<(CorrectionOutcome Outcome, string? Fingerprint, string? Detail)> CorrectAsync(PendingCorrection request, SentCard card, CancellationToken stop)
+    private async Task<(CorrectionOutcome Outcome, string? Fingerprint, string? Detail)> CorrectAsync(CorrectionRequest request, SentCard card, CancellationToken stop)
     {
         Activity? replacement = null;
-        if (request.Retract && !card.IsLive)
-        {
-            // Deleted already (by an earlier retract, or before a restart): never deleted twice.
-            return (card.State, null, card.Detail);
-        }
         if (!request.Retract)
         {
             if (await store.FindSendAsync(card.SendKey, stop) is not { } record)
@@ -201,11 +124,6 @@ public sealed partial class CorrectionRunner(
             catch (Exception ex) when (ex is Cards.CardTemplateException or ArgumentException)
             {
                 return (CorrectionOutcome.Failed, null, "the card could not be rendered: " + ex.Message);
-            }
-            if (card.State == CorrectionOutcome.Updated && card.Fingerprint == CardFingerprint.Of(replacement))
-            {
-                // Updated to this very card already (an update repeated, or carried on after a restart): not PUT again.
-                return (CorrectionOutcome.Updated, null, null);
             }
         }
         for (var attempt = 1; ; attempt++)
@@ -263,9 +181,6 @@ public sealed partial class CorrectionRunner(
 
     [LoggerMessage(EventId = 6181, Level = LogLevel.Error, Message = "The correction {Command} failed unexpectedly.")]
     private static partial void LogCorrectionFailed(ILogger logger, Exception ex, string command);
-
-    [LoggerMessage(EventId = 6183, Level = LogLevel.Information, Message = "Carrying on with the correction {Command}: {Done} of {Total} card(s) were done before.")]
-    private static partial void LogCorrectionResumed(ILogger logger, string command, int done, int total);
 
     [LoggerMessage(EventId = 6182, Level = LogLevel.Information, Message = "Sent card {Job}: {Outcome} {Detail}.")]
     private static partial void LogCardCorrected(ILogger logger, string job, CorrectionOutcome outcome, string detail);

@@ -14,10 +14,7 @@ public interface ISentCardStore
     /// <summary>The sent cards of one plan message (case-insensitive), or of every message when null, oldest first.</summary>
     Task<IReadOnlyList<SentCard>> GetSentAsync(string? messageId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Records a correction's outcome; <paramref name="fingerprint"/> replaces the stored one when given (an update).
-    /// The card is no longer pending.
-    /// </summary>
+    /// <summary>Records a correction's outcome; <paramref name="fingerprint"/> replaces the stored one when given (an update).</summary>
     Task RecordCorrectionAsync(SentCard card, CorrectionOutcome outcome, string? fingerprint, string? detail, DateTimeOffset atUtc, CancellationToken cancellationToken);
 
     /// <summary>Stores a notice once: true when it is new (the leads are to be told), false when it was stored before.</summary>
@@ -28,19 +25,4 @@ public interface ISentCardStore
 
     /// <summary>Records the lead's decision on a notice once: false when it was decided before (the first decision stays).</summary>
     Task<bool> DecideNoticeAsync(string key, string decision, string decidedBy, DateTimeOffset atUtc, CancellationToken cancellationToken);
-
-    /// <summary>Stores a correction request and marks these cards (by job key) pending for it, so a restart carries it on.</summary>
-    Task AddCorrectionAsync(PendingCorrection request, IReadOnlyCollection<string> jobKeys, CancellationToken cancellationToken);
-
-    /// <summary>The correction requests not finished yet, oldest first.</summary>
-    Task<IReadOnlyList<PendingCorrection>> GetUnfinishedCorrectionsAsync(CancellationToken cancellationToken);
-
-    /// <summary>The cards a correction request covers (pending or done), oldest first.</summary>
-    Task<IReadOnlyList<SentCard>> GetCorrectionCardsAsync(string requestId, CancellationToken cancellationToken);
-
-    /// <summary>Remembers the lead's progress message of a request.</summary>
-    Task SetCorrectionProgressAsync(string requestId, string progressActivityId, CancellationToken cancellationToken);
-
-    /// <summary>Marks a request finished (its outcome was sent to the lead); it is not picked up again.</summary>
-    Task FinishCorrectionAsync(string requestId, DateTimeOffset atUtc, CancellationToken cancellationToken);
 }

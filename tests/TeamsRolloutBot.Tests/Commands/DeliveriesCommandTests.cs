@@ -181,7 +181,7 @@ public sealed class DeliveriesCommandTests(DeliveriesHarness bot) : IClassFixtur
         var csv = Encoding.UTF8.GetString(bot.Upload.Puts.Skip(uploads).Single().Body[3..]);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("wave,message,department,audience,planned_local,planned_utc,wave_state,delivery_state,detail,route,recipient,outcome,reason,attempts,queued_utc,updated_utc,in_plan,correction,corrected_utc", lines[0]);
+        Assert.Equal("wave,message,department,audience,planned_local,planned_utc,wave_state,delivery_state,detail,route,recipient,outcome,reason,attempts,queued_utc,updated_utc,in_plan", lines[0]);
         var carla = lines.Where(l => l.Contains(DeliveriesHarness.Carla, StringComparison.Ordinal) || l.Contains("carla@contoso.example", StringComparison.Ordinal)).ToList();
         // Carla got a 1:1 card and an e-mail: two rows.
         Assert.Equal(2, carla.Count);

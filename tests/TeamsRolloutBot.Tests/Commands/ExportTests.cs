@@ -41,7 +41,7 @@ public sealed class ExportTests(CommandsHarness bot) : IClassFixture<CommandsHar
         Assert.Equal(size, bytes.Length);
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("wave,message,department,audience,planned_local,planned_utc,wave_state,delivery_state,detail,route,recipient,outcome,reason,attempts,queued_utc,updated_utc,in_plan,correction,corrected_utc", lines[0]);
+        Assert.Equal("wave,message,department,audience,planned_local,planned_utc,wave_state,delivery_state,detail,route,recipient,outcome,reason,attempts,queued_utc,updated_utc,in_plan", lines[0]);
         Assert.Equal(13, lines.Length);
         Assert.Contains("pilot,prepare,small,channel,2027-07-05 09:30,2027-07-05T07:30:00Z,scheduled,not registered yet,,,,,,,,,yes", lines);
 

@@ -22,8 +22,7 @@ public static class DeliveryBot
     /// Starts a bot whose fake Teams allows <paramref name="tenantLimit"/> calls per second and whose pacing stays under
     /// it; <paramref name="local"/>: local Playground mode.
     /// </summary>
-    public static async Task<TestBot> StartAsync(Dictionary<string, string?>? overrides = null, int tenantLimit = 500, bool local = false,
-        Action<TestBotBuilder>? customize = null)
+    public static async Task<TestBot> StartAsync(Dictionary<string, string?>? overrides = null, int tenantLimit = 500, bool local = false)
     {
         var builder = TestBot.Create()
             .WithoutPlan()
@@ -47,7 +46,6 @@ public static class DeliveryBot
         {
             builder.LocalPlayground();
         }
-        customize?.Invoke(builder);
         return await builder.StartAsync();
     }
 

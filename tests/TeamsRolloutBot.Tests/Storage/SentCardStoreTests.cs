@@ -59,38 +59,6 @@ public abstract class SentCardStoreContract
     }
 
     [Fact]
-    public async Task A_correction_request_is_stored_with_its_cards_pending_until_each_outcome_and_finishing_drops_it()
-    {
-        var (first, second) = await CreateStoresAsync();
-        await first.RecordSentAsync(Card("j1", "prepare"), Ct);
-        await first.RecordSentAsync(Card("j2", "prepare", minute: 1), Ct);
-        await first.RecordSentAsync(Card("j3", "prepare", minute: 2), Ct);
-        Assert.Empty(await first.GetUnfinishedCorrectionsAsync(Ct));
-        var older = new PendingCorrection("r1", false, "prepare", "update prepare", "lead-1", "Lotte Lead", "personal",
-            "https://smba.example/teams/", "a:personal-lead-1", "nl", Sent.AddHours(1));
-        var newer = older with { RequestId = "r2", Retract = true, Command = "retract prepare", ConversationType = null, RequestedUtc = Sent.AddHours(2) };
-
-        await first.AddCorrectionAsync(newer, ["j3"], Ct);
-        await first.AddCorrectionAsync(older, ["j1", "j2"], Ct);
-        Assert.Equal([older, newer], await second.GetUnfinishedCorrectionsAsync(Ct));
-        Assert.All(await second.GetCorrectionCardsAsync("r1", Ct), c => Assert.True(c.CorrectionPending));
-        Assert.Equal(["j1", "j2"], (await second.GetCorrectionCardsAsync("r1", Ct)).Select(c => c.JobKey));
-        // The request is not a sent card.
-        Assert.Equal(3, (await second.GetSentAsync(null, Ct)).Count);
-
-        await second.SetCorrectionProgressAsync("r1", "progress-1", Ct);
-        await second.RecordCorrectionAsync(Card("j1", "prepare"), CorrectionOutcome.Updated, "fp-new", null, Sent.AddHours(3), Ct);
-        var cards = await first.GetCorrectionCardsAsync("r1", Ct);
-        Assert.Equal([(false, CorrectionOutcome.Updated), (true, CorrectionOutcome.Sent)], cards.Select(c => (c.CorrectionPending, c.State)));
-        Assert.Equal("progress-1", (await first.GetUnfinishedCorrectionsAsync(Ct))[0].ProgressActivityId);
-
-        await first.FinishCorrectionAsync("r1", Sent.AddHours(4), Ct);
-        Assert.Equal(["r2"], (await second.GetUnfinishedCorrectionsAsync(Ct)).Select(r => r.RequestId));
-        // What a finished request did stays readable.
-        Assert.Equal(2, (await second.GetCorrectionCardsAsync("r1", Ct)).Count);
-    }
-
-    [Fact]
     public async Task A_notice_is_stored_once_and_its_first_decision_stays()
     {
         var (first, second) = await CreateStoresAsync();

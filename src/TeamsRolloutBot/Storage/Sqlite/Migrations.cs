@@ -348,28 +348,6 @@ public static class Migrations
                 version INTEGER NOT NULL
             );
             """),
-        // Issue 18.2 (corrections survive a restart): a lead's update/retract is stored with who asked and where the
-        // progress message is; each card it covers carries the request id and a pending flag until its outcome is recorded.
-        new(105, "delivery: corrections of sent cards as durable requests", """
-            CREATE TABLE correction_requests (
-                request_id TEXT NOT NULL PRIMARY KEY,
-                retract INTEGER NOT NULL,
-                message_id TEXT NOT NULL,
-                command TEXT NOT NULL,
-                user_id TEXT NOT NULL,
-                user_name TEXT NOT NULL,
-                conversation_type TEXT,
-                reply_service_url TEXT NOT NULL,
-                reply_conversation_id TEXT NOT NULL,
-                language TEXT NOT NULL,
-                requested_at TEXT NOT NULL,
-                progress_id TEXT,
-                finished_at TEXT
-            );
-            ALTER TABLE sent_cards ADD COLUMN correction_request TEXT;
-            ALTER TABLE sent_cards ADD COLUMN correction_pending INTEGER NOT NULL DEFAULT 0;
-            CREATE INDEX ix_sent_cards_correction ON sent_cards (correction_request);
-            """),
             // Issue 21 (a reply that cannot be sent never holds the request): replies owed, retried from here.
         new(120, "conversations: replies that failed inside the inbound request, retried durably", """
             CREATE TABLE reply_outbox (

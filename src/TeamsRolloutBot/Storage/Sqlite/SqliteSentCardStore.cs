@@ -4,10 +4,7 @@ using TeamsRolloutBot.Delivery;
 
 namespace TeamsRolloutBot.Storage.Sqlite;
 
-/// <summary>
-/// Sent cards, correction notices and correction requests in the SQLite file (tables <c>sent_cards</c>,
-/// <c>correction_notices</c> and <c>correction_requests</c>).
-/// </summary>
+/// <summary>Sent cards and correction notices in the SQLite file (tables <c>sent_cards</c> and <c>correction_notices</c>).</summary>
 public sealed class SqliteSentCardStore(SqliteDatabase database) : ISentCardStore
 {
     public Task RecordSentAsync(SentCard card, CancellationToken cancellationToken)
@@ -36,8 +33,7 @@ public sealed class SqliteSentCardStore(SqliteDatabase database) : ISentCardStor
     {
         ArgumentNullException.ThrowIfNull(card);
         return database.ExecuteAsync("""
-            UPDATE sent_cards SET state = $state, detail = $detail, corrected_at = $at, fingerprint = COALESCE($fingerprint, fingerprint),
-                correction_pending = 0
+            UPDATE sent_cards SET state = $state, detail = $detail, corrected_at = $at, fingerprint = COALESCE($fingerprint, fingerprint)
             WHERE job_key = $job
             """, cancellationToken,
             ("$job", card.JobKey), ("$state", outcome.ToString()), ("$detail", detail), ("$fingerprint", fingerprint),
@@ -60,49 +56,6 @@ public sealed class SqliteSentCardStore(SqliteDatabase database) : ISentCardStor
             UPDATE correction_notices SET decision = $decision, decided_by = $by, decided_at = $at WHERE notice_key = $key AND decision IS NULL
             """, cancellationToken, ("$key", key), ("$decision", decision), ("$by", decidedBy), ("$at", atUtc.ToString("O", CultureInfo.InvariantCulture))) == 1;
 
-    public async Task AddCorrectionAsync(PendingCorrection request, IReadOnlyCollection<string> jobKeys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(jobKeys);
-        await database.InTransactionAsync(async session =>
-        {
-            await session.ExecuteAsync("""
-                INSERT INTO correction_requests (request_id, retract, message_id, command, user_id, user_name, conversation_type,
-                    reply_service_url, reply_conversation_id, language, requested_at, progress_id, finished_at)
-                VALUES ($id, $retract, $message, $command, $user, $name, $type, $url, $conversation, $language, $at, NULL, NULL)
-                """, cancellationToken,
-                ("$id", request.RequestId), ("$retract", request.Retract ? 1 : 0), ("$message", request.MessageId), ("$command", request.Command),
-                ("$user", request.UserId), ("$name", request.UserName), ("$type", request.ConversationType), ("$url", request.ReplyServiceUrl),
-                ("$conversation", request.ReplyConversationId), ("$language", request.Language),
-                ("$at", request.RequestedUtc.ToString("O", CultureInfo.InvariantCulture)));
-            foreach (var job in jobKeys)
-            {
-                await session.ExecuteAsync("UPDATE sent_cards SET correction_request = $id, correction_pending = 1 WHERE job_key = $job",
-                    cancellationToken, ("$id", request.RequestId), ("$job", job));
-            }
-            return 0;
-        }, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<PendingCorrection>> GetUnfinishedCorrectionsAsync(CancellationToken cancellationToken) =>
-        await database.QueryAsync("SELECT * FROM correction_requests WHERE finished_at IS NULL ORDER BY requested_at, request_id", r => new PendingCorrection(
-            r.GetString(r.GetOrdinal("request_id")), r.GetInt64(r.GetOrdinal("retract")) != 0, r.GetString(r.GetOrdinal("message_id")),
-            r.GetString(r.GetOrdinal("command")), r.GetString(r.GetOrdinal("user_id")), r.GetString(r.GetOrdinal("user_name")),
-            r.GetStringOrNull("conversation_type"), r.GetString(r.GetOrdinal("reply_service_url")), r.GetString(r.GetOrdinal("reply_conversation_id")),
-            r.GetString(r.GetOrdinal("language")), Parse(r.GetString(r.GetOrdinal("requested_at"))), r.GetStringOrNull("progress_id"),
-            r.GetStringOrNull("finished_at") is { } at ? Parse(at) : null), cancellationToken);
-
-    public async Task<IReadOnlyList<SentCard>> GetCorrectionCardsAsync(string requestId, CancellationToken cancellationToken) =>
-        await database.QueryAsync("SELECT * FROM sent_cards WHERE correction_request = $id ORDER BY sent_at, job_key", Read, cancellationToken, ("$id", requestId));
-
-    public Task SetCorrectionProgressAsync(string requestId, string progressActivityId, CancellationToken cancellationToken) =>
-        database.ExecuteAsync("UPDATE correction_requests SET progress_id = $progress WHERE request_id = $id", cancellationToken,
-            ("$id", requestId), ("$progress", progressActivityId));
-
-    public Task FinishCorrectionAsync(string requestId, DateTimeOffset atUtc, CancellationToken cancellationToken) =>
-        database.ExecuteAsync("UPDATE correction_requests SET finished_at = $at WHERE request_id = $id AND finished_at IS NULL", cancellationToken,
-            ("$id", requestId), ("$at", atUtc.ToString("O", CultureInfo.InvariantCulture)));
-
     private static SentCard Read(SqliteDataReader r) => new(
         r.GetString(r.GetOrdinal("job_key")), r.GetString(r.GetOrdinal("send_key")), r.GetString(r.GetOrdinal("wave_id")),
         r.GetString(r.GetOrdinal("message_id")), r.GetString(r.GetOrdinal("department_id")),
@@ -110,8 +63,7 @@ public sealed class SqliteSentCardStore(SqliteDatabase database) : ISentCardStor
         r.GetString(r.GetOrdinal("service_url")), r.GetString(r.GetOrdinal("conversation_id")), r.GetString(r.GetOrdinal("activity_id")),
         r.GetString(r.GetOrdinal("fingerprint")), Parse(r.GetString(r.GetOrdinal("sent_at"))),
         Enum.Parse<CorrectionOutcome>(r.GetString(r.GetOrdinal("state"))), r.GetStringOrNull("detail"),
-        r.GetStringOrNull("corrected_at") is { } at ? Parse(at) : null, r.GetStringOrNull("correction_request"),
-        r.GetInt64(r.GetOrdinal("correction_pending")) != 0);
+        r.GetStringOrNull("corrected_at") is { } at ? Parse(at) : null);
 
     private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 }
