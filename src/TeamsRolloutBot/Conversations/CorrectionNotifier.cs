@@ -14,26 +14,14 @@ namespace TeamsRolloutBot.Conversations;
 /// told once (its notice is stored; a later reload with the same change tells nobody); only the leader instance tells.
 /// </summary>
 public sealed partial class CorrectionNotifier(PlanProvider plans, SentCardCheck check, ISentCardStore cards, IConversationStore conversations,
-    LeadMessenger leads, ILeadership leadership, CommandTexts texts, TimeProvider time, ILogger<CorrectionNotifier> logger) : IHostedService
+    LeadMessenger leads, ILeadership leadership, CommandTexts texts, TimeProvider time, ILogger<CorrectionNotifier> logger) : PlanReloadListener(plans)
 {
     private Task _last = Task.CompletedTask;
 
     /// <summary>The latest notice run (tests wait for it).</summary>
     public Task Last => _last;
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded += OnReloaded;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded -= OnReloaded;
-        return Task.CompletedTask;
-    }
-
-    private void OnReloaded(object? sender, PlanReloadedEventArgs e)
+    protected override void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
         if (e.Succeeded && e.Current is { } plan && leadership.IsLeader)
         {

@@ -17,23 +17,11 @@ namespace TeamsRolloutBot.Conversations;
 /// </summary>
 public sealed class PlanReloadNotifier(PlanProvider plans, IConversationStore conversations, ConnectorClient connector, ILeadership leadership,
     LeadMessenger leads, ILogger<PlanReloadNotifier> logger)
-    : IHostedService
+    : PlanReloadListener(plans)
 {
     private const int MaxErrorsShown = 5;
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded += OnReloaded;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded -= OnReloaded;
-        return Task.CompletedTask;
-    }
-
-    private void OnReloaded(object? sender, PlanReloadedEventArgs e)
+    protected override void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
         if (!e.Succeeded && e.Current is { } inForce && leadership.IsLeader)
         {

@@ -22,28 +22,16 @@ public sealed partial class RemovedSendCanceller(
     IAuditLog audit,
     ILeadership leadership,
     IWaveLocks waveLocks,
-    ILogger<RemovedSendCanceller> logger) : IHostedService, IDisposable
+    ILogger<RemovedSendCanceller> logger) : PlanReloadListener(plans), IDisposable
 {
     /// <summary>The command name of its audit entries.</summary>
     public const string AuditCommand = "plan edit: cancel removed sends";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded += OnReloaded;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded -= OnReloaded;
-        return Task.CompletedTask;
-    }
-
     public void Dispose() => _gate.Dispose();
 
-    private void OnReloaded(object? sender, PlanReloadedEventArgs e)
+    protected override void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
         if (e.Succeeded && leadership.IsLeader)
         {

@@ -8,26 +8,13 @@ namespace TeamsRolloutBot.Storage;
 /// Records every plan this instance loads (<see cref="PlanProvider.Reloaded"/>) in the <see cref="IPlanVersionStore"/>
 /// and warns when another instance's newest load has a different plan file content.
 /// </summary>
-public sealed partial class PlanVersionRecorder(IPlanVersionStore store, PlanProvider plans, TimeProvider time, ILogger<PlanVersionRecorder> logger) : IHostedService
+public sealed partial class PlanVersionRecorder(IPlanVersionStore store, PlanProvider plans, TimeProvider time, ILogger<PlanVersionRecorder> logger) : PlanReloadListener(plans)
 {
     /// <summary>This instance's name: the App Service or Container Apps instance, else the host name.</summary>
     public static string InstanceName { get; } =
         Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is { Length: > 0 } appService ? appService
         : Environment.GetEnvironmentVariable("CONTAINER_APP_REPLICA_NAME") is { Length: > 0 } replica ? replica
         : Environment.MachineName;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Registered before the plan provider starts, so the first load is recorded too.
-        plans.Reloaded += OnReloaded;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        plans.Reloaded -= OnReloaded;
-        return Task.CompletedTask;
-    }
 
     /// <summary>
     /// Records that <paramref name="instance"/> loaded <paramref name="plan"/> with file hash <paramref name="hash"/>
@@ -54,10 +41,10 @@ public sealed partial class PlanVersionRecorder(IPlanVersionStore store, PlanPro
     /// <summary>The SHA-256 of a plan file's text as UTF-8, lowercase hex (the hash of a published version).</summary>
     public static string HashOf(string text) => HashOf(System.Text.Encoding.UTF8.GetBytes(text));
 
-    private void OnReloaded(object? sender, PlanReloadedEventArgs e)
+    protected override void OnReloaded(object? sender, PlanReloadedEventArgs e)
     {
         // The running plan's text, which is the published version's when the file differs from it.
-        if (!e.Succeeded || e.Current is not { } plan || plans.Running is not { } running)
+        if (!e.Succeeded || e.Current is not { } plan || Plans.Running is not { } running)
         {
             return;
         }
